@@ -1,0 +1,30 @@
+/** Two projects: fast unit specs beside the code, and e2e suites under test/ that talk to real Redis,
+ * PostgreSQL and spawned processes. Both run in band: the machine has two cores and the e2e suites
+ * start their own processes. */
+const moduleNameMapper = {
+  '^@switchyard/testing$': '<rootDir>/test/support',
+  '^@switchyard/(.*)$': '<rootDir>/libs/$1/src',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      testMatch: ['**/*.spec.ts'],
+      moduleNameMapper,
+      transform,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      moduleNameMapper,
+      transform,
+      testTimeout: 120000,
+    },
+  ],
+};

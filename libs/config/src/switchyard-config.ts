@@ -1,0 +1,79 @@
+/**
+ * Process-wide settings from the environment, read once. Every variable the README documents is
+ * read here and nowhere else, so the README's table and this file can be checked against each other.
+ */
+export interface SwitchyardConfig {
+  port: number;
+  /** Absent: the all-in-one may start a local redis-server; split processes need it. */
+  redisUrl?: string;
+  /** Prefix of Switchyard's own Redis keys (job records, budgets, circuits). */
+  redisPrefix: string;
+  /** BullMQ key prefix; KEDA watches `<queuePrefix>:<queue>:wait`. */
+  queuePrefix: string;
+  routesPath: string;
+  /** tenant -> API key; empty = open local-development mode */
+  apiKeys: Map<string, string>;
+  jobRetentionSeconds: number;
+  bodyLimitBytes: number;
+  databaseUrl?: string;
+  dataDir: string;
+  simulatorUrl: string;
+  webhookSecret?: string;
+  webhookAllowPrivate: boolean;
+  alertWebhookUrl?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name}: expected a non-negative number, got "${raw}"`);
+  return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+export function parseByteSize(raw: string, name = 'size'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
+  if (!m) throw new ConfigError(`${name}: expected a size such as 10mb, got "${raw}"`);
+  return Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]);
+}
+
+/** `tenant=key,tenant2=key2` */
+export function parseApiKeys(raw: string | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  if (!raw) return keys;
+  for (const pair of raw.split(',')) {
+    const trimmed = pair.trim();
+    if (!trimmed) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0 || eq === trimmed.length - 1) {
+      throw new ConfigError('SWITCHYARD_API_KEYS: expected tenant=key pairs separated by commas');
+    }
+    keys.set(trimmed.slice(0, eq), trimmed.slice(eq + 1));
+  }
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConfig {
+  return {
+    port: intFrom(env, 'PORT', 3000),
+    redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.SWITCHYARD_REDIS_PREFIX || 'sy',
+    queuePrefix: env.SWITCHYARD_QUEUE_PREFIX || 'bull',
+    routesPath: env.SWITCHYARD_ROUTES || './routes.yaml',
+    apiKeys: parseApiKeys(env.SWITCHYARD_API_KEYS),
+    jobRetentionSeconds: intFrom(env, 'SWITCHYARD_JOB_RETENTION_DAYS', 7) * 86400,
+    bodyLimitBytes: parseByteSize(env.SWITCHYARD_BODY_LIMIT || '10mb', 'SWITCHYARD_BODY_LIMIT'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.SWITCHYARD_DATA_DIR || './data',
+    simulatorUrl: env.SWITCHYARD_SIMULATOR_URL || 'http://127.0.0.1:4010',
+    webhookSecret: env.SWITCHYARD_WEBHOOK_SECRET || undefined,
+    webhookAllowPrivate: env.SWITCHYARD_WEBHOOK_ALLOW_PRIVATE === 'true',
+    alertWebhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL || undefined,
+  };
+}

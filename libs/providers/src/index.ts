@@ -1,0 +1,2 @@
+export * from './provider.types';
+export * from './provider-error';

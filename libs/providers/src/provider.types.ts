@@ -1,0 +1,85 @@
+/**
+ * The normalized shape every adapter speaks. The ingress validates user input into these types,
+ * the worker hands them to an adapter, and the adapter maps them onto one provider's wire format.
+ */
+export type ProviderKind = 'openai' | 'anthropic' | 'google' | 'openai-compatible';
+
+export type MessageRole = 'system' | 'user' | 'assistant';
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ImageUrlPart {
+  type: 'image';
+  url: string;
+}
+
+export interface ImageDataPart {
+  type: 'image';
+  /** base64, without a data: prefix */
+  data: string;
+  mime_type: string;
+}
+
+export type ContentPart = TextPart | ImageUrlPart | ImageDataPart;
+
+export interface ChatMessage {
+  role: MessageRole;
+  content: string | ContentPart[];
+}
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_schema'; schema: Record<string, unknown> };
+
+export interface CompletionRequest {
+  /** The provider's own model name, without the "provider/" prefix. */
+  model: string;
+  messages: ChatMessage[];
+  response_format?: ResponseFormat;
+  max_tokens: number;
+  temperature?: number;
+  /** Hard limit for this one call; the adapter turns an overrun into a `timeout` error. */
+  timeout_ms: number;
+  signal?: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface CompletionResult {
+  text: string;
+  /** Parsed and schema-checked output, present when a json_schema response was asked for. */
+  json?: unknown;
+  finish_reason: FinishReason;
+  usage: TokenUsage;
+  /** The exact model string the provider says served the call, e.g. gpt-4o-mini-2024-07-18. */
+  model_revision: string;
+  request_id?: string;
+  system_fingerprint?: string;
+}
+
+export interface ProviderAdapter {
+  readonly provider: string;
+  readonly kind: ProviderKind;
+  /** Resolves with a normalized result or rejects with a ProviderError; never anything else. */
+  complete(request: CompletionRequest): Promise<CompletionResult>;
+}
+
+/** Everything an adapter needs to reach one provider. The key is held here and nowhere else. */
+export interface ProviderConnection {
+  /** The provider's name in the routing table (openai, groq, ...). */
+  provider: string;
+  kind: ProviderKind;
+  /** Base URL handed to the SDK (openai: includes /v1; anthropic and google: the host root). */
+  baseURL: string;
+  apiKey: string;
+  /** Optional fetch implementation passed to the SDK (a faster HTTP client, for instance). */
+  fetch?: typeof fetch;
+}

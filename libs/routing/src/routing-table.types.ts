@@ -1,0 +1,96 @@
+import type { ProviderKind } from '@switchyard/providers';
+
+/**
+ * The routing table as the rest of the system sees it once loaded and validated.
+ * Keys match the YAML file exactly (snake_case) because they are the public contract.
+ */
+export const CAPABILITIES = [
+  'text',
+  'vision',
+  'json_schema',
+  'tools',
+  'long_context',
+  'citations',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface RateLimitConfig {
+  requests_per_minute?: number;
+  tokens_per_minute?: number;
+}
+
+export interface ProviderConfig {
+  name: string;
+  kind: ProviderKind;
+  /** Absent means the provider's public API. */
+  base_url?: string;
+  /** Name of the environment variable holding the key; the key itself never enters the table. */
+  api_key_env?: string;
+  concurrency: number;
+  rate_limit?: RateLimitConfig;
+  timeout_ms: number;
+}
+
+export interface ModelPrice {
+  /** USD per million input tokens */
+  input_per_mtok: number;
+  /** USD per million output tokens */
+  output_per_mtok: number;
+}
+
+export interface ModelConfig {
+  /** "provider/model", the key in the table */
+  id: string;
+  provider: string;
+  /** The provider's own model name */
+  model: string;
+  context_window: number;
+  max_output_tokens: number;
+  capabilities: Capability[];
+  price: ModelPrice;
+}
+
+export interface TaskBudget {
+  /** Per job, across all its attempts */
+  max_cost_usd?: number;
+  /** Deadline from submission */
+  latency_ms?: number;
+  /** Per task per UTC day */
+  daily_usd?: number;
+  /** Fraction of daily_usd at which budget.alert fires; default 0.8 */
+  alert_at: number;
+}
+
+export interface RetryConfig {
+  /** Attempts on the same provider before moving on (1 = no retry) */
+  attempts: number;
+  backoff_ms: number;
+}
+
+export interface LedgerPolicy {
+  store_prompts: boolean;
+  store_responses: boolean;
+  /** Truncate stored prompt/response text to this many characters; absent = no truncation */
+  max_chars?: number;
+}
+
+export interface TaskConfig {
+  name: string;
+  primary: string;
+  fallbacks: string[];
+  requires: Capability[];
+  budget: TaskBudget;
+  on_invalid_output: 'fallback' | 'fail';
+  retry: RetryConfig;
+  /** Default max_tokens for jobs of this task that do not set one */
+  max_tokens?: number;
+  ledger: LedgerPolicy;
+}
+
+export interface RoutingTable {
+  providers: Record<string, ProviderConfig>;
+  models: Record<string, ModelConfig>;
+  tasks: Record<string, TaskConfig>;
+  /** Where it was loaded from, for /v1/routes and logs */
+  source: string;
+}
