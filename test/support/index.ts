@@ -1,1 +1,3 @@
 export * from './test-redis';
+export * from './managed-process';
+export * from './switchyard-stack';

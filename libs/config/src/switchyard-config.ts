@@ -31,7 +31,8 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name}: expected a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new ConfigError(`${name}: expected a non-negative number, got "${raw}"`);
   return n;
 }
 

@@ -31,8 +31,7 @@ export interface ChatMessage {
 }
 
 export type ResponseFormat =
-  | { type: 'text' }
-  | { type: 'json_schema'; schema: Record<string, unknown> };
+  { type: 'text' } | { type: 'json_schema'; schema: Record<string, unknown> };
 
 export interface CompletionRequest {
   /** The provider's own model name, without the "provider/" prefix. */

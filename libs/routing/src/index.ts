@@ -1,1 +1,23 @@
 export * from './routing-table.types';
+export * from './routing-defaults';
+export * from './routing-table-error';
+export * from './format-usd';
+export { parseRoutingTable, type RoutingTableOptions } from './loading/parse-routing-table';
+export { loadRoutingTable } from './loading/load-routing-table';
+export {
+  defaultCatalogPath,
+  loadModelCatalog,
+  parseModelCatalog,
+  type ModelCatalog,
+} from './loading/model-catalog';
+export { interpolateEnv, type InterpolationResult } from './loading/env-interpolation';
+export * from './loading/routing-table-holder';
+export * from './planning/plan.types';
+export { planJob, requiredCapabilities } from './planning/plan-job';
+export * from './planning/cost-estimation';
+export * from './planning/job-budget';
+export * from './budgets/daily-spend.types';
+export { DailySpendStore } from './budgets/daily-spend-store';
+export { utcDay } from './budgets/utc-day';
+export { LatencyTracker, type LatencyTrackerOptions } from './latency/latency-tracker';
+export { percentile } from './latency/percentile';

@@ -94,3 +94,26 @@ export interface RoutingTable {
   /** Where it was loaded from, for /v1/routes and logs */
   source: string;
 }
+
+/** Every provider kind an adapter exists for; a routes file naming any other kind is rejected. */
+export const PROVIDER_KINDS = [
+  'openai',
+  'anthropic',
+  'google',
+  'openai-compatible',
+] as const satisfies readonly ProviderKind[];
+
+export const ON_INVALID_OUTPUT_ACTIONS = ['fallback', 'fail'] as const;
+export type OnInvalidOutput = (typeof ON_INVALID_OUTPUT_ACTIONS)[number];
+
+/** One problem found in a routes file: where (a YAML key path such as `tasks.chat.fallbacks[0]`) and what. */
+export interface RoutingIssue {
+  path: string;
+  message: string;
+}
+
+/** A successfully loaded table plus the problems that did not stop it from loading. */
+export interface LoadedRoutingTable {
+  table: RoutingTable;
+  warnings: RoutingIssue[];
+}

@@ -1,0 +1,92 @@
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiError, type ApiErrorBody } from './api-error';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/**
+ * Turns every failure into the API's error shape. Body-parser failures (malformed JSON, oversized
+ * body) arrive here before any controller runs; Redis being down surfaces as a connection error
+ * and becomes a 503 so clients know to retry.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toResponse(exception);
+    if (status >= 500 && !(exception instanceof ApiError)) {
+      this.logger.error(exception instanceof Error ? exception.message : String(exception));
+    }
+    if (exception instanceof ApiError && typeof exception.extra.retry_after_s === 'number') {
+      res.setHeader('Retry-After', String(exception.extra.retry_after_s));
+    }
+    res.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: ApiErrorBody } {
+    if (exception instanceof ApiError) {
+      return { status: exception.getStatus(), body: exception.getResponse() as ApiErrorBody };
+    }
+    const parserError = exception as BodyParserError;
+    if (parserError?.type === 'entity.parse.failed') {
+      return wrap(400, 'invalid_json', 'the request body is not valid JSON');
+    }
+    if (parserError?.type === 'entity.too.large') {
+      return wrap(
+        413,
+        'payload_too_large',
+        `the request body exceeds the limit of ${parserError.limit} bytes`,
+      );
+    }
+    if (exception instanceof BadRequestException && /JSON/.test(exception.message)) {
+      // Nest turns body-parser's SyntaxError into a BadRequestException before filters see it.
+      return wrap(400, 'invalid_json', `the request body is not valid JSON: ${exception.message}`);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const message = exception.message;
+      return wrap(status, status === 404 ? 'not_found' : 'http_error', message);
+    }
+    if (isRedisUnavailable(exception)) {
+      return wrap(
+        503,
+        'service_unavailable',
+        'the job store (Redis) is unreachable; retry shortly',
+      );
+    }
+    return wrap(500, 'internal_error', 'internal error');
+  }
+}
+
+function wrap(
+  status: number,
+  type: string,
+  message: string,
+): { status: number; body: ApiErrorBody } {
+  return { status, body: { error: { type, message, details: [] } } };
+}
+
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  return (
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest/i.test(
+      err.message,
+    ) ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET'
+  );
+}

@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+} from '@nestjs/common';
+import type { Request } from 'express';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { ApiError } from './api-error';
+
+export const OPEN_MODE_TENANT = 'default';
+
+export interface TenantRequest extends Request {
+  tenant: string;
+}
+
+/**
+ * Bearer keys from SWITCHYARD_API_KEYS. Every configured key is compared (in constant time, over
+ * fixed-length digests) so neither the match position nor the key length leaks through timing.
+ */
+@Injectable()
+export class TenantAuthGuard implements CanActivate, OnModuleInit {
+  private readonly logger = new Logger('Auth');
+  private readonly keys: Array<{ tenant: string; digest: Buffer }>;
+
+  constructor(@Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig) {
+    this.keys = [...config.apiKeys].map(([tenant, key]) => ({ tenant, digest: digest(key) }));
+  }
+
+  onModuleInit(): void {
+    if (this.keys.length === 0) {
+      this.logger.warn(
+        '!!! OPEN MODE: SWITCHYARD_API_KEYS is not set, so the API accepts every request as tenant ' +
+          `"${OPEN_MODE_TENANT}". Set SWITCHYARD_API_KEYS=tenant=key,... before exposing this service. !!!`,
+      );
+    }
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<TenantRequest>();
+    if (this.keys.length === 0) {
+      req.tenant = OPEN_MODE_TENANT;
+      return true;
+    }
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match)
+      throw new ApiError(401, 'unauthorized', 'missing Authorization: Bearer <key> header');
+    const presented = digest(match[1].trim());
+    let tenant: string | undefined;
+    for (const key of this.keys) {
+      if (timingSafeEqual(presented, key.digest) && tenant === undefined) tenant = key.tenant;
+    }
+    if (tenant === undefined) throw new ApiError(401, 'unauthorized', 'invalid API key');
+    req.tenant = tenant;
+    return true;
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,32 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { validationException } from './http/validation-errors';
+
+/** The API's HTTP behaviour: validation with field-level errors, one error shape, and /docs. */
+export function configureIngressHttp(app: NestExpressApplication, _config: SwitchyardConfig): void {
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: true,
+      exceptionFactory: validationException,
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Switchyard')
+      .setDescription(
+        'Multi-provider LLM job router: submit jobs, poll or receive signed webhooks.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TenantAuthGuard } from './http/tenant-auth.guard';
+import { JobPlanner } from './jobs/job-planner.service';
+import { JobQueryService } from './jobs/job-query.service';
+import { JobSubmissionService } from './jobs/job-submission.service';
+import { JobsController } from './jobs/jobs.controller';
+import { ObservabilityController } from './observability/observability.controller';
+import { ProvidersController } from './routes/providers.controller';
+import { RoutesController } from './routes/routes.controller';
+import { SpendController } from './routes/spend.controller';
+
+/** The REST API: jobs, the routing table, spend, provider health, calls and stats. */
+@Module({
+  controllers: [
+    JobsController,
+    RoutesController,
+    SpendController,
+    ProvidersController,
+    ObservabilityController,
+  ],
+  providers: [TenantAuthGuard, JobPlanner, JobSubmissionService, JobQueryService],
+})
+export class IngressModule {}

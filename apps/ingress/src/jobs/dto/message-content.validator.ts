@@ -1,0 +1,95 @@
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+} from 'class-validator';
+
+const MAX_IMAGE_URL_LENGTH = 8192;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const IMAGE_MIME = /^image\/(png|jpeg|gif|webp|heic|heif)$/;
+
+/**
+ * Message content is either a string or an array of typed parts; class-validator has no union
+ * type, so this one validator checks both shapes and names the exact part at fault.
+ */
+export function contentProblem(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 ? null : 'must not be empty';
+  if (!Array.isArray(value)) return 'must be a string or an array of parts';
+  if (value.length === 0) return 'must have at least one part';
+  for (let i = 0; i < value.length; i++) {
+    const problem = partProblem(value[i]);
+    if (problem) return `[${i}]${problem}`;
+  }
+  return null;
+}
+
+function partProblem(part: unknown): string | null {
+  if (!part || typeof part !== 'object' || Array.isArray(part)) return ' must be an object';
+  const p = part as Record<string, unknown>;
+  if (p.type === 'text') {
+    return typeof p.text === 'string' && p.text.length > 0
+      ? null
+      : '.text must be a non-empty string';
+  }
+  if (p.type === 'image') {
+    if (p.url !== undefined) {
+      if (
+        typeof p.url !== 'string' ||
+        !/^https?:\/\//.test(p.url) ||
+        p.url.length > MAX_IMAGE_URL_LENGTH
+      ) {
+        return '.url must be an http(s) URL';
+      }
+      return p.data === undefined ? null : ' must have either url or data, not both';
+    }
+    if (typeof p.data !== 'string' || p.data.length === 0 || !BASE64.test(p.data)) {
+      return '.data must be base64 image data (or give url instead)';
+    }
+    if (typeof p.mime_type !== 'string' || !IMAGE_MIME.test(p.mime_type)) {
+      return '.mime_type must be an image type such as image/png';
+    }
+    return null;
+  }
+  return '.type must be "text" or "image"';
+}
+
+export function IsMessageContent(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isMessageContent',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) => contentProblem(value) === null,
+        defaultMessage: (args?: ValidationArguments) =>
+          contentProblem(args?.value) ?? 'invalid content',
+      },
+    });
+  };
+}
+
+export function IsJsonObjectWithin(
+  maxBytes: number,
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isJsonObjectWithin',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options,
+      validator: {
+        validate: (value: unknown) =>
+          !!value &&
+          typeof value === 'object' &&
+          !Array.isArray(value) &&
+          Buffer.byteLength(JSON.stringify(value)) <= maxBytes,
+        defaultMessage: (args?: ValidationArguments) =>
+          !args?.value || typeof args.value !== 'object' || Array.isArray(args.value)
+            ? 'must be a JSON object'
+            : `must be at most ${maxBytes} bytes as JSON`,
+      },
+    });
+  };
+}

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import Ajv from 'ajv';
+import type { SwitchyardConfig } from '@switchyard/config';
+import {
+  IdempotencyStore,
+  JobStore,
+  type JobRecord,
+  type JobRequest,
+} from '@switchyard/jobs';
+import { DailySpendStore, RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
+import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
+import { validateWebhookUrl } from '@switchyard/webhooks';
+import { ApiError, type ErrorDetail } from '../http/api-error';
+import type { CreateJobDto } from './dto/create-job.dto';
+import { JobPlanner } from './job-planner.service';
+
+export interface Submission {
+  job: JobRecord;
+  /** false when an Idempotency-Key matched an earlier submission */
+  created: boolean;
+}
+
+const DEFAULT_DEADLINE_MS = 10 * 60 * 1000;
+
+/** Validate → plan → record → enqueue. Nothing is enqueued unless the job record exists first. */
+@Injectable()
+export class JobSubmissionService {
+  private readonly ajv = new Ajv({ strict: false });
+
+  constructor(
+    private readonly routing: RoutingTableHolder,
+    private readonly planner: JobPlanner,
+    private readonly jobs: JobStore,
+    private readonly idempotency: IdempotencyStore,
+    private readonly spend: DailySpendStore,
+    private readonly enqueuer: AttemptEnqueuer,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  async submit(tenant: string, dto: CreateJobDto, idempotencyKey?: string): Promise<Submission> {
+    const task = this.requireTask(dto.task);
+    const request = toJobRequest(dto);
+    await this.checkRequest(task, request);
+
+    let id = newJobId();
+    if (idempotencyKey !== undefined) {
+      if (idempotencyKey.length === 0 || idempotencyKey.length > 255) {
+        throw new ApiError(400, 'invalid_request', 'Idempotency-Key must be 1 to 255 characters', [
+          { field: 'Idempotency-Key', problem: 'must be 1 to 255 characters' },
+        ]);
+      }
+      const claim = await this.idempotency.claim(
+        tenant,
+        idempotencyKey,
+        IdempotencyStore.fingerprint(task.name, request),
+        id,
+      );
+      if (claim.outcome === 'conflict') {
+        throw new ApiError(
+          409,
+          'idempotency_conflict',
+          'this Idempotency-Key was already used with a different request body',
+          [{ field: 'Idempotency-Key', problem: 'reused with a different body' }],
+          { job_id: claim.jobId },
+        );
+      }
+      if (claim.outcome === 'existing') {
+        const existing = await this.jobs.get(claim.jobId);
+        if (existing) return { job: existing, created: false };
+        id = claim.jobId; // claimed earlier by a request that died before creating the job
+      }
+    }
+
+    await this.refuseIfBudgetSpent(task);
+    const plan = await this.planner.plan(task, request);
+    const now = new Date();
+    const budget = this.planner.effectiveBudget(task, request);
+    const job: JobRecord = {
+      id,
+      tenant,
+      task: task.name,
+      status: 'queued',
+      request,
+      plan,
+      deadline_at: now.getTime() + (budget.deadline_ms ?? DEFAULT_DEADLINE_MS),
+      max_cost_usd: budget.max_cost_usd,
+      cost_usd: 0,
+      current_hop: 0,
+      trace_id: currentTraceId(),
+      trace: injectTraceContext(),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    await this.jobs.create(job);
+    const first = plan.candidates[0];
+    await this.enqueuer.enqueue(job, {
+      hop: 0,
+      candidate: 0,
+      provider: first.provider,
+      model: first.model,
+      trace: job.trace,
+    });
+    return { job, created: true };
+  }
+
+  private requireTask(name: string): TaskConfig {
+    const tasks = this.routing.current.tasks;
+    const task = tasks[name];
+    if (!task) {
+      const known = Object.keys(tasks).sort();
+      throw new ApiError(
+        422,
+        'unknown_task',
+        `unknown task "${name}"; known tasks: ${known.join(', ')}`,
+        [{ field: 'task', problem: `unknown task "${name}"` }],
+        { known_tasks: known },
+      );
+    }
+    return task;
+  }
+
+  private async checkRequest(task: TaskConfig, request: JobRequest): Promise<void> {
+    const details: ErrorDetail[] = [];
+    details.push(...this.planner.budgetProblems(task, request));
+    const format = request.response_format;
+    if (format?.type === 'json_schema') {
+      try {
+        this.ajv.compile(format.schema);
+      } catch (err) {
+        details.push({
+          field: 'response_format.schema',
+          problem: `not a valid JSON Schema: ${(err as Error).message}`,
+        });
+      }
+    }
+    if (request.webhook_url) {
+      const verdict = await validateWebhookUrl(request.webhook_url, {
+        allowPrivate: this.config.webhookAllowPrivate,
+      });
+      if (!verdict.ok) {
+        throw new ApiError(422, 'invalid_webhook_url', `webhook_url: ${verdict.problem}`, [
+          { field: 'webhook_url', problem: verdict.problem },
+        ]);
+      }
+    }
+    if (details.length) {
+      throw ApiError.badRequest(details.map((d) => `${d.field}: ${d.problem}`).join('; '), details);
+    }
+  }
+
+  private async refuseIfBudgetSpent(task: TaskConfig): Promise<void> {
+    if (task.budget.daily_usd === undefined) return;
+    const state = await this.spend.isExhausted(task.name, task.budget.daily_usd);
+    if (state.exhausted) {
+      const retryAfterS = Math.max(1, Math.ceil((Date.parse(state.resets_at) - Date.now()) / 1000));
+      throw new ApiError(
+        429,
+        'budget_exhausted',
+        `the daily budget of task "${task.name}" ($${task.budget.daily_usd}) is spent; it resets at ${state.resets_at}`,
+        [],
+        { task: task.name, resets_at: state.resets_at, retry_after_s: retryAfterS },
+      );
+    }
+  }
+}
+
+function newJobId(): string {
+  // Time-ordered prefix keeps ids roughly sortable in logs; the random part makes them unguessable.
+  return `job_${Date.now().toString(36)}${randomBytes(10).toString('hex')}`;
+}
+
+function toJobRequest(dto: CreateJobDto): JobRequest {
+  return {
+    messages: dto.messages.map((m) => ({ role: m.role, content: m.content })),
+    response_format:
+      dto.response_format?.type === 'json_schema'
+        ? { type: 'json_schema', schema: dto.response_format.schema ?? {} }
+        : dto.response_format
+          ? { type: 'text' }
+          : undefined,
+    max_tokens: dto.max_tokens,
+    temperature: dto.temperature,
+    webhook_url: dto.webhook_url,
+    metadata: dto.metadata,
+    budget: dto.budget
+      ? { max_cost_usd: dto.budget.max_cost_usd, deadline_ms: dto.budget.deadline_ms }
+      : undefined,
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { JOB_STATUSES, type JobStatus, type JobView } from '@switchyard/jobs';
+import { ApiError } from '../http/api-error';
+import { TenantAuthGuard } from '../http/tenant-auth.guard';
+import { Tenant } from '../http/tenant.decorator';
+import { CreateJobDto } from './dto/create-job.dto';
+import { JobQueryService } from './job-query.service';
+import { JobSubmissionService } from './job-submission.service';
+import { parsePreferWait } from './prefer-wait';
+
+@ApiTags('jobs')
+@ApiBearerAuth()
+@UseGuards(TenantAuthGuard)
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(
+    private readonly submissions: JobSubmissionService,
+    private readonly queries: JobQueryService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Submit a job' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description: 'wait=N (N ≤ 60): answer 200 with the finished job if it ends within N s',
+  })
+  @ApiResponse({ status: 202, description: 'queued' })
+  @ApiResponse({ status: 200, description: 'finished within Prefer: wait' })
+  async create(
+    @Tenant() tenant: string,
+    @Body() body: CreateJobDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JobView | Record<string, unknown>> {
+    const waitSeconds = parsePreferWait(prefer);
+    const { job, created } = await this.submissions.submit(tenant, body, idempotencyKey);
+    res.setHeader('Location', `/v1/jobs/${job.id}`);
+    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    if (waitSeconds > 0) {
+      const finished = await this.queries.waitUntilFinished(tenant, job.id, waitSeconds * 1000);
+      if (finished) {
+        res.setHeader('Preference-Applied', `wait=${waitSeconds}`);
+        res.status(200);
+        return finished;
+      }
+    }
+    res.status(202);
+    if (!created) return this.queries.view(tenant, job.id);
+    return {
+      id: job.id,
+      status: job.status,
+      task: job.task,
+      plan: job.plan.candidates.map((c) => ({ provider: c.provider, model: c.model })),
+      created_at: job.created_at,
+      trace_id: job.trace_id,
+      metadata: job.request.metadata,
+    };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the caller's jobs, newest first" })
+  async list(
+    @Tenant() tenant: string,
+    @Query('task') task?: string,
+    @Query('status') status?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<{ jobs: JobView[]; next_cursor: string | null }> {
+    if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
+      throw ApiError.field('status', `must be one of ${JOB_STATUSES.join(', ')}`);
+    }
+    const n = limit === undefined ? 20 : Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 100)
+      throw ApiError.field('limit', 'must be an integer from 1 to 100');
+    return this.queries.list(tenant, {
+      task,
+      status: status as JobStatus | undefined,
+      limit: n,
+      cursor,
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A job with its result, attempts and webhook delivery' })
+  get(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
+    return this.queries.view(tenant, id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Cancel a job that has not finished' })
+  cancel(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
+    return this.queries.cancel(tenant, id);
+  }
+
+  @Post(':id/webhook/redeliver')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Queue the job's completion webhook again" })
+  redeliver(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
+    return this.queries.redeliverWebhook(tenant, id);
+  }
+}

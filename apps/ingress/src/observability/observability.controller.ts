@@ -1,0 +1,85 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  LedgerQueryError,
+  STATS_GROUP_BY,
+  type ListCallsResult,
+  type StatsGroup,
+  type StatsGroupBy,
+} from '@switchyard/ledger';
+import { LedgerService } from '@switchyard/runtime';
+import { ApiError } from '../http/api-error';
+import { TenantAuthGuard } from '../http/tenant-auth.guard';
+import { Tenant } from '../http/tenant.decorator';
+
+/** The call ledger, read back: which model revision served what, and how well. Tenant-scoped. */
+@ApiTags('observability')
+@ApiBearerAuth()
+@UseGuards(TenantAuthGuard)
+@Controller('v1')
+export class ObservabilityController {
+  constructor(private readonly ledger: LedgerService) {}
+
+  @Get('calls')
+  @ApiOperation({ summary: 'Provider calls from the ledger, newest first' })
+  async calls(
+    @Tenant() tenant: string,
+    @Query('job_id') job_id?: string,
+    @Query('task') task?: string,
+    @Query('provider') provider?: string,
+    @Query('model_revision') model_revision?: string,
+    @Query('since') since?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<ListCallsResult> {
+    const n = limit === undefined ? undefined : Number(limit);
+    if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 500)) {
+      throw ApiError.field('limit', 'must be an integer from 1 to 500');
+    }
+    return this.query((q) =>
+      q.listCalls({ tenant, job_id, task, provider, model_revision, since, limit: n, cursor }),
+    );
+  }
+
+  @Get('stats')
+  @ApiOperation({
+    summary:
+      'Per model revision (or provider, or model): calls, success rate, errors, latency, cost',
+  })
+  async stats(
+    @Tenant() tenant: string,
+    @Query('task') task?: string,
+    @Query('since') since?: string,
+    @Query('group_by') groupBy = 'model_revision',
+  ): Promise<{ group_by: string; groups: StatsGroup[] }> {
+    if (!(STATS_GROUP_BY as readonly string[]).includes(groupBy)) {
+      throw ApiError.field('group_by', `must be one of ${STATS_GROUP_BY.join(', ')}`);
+    }
+    const groups = await this.query((q) =>
+      q.stats({ tenant, task, since, group_by: groupBy as StatsGroupBy }),
+    );
+    return { group_by: groupBy, groups };
+  }
+
+  private async query<T>(
+    fn: (queries: NonNullable<LedgerService['ready']>['queries']) => Promise<T>,
+  ): Promise<T> {
+    const handle = this.ledger.ready;
+    if (!handle) {
+      throw ApiError.unavailable(
+        this.ledger.enabled
+          ? 'the call ledger is not connected yet; retry shortly'
+          : 'the call ledger is off: set DATABASE_URL',
+      );
+    }
+    try {
+      return await fn(handle.queries);
+    } catch (err) {
+      if (err instanceof LedgerQueryError) {
+        const [field, ...rest] = err.message.split(':');
+        throw ApiError.field(field.trim(), rest.join(':').trim() || err.message);
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  RoutingTableHolder,
+  type Plan,
+  type RoutingTable,
+  type TaskConfig,
+} from '@switchyard/routing';
+import { ApiError } from '../http/api-error';
+import { TenantAuthGuard } from '../http/tenant-auth.guard';
+import { CreateJobDto } from '../jobs/dto/create-job.dto';
+import { JobPlanner } from '../jobs/job-planner.service';
+
+/** The routing table, as loaded, for the person on call. Keys never appear: only their variable names. */
+@ApiTags('routes')
+@ApiBearerAuth()
+@UseGuards(TenantAuthGuard)
+@Controller('v1/routes')
+export class RoutesController {
+  constructor(
+    private readonly routing: RoutingTableHolder,
+    private readonly planner: JobPlanner,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The routing table in force' })
+  table(): RoutingTable & { warnings: Array<{ path: string; message: string }> } {
+    return { ...this.routing.current, warnings: this.routing.warnings };
+  }
+
+  @Get(':task')
+  @ApiOperation({ summary: 'One task of the routing table, with its candidate models' })
+  task(@Param('task') name: string): TaskConfig & { candidates: unknown[] } {
+    const table = this.routing.current;
+    const task = this.requireTask(name);
+    return {
+      ...task,
+      candidates: [task.primary, ...task.fallbacks].map(
+        (id) => table.models[id] ?? { id, missing: true },
+      ),
+    };
+  }
+
+  @Post(':task/plan')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The plan a job with this body would get, and why' })
+  plan(@Param('task') name: string, @Body() body: CreateJobDto): Promise<Plan> {
+    const task = this.requireTask(name);
+    return this.planner.explain(task, {
+      messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
+      response_format:
+        body.response_format?.type === 'json_schema'
+          ? { type: 'json_schema', schema: body.response_format.schema ?? {} }
+          : undefined,
+      max_tokens: body.max_tokens,
+      budget: body.budget,
+    });
+  }
+
+  private requireTask(name: string): TaskConfig {
+    const task = this.routing.current.tasks[name];
+    if (!task) {
+      const known = Object.keys(this.routing.current.tasks).sort();
+      throw new ApiError(
+        422,
+        'unknown_task',
+        `unknown task "${name}"; known tasks: ${known.join(', ')}`,
+        [{ field: 'task', problem: `unknown task "${name}"` }],
+      );
+    }
+    return task;
+  }
+}

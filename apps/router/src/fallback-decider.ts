@@ -1,0 +1,68 @@
+import { ERROR_POLICY, PROVIDER_ERROR_TYPES, type ProviderErrorType } from '@switchyard/providers';
+import type { JobRecord } from '@switchyard/jobs';
+import type { AttemptError } from '@switchyard/queue';
+import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
+import type { RoutingTable, TaskConfig } from '@switchyard/routing';
+
+/** Error types raised by Switchyard itself (not by a provider) and whether they may fall back. */
+const ROUTER_ERROR_FALLBACK: Record<string, boolean> = {
+  circuit_open: true,
+  over_budget: true,
+  route_removed: true,
+  deadline_exceeded: false,
+  budget_exhausted: false,
+};
+
+export type FallbackDecision =
+  | { kind: 'next'; candidate: number; skipped: Array<{ id: string; reason: string }> }
+  | { kind: 'fail'; reason: string; skipped: Array<{ id: string; reason: string }> };
+
+export function errorAllowsFallback(error: AttemptError, task: TaskConfig | undefined): boolean {
+  if ((PROVIDER_ERROR_TYPES as readonly string[]).includes(error.type)) {
+    if (error.type === 'invalid_output' && task?.on_invalid_output === 'fail') return false;
+    return ERROR_POLICY[error.type as ProviderErrorType].fallback;
+  }
+  return ROUTER_ERROR_FALLBACK[error.type] ?? false;
+}
+
+/**
+ * What happens after a hop failed for good: the next candidate of the plan that is still worth
+ * trying (circuit not open, affordable with what is left of the job's budget), or failure.
+ * Pure, so the rules are tested without queues.
+ */
+export function decideFallback(input: {
+  job: JobRecord;
+  table: RoutingTable;
+  error: AttemptError;
+  afterCandidate: number;
+  circuits: Record<string, CircuitSnapshot>;
+  now: number;
+}): FallbackDecision {
+  const { job, table, error, afterCandidate, circuits, now } = input;
+  const task = table.tasks[job.task];
+  const skipped: Array<{ id: string; reason: string }> = [];
+  if (!errorAllowsFallback(error, task)) {
+    return { kind: 'fail', reason: `${error.type} does not fall back`, skipped };
+  }
+  if (now >= job.deadline_at) return { kind: 'fail', reason: 'the job deadline passed', skipped };
+  const remainingBudget =
+    job.max_cost_usd === undefined ? Infinity : job.max_cost_usd - job.cost_usd;
+  for (let i = afterCandidate + 1; i < job.plan.candidates.length; i++) {
+    const candidate = job.plan.candidates[i];
+    const id = `${candidate.provider}/${candidate.model}`;
+    if (!table.models[id] || !table.providers[candidate.provider]) {
+      skipped.push({ id, reason: 'removed from the routing table' });
+      continue;
+    }
+    if (circuits[candidate.provider]?.state === 'open' || circuits[id]?.state === 'open') {
+      skipped.push({ id, reason: 'circuit_open' });
+      continue;
+    }
+    if (candidate.estimated_cost_usd > remainingBudget) {
+      skipped.push({ id, reason: 'over_budget' });
+      continue;
+    }
+    return { kind: 'next', candidate: i, skipped };
+  }
+  return { kind: 'fail', reason: 'no candidate left in the plan', skipped };
+}

@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { CircuitBreaker } from '@switchyard/circuit-breaker';
+import { JobStore } from '@switchyard/jobs';
+import { type RouterJobData } from '@switchyard/queue';
+import { RoutingTableHolder } from '@switchyard/routing';
+import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
+import { decideFallback } from './fallback-decider';
+
+/**
+ * Consumes hops that failed for good and moves the job on. Every step is idempotent (the hop
+ * pointer only moves forward, enqueues use deterministic ids, the terminal transition is atomic),
+ * so a router killed mid-decision simply decides again after BullMQ hands the job back.
+ */
+@Injectable()
+export class RouteProcessor {
+  private readonly logger = new Logger('Router');
+
+  constructor(
+    private readonly routing: RoutingTableHolder,
+    private readonly jobs: JobStore,
+    private readonly breaker: CircuitBreaker,
+    private readonly enqueuer: AttemptEnqueuer,
+    private readonly finalizer: JobFinalizer,
+  ) {}
+
+  async process(bullJob: Job<RouterJobData>): Promise<string> {
+    const data = bullJob.data;
+    const job = await this.jobs.get(data.job_id);
+    if (
+      !job ||
+      job.status === 'succeeded' ||
+      job.status === 'failed' ||
+      job.status === 'cancelled'
+    ) {
+      return 'already_ended';
+    }
+    if (job.current_hop > data.hop + 1) return 'stale';
+    const table = this.routing.current;
+    const keys = job.plan.candidates.flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
+    const circuits = await this.breaker.states([...new Set(keys)]);
+    const decision = decideFallback({
+      job,
+      table,
+      error: data.error,
+      afterCandidate: data.candidate,
+      circuits,
+      now: Date.now(),
+    });
+    for (const s of decision.skipped)
+      this.logger.debug(`job ${job.id}: skipped ${s.id} (${s.reason})`);
+    if (decision.kind === 'fail') {
+      await this.finalizer.fail(
+        job,
+        { type: data.error.type, message: data.error.message },
+        `route-h${data.hop}`,
+      );
+      return 'failed';
+    }
+    const next = job.plan.candidates[decision.candidate];
+    const moved = await this.jobs.advanceHop(job.id, data.hop + 1);
+    if (!moved) return 'already_ended';
+    await this.enqueuer.enqueue(job, {
+      hop: data.hop + 1,
+      candidate: decision.candidate,
+      provider: next.provider,
+      model: next.model,
+      fallback_reason: data.error.type,
+      trace: data.trace,
+    });
+    return 'fallback';
+  }
+}

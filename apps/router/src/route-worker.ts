@@ -1,0 +1,61 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { ROUTER_QUEUE, createRedisClient, type RouterJobData } from '@switchyard/queue';
+import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { runInExtractedContext, withSpan } from '@switchyard/telemetry';
+import { RouteProcessor } from './route-processor';
+
+/** Consumes the router queue: one decision per failed hop. */
+@Injectable()
+export class RouteWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('RouteWorker');
+  private worker?: Worker<RouterJobData, string>;
+
+  constructor(
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly processor: RouteProcessor,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const stalled = Number(process.env.SWITCHYARD_STALLED_INTERVAL_MS);
+    this.worker = new Worker<RouterJobData, string>(
+      ROUTER_QUEUE,
+      (job: Job<RouterJobData>) =>
+        runInExtractedContext(job.data.trace ?? {}, () =>
+          withSpan(
+            'switchyard.route',
+            {
+              'switchyard.job_id': job.data.job_id,
+              'switchyard.attempt': job.data.hop,
+              'switchyard.fallback_reason': job.data.error.type,
+            },
+            () => this.processor.process(job),
+          ),
+        ),
+      {
+        connection: createRedisClient(
+          this.config.redisUrl ?? 'redis://127.0.0.1:6379',
+          'consumer',
+          'router',
+        ),
+        prefix: this.config.queuePrefix,
+        concurrency: 50,
+        stalledInterval: Number.isFinite(stalled) && stalled > 0 ? stalled : 30_000,
+        maxStalledCount: 5,
+      },
+    );
+    this.worker.on('error', (err) => this.logger.warn(err.message));
+    this.logger.log(`serving ${ROUTER_QUEUE}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { DeadlineSweeper } from './deadline-sweeper';
+import { RouteProcessor } from './route-processor';
+import { RegressionWatch } from './regression-watch';
+import { RouteWorker } from './route-worker';
+
+@Module({
+  providers: [RouteProcessor, RouteWorker, DeadlineSweeper, RegressionWatch],
+})
+export class RouterModule {}

@@ -1,0 +1,320 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { CircuitBreaker } from '@switchyard/circuit-breaker';
+import { JobStore, type JobRecord, type JobResult } from '@switchyard/jobs';
+import {
+  COUNTS_AGAINST_PROVIDER,
+  ProviderError,
+  type CompletionRequest,
+  type CompletionResult,
+} from '@switchyard/providers';
+import {
+  QueueRegistry,
+  providerQueueName,
+  type AttemptError,
+  type AttemptJobData,
+} from '@switchyard/queue';
+import {
+  actualCostUsd,
+  DailySpendStore,
+  LatencyTracker,
+  RoutingTableHolder,
+  type ModelConfig,
+  type ProviderConfig,
+  type TaskConfig,
+} from '@switchyard/routing';
+import { BudgetAlerts, JobFinalizer, LedgerService, ProviderAdapters } from '@switchyard/runtime';
+import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
+import { RouterHandoff } from './router-handoff';
+import { toProviderError } from './to-provider-error';
+
+export type AttemptOutcome = 'succeeded' | 'handed_off' | 'retrying' | 'stood_down';
+
+interface AttemptContext {
+  data: AttemptJobData;
+  job: JobRecord;
+  task: TaskConfig;
+  model: ModelConfig;
+  provider: ProviderConfig;
+  tryNumber: number;
+  maxTries: number;
+  startedAt: Date;
+}
+
+/**
+ * One attempt of one job on this process's provider. Every path ends in exactly one of: the job
+ * succeeded, the hop was handed to the router, BullMQ retries it on the same provider, or the hop
+ * stood down because the job moved on (cancelled, finished, or a newer hop owns it).
+ */
+@Injectable()
+export class AttemptProcessor {
+  private readonly logger = new Logger('AttemptProcessor');
+
+  constructor(
+    private readonly routing: RoutingTableHolder,
+    private readonly jobs: JobStore,
+    private readonly queues: QueueRegistry,
+    private readonly adapters: ProviderAdapters,
+    private readonly breaker: CircuitBreaker,
+    private readonly spend: DailySpendStore,
+    private readonly latency: LatencyTracker,
+    private readonly ledger: LedgerService,
+    private readonly budgetAlerts: BudgetAlerts,
+    private readonly finalizer: JobFinalizer,
+    private readonly handoff: RouterHandoff,
+    @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
+  ) {}
+
+  async process(bullJob: Job<AttemptJobData>): Promise<AttemptOutcome> {
+    const data = bullJob.data;
+    const job = await this.jobs.get(data.job_id);
+    if (!job) return 'stood_down';
+    const begin = await this.jobs.beginAttempt(job.id);
+    if (begin.status !== 'running' || begin.currentHop > data.hop) return 'stood_down';
+
+    const table = this.routing.current;
+    const task = table.tasks[job.task];
+    const model = table.models[`${data.provider}/${data.model}`];
+    const provider = table.providers[data.provider];
+    if (!task || !model || !provider) {
+      return this.handOff(data, {
+        type: 'route_removed',
+        message: 'the routing table no longer has this task or model',
+      });
+    }
+    const ctx: AttemptContext = {
+      data,
+      job,
+      task,
+      model,
+      provider,
+      tryNumber: bullJob.attemptsMade,
+      maxTries: bullJob.opts.attempts ?? 1,
+      startedAt: new Date(),
+    };
+
+    const remainingMs = job.deadline_at - Date.now();
+    if (remainingMs <= 0) {
+      return this.handOff(data, {
+        type: 'deadline_exceeded',
+        message: 'the job deadline passed before this attempt',
+      });
+    }
+    const estimate = job.plan.candidates[data.candidate]?.estimated_cost_usd ?? 0;
+    if (job.max_cost_usd !== undefined && estimate > job.max_cost_usd - job.cost_usd) {
+      return this.handOff(data, {
+        type: 'over_budget',
+        message: `estimated cost ${estimate} exceeds what is left of the job budget`,
+      });
+    }
+    const [providerGate, modelGate] = await Promise.all([
+      this.breaker.acquire(provider.name),
+      this.breaker.acquire(model.id),
+    ]);
+    if (!providerGate.allowed || !modelGate.allowed) {
+      return this.handOff(data, { type: 'circuit_open', message: `circuit open for ${model.id}` });
+    }
+
+    let reservation: string | undefined;
+    if (task.budget.daily_usd !== undefined) {
+      const reserved = await this.spend.reserve(task.name, estimate, task.budget);
+      if (!reserved.ok) {
+        await this.finalizer.fail(
+          job,
+          { type: 'budget_exhausted', message: `daily budget of task ${task.name} is spent` },
+          `h${data.hop}`,
+        );
+        return 'handed_off';
+      }
+      reservation = reserved.reservationId;
+      if (reserved.alert) this.budgetAlerts.fire(task);
+    }
+
+    await this.jobs.putAttempt(job.id, {
+      hop: data.hop,
+      try: ctx.tryNumber,
+      provider: provider.name,
+      model: model.model,
+      status: 'running',
+      started_at: ctx.startedAt.toISOString(),
+    });
+
+    const request: CompletionRequest = {
+      model: model.model,
+      messages: job.request.messages,
+      response_format: job.request.response_format,
+      max_tokens: job.plan.candidates[data.candidate]?.max_tokens ?? job.plan.max_tokens,
+      temperature: job.request.temperature,
+      timeout_ms: Math.max(1, Math.min(provider.timeout_ms, remainingMs)),
+    };
+    const started = performance.now();
+    let result: CompletionResult;
+    try {
+      result = await withGenAiSpan(
+        {
+          provider: provider.name,
+          kind: provider.kind,
+          request_model: model.model,
+          max_tokens: request.max_tokens,
+          temperature: request.temperature,
+          output_type: request.response_format?.type === 'json_schema' ? 'json' : 'text',
+          task: task.name,
+          job_id: job.id,
+          attempt: data.hop + 1,
+          fallback_reason: data.fallback_reason,
+          messages: request.messages,
+        },
+        async (span) => {
+          const completion = await this.adapters.get(provider.name).complete(request);
+          span.setCostUsd(actualCostUsd(model, completion.usage));
+          return completion;
+        },
+      );
+    } catch (err) {
+      const error = toProviderError(err, provider.name);
+      return this.onFailure(ctx, error, performance.now() - started, reservation);
+    }
+    return this.onSuccess(ctx, result, performance.now() - started, reservation);
+  }
+
+  private async onSuccess(
+    ctx: AttemptContext,
+    result: CompletionResult,
+    latencyMs: number,
+    reservation: string | undefined,
+  ): Promise<AttemptOutcome> {
+    const { job, model, provider, task, data } = ctx;
+    const cost = actualCostUsd(model, result.usage);
+    await Promise.all([
+      reservation ? this.settle(task, reservation, cost) : undefined,
+      this.jobs.addCost(job.id, cost),
+      this.latency.record(model.id, latencyMs),
+      this.breaker.record(provider.name, 'success'),
+      this.breaker.record(model.id, 'success'),
+      this.jobs.putAttempt(job.id, {
+        hop: data.hop,
+        try: ctx.tryNumber,
+        provider: provider.name,
+        model: model.model,
+        model_revision: result.model_revision,
+        status: 'succeeded',
+        latency_ms: Math.round(latencyMs),
+        cost_usd: cost,
+        started_at: ctx.startedAt.toISOString(),
+      }),
+    ]);
+    this.recordCall(ctx, latencyMs, { result, cost });
+    const jobResult: JobResult = {
+      text: result.text,
+      json: result.json,
+      provider: provider.name,
+      model: model.model,
+      model_revision: result.model_revision,
+      finish_reason: result.finish_reason,
+      usage: result.usage,
+      cost_usd: cost,
+      latency_ms: Math.round(latencyMs),
+    };
+    await this.finalizer.succeed(job, jobResult, `h${data.hop}`);
+    return 'succeeded';
+  }
+
+  private async onFailure(
+    ctx: AttemptContext,
+    error: ProviderError,
+    latencyMs: number,
+    reservation: string | undefined,
+  ): Promise<AttemptOutcome> {
+    const { job, model, provider, task, data } = ctx;
+    const counts = COUNTS_AGAINST_PROVIDER[error.type];
+    await Promise.all([
+      reservation ? this.settle(task, reservation, 0) : undefined,
+      counts ? this.breaker.record(provider.name, 'failure') : undefined,
+      counts ? this.breaker.record(model.id, 'failure') : undefined,
+      this.jobs.putAttempt(job.id, {
+        hop: data.hop,
+        try: ctx.tryNumber,
+        provider: provider.name,
+        model: model.model,
+        status: 'failed',
+        error: { type: error.type, message: error.message },
+        latency_ms: Math.round(latencyMs),
+        started_at: ctx.startedAt.toISOString(),
+      }),
+    ]);
+    this.recordCall(ctx, latencyMs, { error });
+
+    if (error.type === 'rate_limited' && error.retryAfterMs) {
+      // Pause the whole provider queue rather than let every worker hammer a provider that said wait.
+      await this.queues.get(providerQueueName(provider.name)).rateLimit(error.retryAfterMs);
+    }
+    const remainingMs = job.deadline_at - Date.now();
+    const backoffMs = task.retry.backoff_ms * 2 ** ctx.tryNumber;
+    const mayRetry =
+      error.policy.retrySameProvider && ctx.tryNumber + 1 < ctx.maxTries && remainingMs > backoffMs;
+    if (mayRetry) {
+      // BullMQ schedules the retry with the job's backoff; the attempt stays visible in its history.
+      throw error;
+    }
+    return this.handOff(data, { type: error.type, message: error.message });
+  }
+
+  private async settle(task: TaskConfig, reservation: string, costUsd: number): Promise<void> {
+    const settled = await this.spend.settle(task.name, reservation, costUsd);
+    this.metrics.setBudgetSpent(task.name, settled.spent_usd);
+    if (settled.alert) this.budgetAlerts.fire(task);
+  }
+
+  private recordCall(
+    ctx: AttemptContext,
+    latencyMs: number,
+    outcome: { result: CompletionResult; cost: number } | { error: ProviderError },
+  ): void {
+    const { job, model, provider, task, data } = ctx;
+    const ok = 'result' in outcome;
+    this.metrics.providerCall({
+      provider: provider.name,
+      model: model.model,
+      outcome: ok ? 'success' : outcome.error.type,
+      duration_ms: latencyMs,
+      task: task.name,
+      cost_usd: ok ? outcome.cost : 0,
+      input_tokens: ok ? outcome.result.usage.input_tokens : 0,
+      output_tokens: ok ? outcome.result.usage.output_tokens : 0,
+    });
+    const asksForJson = job.request.response_format?.type === 'json_schema';
+    this.ledger.record({
+      job_id: job.id,
+      tenant: job.tenant,
+      task: task.name,
+      attempt: data.hop + 1,
+      provider: provider.name,
+      model: model.model,
+      model_revision: ok ? outcome.result.model_revision : null,
+      system_fingerprint: ok ? (outcome.result.system_fingerprint ?? null) : null,
+      provider_request_id: ok
+        ? (outcome.result.request_id ?? null)
+        : (outcome.error.requestId ?? null),
+      prompt: job.request.messages,
+      response: ok ? outcome.result.text : null,
+      error_type: ok ? null : outcome.error.type,
+      error_message: ok ? null : outcome.error.message,
+      latency_ms: Math.round(latencyMs),
+      input_tokens: ok ? outcome.result.usage.input_tokens : null,
+      output_tokens: ok ? outcome.result.usage.output_tokens : null,
+      cost_usd: ok ? outcome.cost : 0,
+      schema_valid: asksForJson ? ok || outcome.error.type !== 'invalid_output' : null,
+      fallback_reason: data.fallback_reason ?? null,
+      trace_id: currentTraceId() ?? job.trace_id ?? null,
+      started_at: ctx.startedAt,
+      finished_at: new Date(),
+      policy: task.ledger,
+    });
+  }
+
+  private async handOff(data: AttemptJobData, error: AttemptError): Promise<AttemptOutcome> {
+    await this.handoff.handOff(data, error);
+    this.logger.debug(`job ${data.job_id} hop ${data.hop} handed to the router: ${error.type}`);
+    return 'handed_off';
+  }
+}

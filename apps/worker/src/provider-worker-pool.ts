@@ -1,0 +1,88 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { createRedisClient, providerQueueName, type AttemptJobData } from '@switchyard/queue';
+import { RoutingTableHolder } from '@switchyard/routing';
+import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { runInExtractedContext } from '@switchyard/telemetry';
+import { AttemptProcessor, type AttemptOutcome } from './attempt-processor';
+import { StuckAttemptRescuer } from './stuck-attempt-rescuer';
+
+export const WORKER_PROVIDERS = Symbol('WORKER_PROVIDERS');
+
+/**
+ * One BullMQ Worker per provider this process serves, each with the provider's concurrency and
+ * rate limit from the routing table. On shutdown the workers stop taking jobs and let the calls in
+ * flight finish (a job still running when the process dies is recovered by stalled-job checks).
+ */
+@Injectable()
+export class ProviderWorkerPool implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WorkerPool');
+  private readonly workers: Worker<AttemptJobData, AttemptOutcome>[] = [];
+
+  constructor(
+    @Inject(WORKER_PROVIDERS) private readonly providerNames: string[] | 'all',
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly routing: RoutingTableHolder,
+    private readonly processor: AttemptProcessor,
+    private readonly rescuer: StuckAttemptRescuer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const table = this.routing.current;
+    const names = this.providerNames === 'all' ? Object.keys(table.providers) : this.providerNames;
+    for (const name of names) {
+      const provider = table.providers[name];
+      if (!provider) {
+        throw new Error(
+          `provider "${name}" is not in the routing table (known: ${Object.keys(table.providers).join(', ')})`,
+        );
+      }
+      const limiter = provider.rate_limit?.requests_per_minute
+        ? { max: provider.rate_limit.requests_per_minute, duration: 60_000 }
+        : undefined;
+      const worker = new Worker<AttemptJobData, AttemptOutcome>(
+        providerQueueName(name),
+        (job: Job<AttemptJobData>) =>
+          runInExtractedContext(job.data.trace ?? {}, () => this.processor.process(job)),
+        {
+          connection: createRedisClient(this.redisUrl, 'consumer', `worker-${name}`),
+          prefix: this.config.queuePrefix,
+          concurrency: provider.concurrency,
+          limiter,
+          // A call may legitimately run for the provider's whole timeout; the lock is renewed meanwhile.
+          lockDuration: 30_000,
+          stalledInterval: stalledIntervalMs(),
+          maxStalledCount: 2,
+        },
+      );
+      worker.on('error', (err) => this.logger.warn(`${name} worker: ${err.message}`));
+      worker.on('failed', (job, err) => {
+        if (job) void this.rescuer.onFailed(job, err);
+      });
+      this.workers.push(worker);
+      this.logger.log(
+        `serving ${providerQueueName(name)} (concurrency ${provider.concurrency}${limiter ? `, ${limiter.max}/min` : ''})`,
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  private get redisUrl(): string {
+    return this.config.redisUrl ?? 'redis://127.0.0.1:6379';
+  }
+}
+
+function stalledIntervalMs(): number {
+  const raw = Number(process.env.SWITCHYARD_STALLED_INTERVAL_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : 30_000;
+}

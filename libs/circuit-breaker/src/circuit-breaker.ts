@@ -1,0 +1,134 @@
+import type Redis from 'ioredis';
+import { circuitKeys } from './circuit-breaker-keys';
+import { resolveCircuitBreakerOptions } from './circuit-breaker-options';
+import { CircuitBreakerScripts, type ScriptArg } from './circuit-breaker-scripts';
+import type {
+  AcquireResult,
+  CallOutcome,
+  CircuitBreakerOptions,
+  CircuitSnapshot,
+  CircuitState,
+  RecordResult,
+} from './circuit-breaker.types';
+
+const STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+
+function asState(value: unknown): CircuitState {
+  if (typeof value === 'string' && (STATES as readonly string[]).includes(value)) {
+    return value as CircuitState;
+  }
+  throw new Error(`circuit breaker: unexpected state from Redis: ${String(value)}`);
+}
+
+function asArray(value: unknown, length: number): unknown[] {
+  if (!Array.isArray(value) || value.length !== length) {
+    throw new Error('circuit breaker: unexpected reply from Redis');
+  }
+  return value;
+}
+
+/**
+ * A circuit breaker per key (`openai`, `openai/gpt-4o-mini`, ...) whose state lives in Redis, so
+ * every process opens, probes and closes together. Each call is one round trip running one Lua
+ * script; `states` and `snapshot` never write, so planners can poll them freely.
+ */
+export class CircuitBreaker {
+  readonly options: Readonly<CircuitBreakerOptions>;
+  private readonly scripts: CircuitBreakerScripts;
+  private readonly configArgs: ScriptArg[];
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    options: Partial<CircuitBreakerOptions> = {},
+  ) {
+    this.options = resolveCircuitBreakerOptions(options);
+    this.scripts = new CircuitBreakerScripts(redis);
+    const o = this.options;
+    this.configArgs = [
+      o.windowMs,
+      o.bucketMs,
+      o.minCalls,
+      String(o.failureRatio),
+      o.consecutiveFailures,
+      o.cooldownMs,
+      o.rampSteps.map((step) => Math.round(step * 10_000)).join(','),
+      o.successesPerStep,
+      o.stateTtlMs,
+    ];
+  }
+
+  /**
+   * May a call go to this key now? Closed: yes. Open: no, answered from Redis alone. Half-open:
+   * an atomic per-step counter admits exactly the ramp fraction of attempts (the first attempt of
+   * each step included), shared by all processes.
+   */
+  async acquire(key: string, now: number = Date.now()): Promise<AcquireResult> {
+    const reply = asArray(await this.scripts.acquire(this.keys(key), this.args(now)), 3);
+    return { allowed: reply[0] === 1, state: asState(reply[1]), probe: reply[2] === 1 };
+  }
+
+  /** Record the outcome of a call that went to the provider. */
+  async record(key: string, outcome: CallOutcome, now: number = Date.now()): Promise<RecordResult> {
+    if (outcome !== 'success' && outcome !== 'failure') {
+      throw new RangeError(`circuit breaker: unknown outcome ${String(outcome)}`);
+    }
+    const reply = asArray(
+      await this.scripts.record(this.keys(key), [...this.args(now), outcome]),
+      2,
+    );
+    const previous = asState(reply[0]);
+    const state = asState(reply[1]);
+    return { state, previous, transitioned: previous !== state };
+  }
+
+  /** Read-only snapshots of many keys in one round trip (duplicates collapse). */
+  async states(keys: string[], now: number = Date.now()): Promise<Record<string, CircuitSnapshot>> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return {};
+    const replies = await this.scripts.snapshots(
+      unique.map((key) => this.keys(key)),
+      this.args(now),
+    );
+    const result: Record<string, CircuitSnapshot> = {};
+    unique.forEach((key, i) => {
+      result[key] = this.toSnapshot(key, replies[i]);
+    });
+    return result;
+  }
+
+  async snapshot(key: string, now: number = Date.now()): Promise<CircuitSnapshot> {
+    return (await this.states([key], now))[key];
+  }
+
+  private keys(key: string) {
+    if (key.length === 0) throw new RangeError('circuit breaker: key must not be empty');
+    return circuitKeys(this.prefix, key);
+  }
+
+  private args(now: number): ScriptArg[] {
+    if (!Number.isFinite(now)) throw new RangeError(`circuit breaker: bad timestamp ${now}`);
+    return [Math.floor(now), ...this.configArgs];
+  }
+
+  private toSnapshot(key: string, reply: unknown): CircuitSnapshot {
+    const [rawState, since, openUntil, consecutive, step, calls, failures] = asArray(reply, 7).map(
+      (v, i) => (i === 0 ? v : Number(v)),
+    ) as [unknown, number, number, number, number, number, number];
+    const state = asState(rawState);
+    const steps = this.options.rampSteps;
+    const rampFraction =
+      state === 'closed' ? 1 : state === 'open' ? 0 : steps[Math.min(step, steps.length - 1)];
+    return {
+      key,
+      state,
+      failureRatio: calls > 0 ? failures / calls : 0,
+      calls,
+      failures,
+      consecutiveFailures: consecutive,
+      since: since < 0 ? null : since,
+      rampFraction,
+      retryAt: state === 'open' ? openUntil : null,
+    };
+  }
+}

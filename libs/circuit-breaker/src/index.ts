@@ -1,0 +1,3 @@
+export * from './circuit-breaker.types';
+export * from './circuit-breaker-options';
+export * from './circuit-breaker';

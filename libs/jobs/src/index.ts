@@ -1,0 +1,5 @@
+export * from './job.types';
+export * from './job-store';
+export * from './idempotency-store';
+export * from './job-completion-channel';
+export * from './job-view';

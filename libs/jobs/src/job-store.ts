@@ -1,0 +1,344 @@
+import type Redis from 'ioredis';
+import {
+  type AttemptRecord,
+  type JobError,
+  type JobRecord,
+  type JobResult,
+  type JobStatus,
+} from './job.types';
+
+/**
+ * Job state in Redis: one hash per job, one hash of attempts per job, and a per-tenant sorted set
+ * for listing. State transitions that race (finish vs. cancel, a stalled re-run vs. the router)
+ * are Lua scripts so each job ends in exactly one terminal state.
+ */
+
+// Returns 1 when this call made the job terminal, 2 when the same finalizer already had (a re-run
+// after a crash, which must redo its follow-ups), 0 when someone else ended the job first.
+const FINALIZE = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+if status == 'succeeded' or status == 'failed' or status == 'cancelled' then
+  if redis.call('HGET', KEYS[1], 'finalized_by') == ARGV[4] then return 2 end
+  return 0
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], ARGV[2], ARGV[3], 'finished_at', ARGV[5],
+  'updated_at', ARGV[5], 'finalized_by', ARGV[4])
+redis.call('ZREM', KEYS[2], ARGV[6])
+return 1
+`;
+
+// queued -> running on the first attempt; tells the caller whether its hop may still run.
+const BEGIN_ATTEMPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing', '-1'} end
+local hop = tonumber(redis.call('HGET', KEYS[1], 'current_hop') or '0')
+if status == 'queued' then
+  redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'updated_at', ARGV[1])
+  status = 'running'
+end
+return {status, tostring(hop)}
+`;
+
+const ADVANCE_HOP = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return -1 end
+if status == 'succeeded' or status == 'failed' or status == 'cancelled' then return 0 end
+local hop = tonumber(redis.call('HGET', KEYS[1], 'current_hop') or '0')
+if hop < tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'current_hop', ARGV[1], 'updated_at', ARGV[2])
+end
+return 1
+`;
+
+export type FinalizeOutcome =
+  'finalized' | 'already_finalized_by_me' | 'already_terminal' | 'missing';
+
+export interface JobListFilter {
+  task?: string;
+  status?: JobStatus;
+  limit: number;
+  /** Opaque cursor from a previous page */
+  cursor?: string;
+}
+
+export interface JobListPage {
+  jobs: JobRecord[];
+  next_cursor: string | null;
+}
+
+export class JobStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  jobKey(id: string): string {
+    return `${this.prefix}:job:${id}`;
+  }
+
+  private attemptsKey(id: string): string {
+    return `${this.prefix}:job:${id}:attempts`;
+  }
+
+  /** Every unfinished job, scored by deadline: the router's sweeper ends any job left behind. */
+  private get activeKey(): string {
+    return `${this.prefix}:active`;
+  }
+
+  private tenantIndexKey(tenant: string): string {
+    return `${this.prefix}:tenant:${tenant}:jobs`;
+  }
+
+  async create(job: JobRecord): Promise<void> {
+    const key = this.jobKey(job.id);
+    const createdMs = Date.parse(job.created_at);
+    const fields: Record<string, string> = {
+      id: job.id,
+      tenant: job.tenant,
+      task: job.task,
+      status: job.status,
+      request: JSON.stringify(job.request),
+      plan: JSON.stringify(job.plan),
+      deadline_at: String(job.deadline_at),
+      cost_usd: '0',
+      current_hop: String(job.current_hop),
+      created_at: job.created_at,
+      updated_at: job.updated_at,
+    };
+    if (job.max_cost_usd !== undefined) fields.max_cost_usd = String(job.max_cost_usd);
+    if (job.trace_id) fields.trace_id = job.trace_id;
+    if (job.trace) fields.trace = JSON.stringify(job.trace);
+    const index = this.tenantIndexKey(job.tenant);
+    await this.redis
+      .multi()
+      .hset(key, fields)
+      .expire(key, this.retentionSeconds)
+      .zadd(index, createdMs, job.id)
+      .zremrangebyscore(index, '-inf', createdMs - this.retentionSeconds * 1000)
+      .zadd(this.activeKey, job.deadline_at, job.id)
+      .exec()
+      .then(assertExecOk);
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    const raw = await this.redis.hgetall(this.jobKey(id));
+    return raw.id ? parseJob(raw) : null;
+  }
+
+  async getMany(ids: string[]): Promise<Array<JobRecord | null>> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.jobKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, raw]) => {
+      if (err) throw err;
+      const hash = raw as Record<string, string>;
+      return hash.id ? parseJob(hash) : null;
+    });
+  }
+
+  async attempts(id: string): Promise<AttemptRecord[]> {
+    const raw = await this.redis.hgetall(this.attemptsKey(id));
+    return Object.values(raw)
+      .map((v) => JSON.parse(v) as AttemptRecord)
+      .sort((a, b) => a.hop - b.hop || a.try - b.try);
+  }
+
+  async putAttempt(id: string, attempt: AttemptRecord): Promise<void> {
+    const key = this.attemptsKey(id);
+    await this.redis
+      .multi()
+      .hset(key, `${attempt.hop}.${attempt.try}`, JSON.stringify(attempt))
+      .expire(key, this.retentionSeconds)
+      .exec()
+      .then(assertExecOk);
+  }
+
+  /** Marks the job running and says which hop is current, so a stale hop can stand down. */
+  async beginAttempt(
+    id: string,
+    now = new Date(),
+  ): Promise<{ status: JobStatus | 'missing'; currentHop: number }> {
+    const [status, hop] = (await this.redis.eval(
+      BEGIN_ATTEMPT,
+      1,
+      this.jobKey(id),
+      now.toISOString(),
+    )) as [string, string];
+    return { status: status as JobStatus | 'missing', currentHop: Number(hop) };
+  }
+
+  /** Returns false when the job already ended (nothing should be enqueued for it). */
+  async advanceHop(id: string, hop: number, now = new Date()): Promise<boolean> {
+    const r = (await this.redis.eval(
+      ADVANCE_HOP,
+      1,
+      this.jobKey(id),
+      String(hop),
+      now.toISOString(),
+    )) as number;
+    return r === 1;
+  }
+
+  async addCost(id: string, usd: number): Promise<void> {
+    if (usd <= 0) return;
+    await this.redis.hincrbyfloat(this.jobKey(id), 'cost_usd', usd);
+  }
+
+  async succeed(
+    id: string,
+    result: JobResult,
+    finalizer: string,
+    now = new Date(),
+  ): Promise<FinalizeOutcome> {
+    return this.finalize(id, 'succeeded', 'result', JSON.stringify(result), finalizer, now);
+  }
+
+  async fail(
+    id: string,
+    error: JobError,
+    finalizer: string,
+    now = new Date(),
+  ): Promise<FinalizeOutcome> {
+    return this.finalize(id, 'failed', 'error', JSON.stringify(error), finalizer, now);
+  }
+
+  async cancel(id: string, now = new Date()): Promise<FinalizeOutcome> {
+    const error: JobError = { type: 'cancelled', message: 'cancelled by the client' };
+    return this.finalize(id, 'cancelled', 'error', JSON.stringify(error), 'cancel', now);
+  }
+
+  private async finalize(
+    id: string,
+    status: JobStatus,
+    field: string,
+    value: string,
+    finalizer: string,
+    now: Date,
+  ): Promise<FinalizeOutcome> {
+    const r = (await this.redis.eval(
+      FINALIZE,
+      2,
+      this.jobKey(id),
+      this.activeKey,
+      status,
+      field,
+      value,
+      finalizer,
+      now.toISOString(),
+      id,
+    )) as number;
+    if (r === 1) return 'finalized';
+    if (r === 2) return 'already_finalized_by_me';
+    if (r === 0) return 'already_terminal';
+    return 'missing';
+  }
+
+  /** Unfinished jobs whose deadline passed before `beforeMs`. */
+  async overdue(beforeMs: number, limit = 100): Promise<string[]> {
+    return this.redis.zrangebyscore(this.activeKey, '-inf', beforeMs, 'LIMIT', 0, limit);
+  }
+
+  /** Drops an id from the active index (its record expired or vanished). */
+  async forgetActive(id: string): Promise<void> {
+    await this.redis.zrem(this.activeKey, id);
+  }
+
+  /** Newest first. Filters are applied while walking the tenant's index, a page at a time. */
+  async list(tenant: string, filter: JobListFilter): Promise<JobListPage> {
+    const index = this.tenantIndexKey(tenant);
+    let max = '+inf';
+    let skipUntilPast: string | undefined;
+    if (filter.cursor) {
+      const decoded = decodeCursor(filter.cursor);
+      max = String(decoded.score);
+      skipUntilPast = decoded.id;
+    }
+    const jobs: JobRecord[] = [];
+    const batch = Math.max(filter.limit * 2, 50);
+    let offset = 0;
+    let lastSeen: { id: string; score: number } | undefined;
+    for (;;) {
+      const page = await this.redis.zrevrangebyscore(
+        index,
+        max,
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        offset,
+        batch,
+      );
+      if (page.length === 0) return { jobs, next_cursor: null };
+      offset += page.length / 2;
+      const entries: Array<{ id: string; score: number }> = [];
+      for (let i = 0; i < page.length; i += 2)
+        entries.push({ id: page[i], score: Number(page[i + 1]) });
+      const records = await this.getMany(entries.map((e) => e.id));
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i];
+        if (skipUntilPast !== undefined) {
+          // Entries with the cursor's score up to and including the cursor's id were on the last page.
+          if (entry.id === skipUntilPast) skipUntilPast = undefined;
+          continue;
+        }
+        lastSeen = entry;
+        const job = records[i];
+        if (!job) continue;
+        if (filter.task && job.task !== filter.task) continue;
+        if (filter.status && job.status !== filter.status) continue;
+        jobs.push(job);
+        if (jobs.length === filter.limit) {
+          return { jobs, next_cursor: encodeCursor(lastSeen) };
+        }
+      }
+    }
+  }
+}
+
+function encodeCursor(c: { id: string; score: number }): string {
+  return Buffer.from(`${c.score}:${c.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { id: string; score: number } {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const sep = text.indexOf(':');
+  const score = Number(text.slice(0, sep));
+  if (sep <= 0 || !Number.isFinite(score)) throw new InvalidCursorError();
+  return { score, id: text.slice(sep + 1) };
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not one this API returned');
+  }
+}
+
+function assertExecOk(results: Array<[Error | null, unknown]> | null): void {
+  if (!results) throw new Error('Redis transaction aborted');
+  for (const [err] of results) if (err) throw err;
+}
+
+function parseJob(raw: Record<string, string>): JobRecord {
+  return {
+    id: raw.id,
+    tenant: raw.tenant,
+    task: raw.task,
+    status: raw.status as JobStatus,
+    request: JSON.parse(raw.request),
+    plan: JSON.parse(raw.plan),
+    deadline_at: Number(raw.deadline_at),
+    max_cost_usd: raw.max_cost_usd === undefined ? undefined : Number(raw.max_cost_usd),
+    cost_usd: Number(raw.cost_usd ?? 0),
+    current_hop: Number(raw.current_hop ?? 0),
+    result: raw.result ? JSON.parse(raw.result) : undefined,
+    error: raw.error ? JSON.parse(raw.error) : undefined,
+    trace_id: raw.trace_id || undefined,
+    trace: raw.trace ? JSON.parse(raw.trace) : undefined,
+    created_at: raw.created_at,
+    updated_at: raw.updated_at,
+    started_at: raw.started_at || undefined,
+    finished_at: raw.finished_at || undefined,
+  };
+}

@@ -1,0 +1,53 @@
+import type { AttemptRecord, JobRecord } from './job.types';
+
+export interface WebhookView {
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  next_attempt_at: string | null;
+}
+
+/** The job as the API shows it (GET /v1/jobs/:id, list entries, webhook `data`). */
+export interface JobView {
+  id: string;
+  status: JobRecord['status'];
+  task: string;
+  plan: Array<{ provider: string; model: string }>;
+  skipped?: JobRecord['plan']['skipped'];
+  result?: JobRecord['result'];
+  attempts?: Array<Omit<AttemptRecord, 'hop' | 'try'> & { hop: number; try: number }>;
+  error?: JobRecord['error'];
+  cost_usd: number;
+  trace_id?: string;
+  metadata?: Record<string, unknown>;
+  webhook?: WebhookView;
+  created_at: string;
+  updated_at: string;
+  started_at?: string;
+  finished_at?: string;
+}
+
+export function toJobView(
+  job: JobRecord,
+  attempts?: AttemptRecord[],
+  webhook?: WebhookView | null,
+): JobView {
+  return {
+    id: job.id,
+    status: job.status,
+    task: job.task,
+    plan: job.plan.candidates.map((c) => ({ provider: c.provider, model: c.model })),
+    skipped: job.plan.skipped.length ? job.plan.skipped : undefined,
+    result: job.result,
+    attempts,
+    error: job.error,
+    cost_usd: job.cost_usd,
+    trace_id: job.trace_id,
+    metadata: job.request.metadata,
+    webhook: webhook ?? undefined,
+    created_at: job.created_at,
+    updated_at: job.updated_at,
+    started_at: job.started_at,
+    finished_at: job.finished_at,
+  };
+}

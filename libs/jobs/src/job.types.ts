@@ -1,0 +1,106 @@
+import type { ChatMessage, FinishReason, ResponseFormat, TokenUsage } from '@switchyard/providers';
+import type { TraceCarrier } from '@switchyard/queue';
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export interface JobBudgetRequest {
+  max_cost_usd?: number;
+  deadline_ms?: number;
+}
+
+/** The caller's request as accepted by the ingress, kept verbatim for every attempt. */
+export interface JobRequest {
+  messages: ChatMessage[];
+  response_format?: ResponseFormat;
+  max_tokens?: number;
+  temperature?: number;
+  webhook_url?: string;
+  metadata?: Record<string, unknown>;
+  budget?: JobBudgetRequest;
+}
+
+export interface PlannedCandidate {
+  provider: string;
+  model: string;
+  estimated_cost_usd: number;
+  /** max_tokens to send to this candidate (bounded by its output cap) */
+  max_tokens: number;
+}
+
+export interface SkippedCandidate {
+  provider: string;
+  model: string;
+  reason: string;
+  detail: string;
+}
+
+export interface JobPlan {
+  candidates: PlannedCandidate[];
+  skipped: SkippedCandidate[];
+  estimated_input_tokens: number;
+  max_tokens: number;
+}
+
+export interface JobError {
+  type: string;
+  message: string;
+}
+
+export interface JobResult {
+  text: string;
+  json?: unknown;
+  provider: string;
+  model: string;
+  model_revision: string;
+  finish_reason: FinishReason;
+  usage: TokenUsage;
+  cost_usd: number;
+  latency_ms: number;
+}
+
+export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface AttemptRecord {
+  hop: number;
+  /** 0-based try on the same provider (retries within the task's retry settings) */
+  try: number;
+  provider: string;
+  model: string;
+  model_revision?: string;
+  status: AttemptStatus;
+  error?: JobError;
+  latency_ms?: number;
+  cost_usd?: number;
+  started_at: string;
+}
+
+export interface JobRecord {
+  id: string;
+  tenant: string;
+  task: string;
+  status: JobStatus;
+  request: JobRequest;
+  plan: JobPlan;
+  /** Epoch ms after which no new attempt starts */
+  deadline_at: number;
+  /** The job's own ceiling across all attempts (the tighter of task and job budget) */
+  max_cost_usd?: number;
+  /** Spent so far across attempts */
+  cost_usd: number;
+  /** The hop currently allowed to run; older hops that wake up (stalled re-runs) stand down */
+  current_hop: number;
+  result?: JobResult;
+  error?: JobError;
+  trace_id?: string;
+  trace?: TraceCarrier;
+  created_at: string;
+  updated_at: string;
+  started_at?: string;
+  finished_at?: string;
+}

@@ -1,0 +1,74 @@
+import type { LedgerTables } from './ledger-tables';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Single statements, run in order inside the migration transaction. */
+  statements: (t: LedgerTables) => string[];
+}
+
+/**
+ * Append-only: a released migration is never edited, a change is a new version. Plain SQL that
+ * both PostgreSQL and PGlite run unchanged.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'create switchyard_calls',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.calls} (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        job_id text NOT NULL,
+        tenant text NOT NULL,
+        task text NOT NULL,
+        attempt integer NOT NULL,
+        provider text NOT NULL,
+        model text NOT NULL,
+        model_revision text,
+        system_fingerprint text,
+        provider_request_id text,
+        prompt text,
+        response text,
+        error_type text,
+        error_message text,
+        latency_ms integer NOT NULL,
+        input_tokens integer,
+        output_tokens integer,
+        cost_usd double precision,
+        schema_valid boolean,
+        fallback_reason text,
+        trace_id text,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      // listCalls: a tenant's newest calls first, cursor on (created_at, id).
+      `CREATE INDEX IF NOT EXISTS switchyard_calls_tenant_created_idx
+        ON ${t.calls} (tenant, created_at DESC, id DESC)`,
+      `CREATE INDEX IF NOT EXISTS switchyard_calls_job_idx ON ${t.calls} (job_id)`,
+      // Regression watch scans recent calls per task and model by start time.
+      `CREATE INDEX IF NOT EXISTS switchyard_calls_task_model_started_idx
+        ON ${t.calls} (task, provider, model, started_at)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'create switchyard_regressions',
+    statements: (t) => [
+      // The primary key is the "reported once" guarantee shared by every process.
+      `CREATE TABLE IF NOT EXISTS ${t.regressions} (
+        task text NOT NULL,
+        model text NOT NULL,
+        new_revision text NOT NULL,
+        metric text NOT NULL,
+        previous_revision text NOT NULL,
+        previous_value double precision NOT NULL,
+        current_value double precision NOT NULL,
+        calls_previous integer NOT NULL,
+        calls_current integer NOT NULL,
+        detected_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (task, model, new_revision, metric)
+      )`,
+    ],
+  },
+];

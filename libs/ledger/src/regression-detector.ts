@@ -1,0 +1,179 @@
+import { compareRevisions } from './compare-revisions';
+import { ledgerTables, type LedgerTables } from './ledger-tables';
+import {
+  DEFAULT_REGRESSION_THRESHOLDS,
+  type RegressionFinding,
+  type RegressionThresholds,
+  type RevisionStats,
+} from './regression.types';
+import type { SqlClient } from './sql-client';
+
+export interface RegressionDetectorOptions {
+  schema?: string;
+  thresholds?: Partial<RegressionThresholds>;
+  /** For tests */
+  now?: () => Date;
+}
+
+interface RevisionRow {
+  task: string;
+  provider: string;
+  model: string;
+  revision: string;
+  recency: number;
+  calls: number;
+  errors: number;
+  checked: number;
+  invalid: number;
+  successes: number;
+  p95: number | null;
+}
+
+/**
+ * Per (task, provider, model): the two most recently *first seen* revisions in the window and their
+ * aggregates. Failed calls rarely carry a revision, so a call without one is attributed to the
+ * revision that was newest when it started (its "epoch"); without that, a revision that fails
+ * outright would look spotless.
+ */
+function revisionStatsSql(t: LedgerTables): string {
+  return `
+    WITH w AS (
+      SELECT task, provider, model, model_revision, error_type, schema_valid, latency_ms, started_at
+      FROM ${t.calls}
+      WHERE started_at >= $1::timestamptz
+    ),
+    firsts AS (
+      SELECT task, provider, model, model_revision AS revision, min(started_at) AS first_seen
+      FROM w WHERE model_revision IS NOT NULL
+      GROUP BY task, provider, model, model_revision
+    ),
+    epochs AS (
+      SELECT task, provider, model, revision, first_seen,
+        lead(first_seen) OVER (PARTITION BY task, provider, model ORDER BY first_seen, revision) AS next_seen,
+        row_number() OVER (PARTITION BY task, provider, model ORDER BY first_seen DESC, revision DESC) AS recency
+      FROM firsts
+    ),
+    attributed AS (
+      SELECT w.*, coalesce(w.model_revision, e.revision) AS revision
+      FROM w
+      LEFT JOIN epochs e
+        ON w.model_revision IS NULL
+        AND e.task = w.task AND e.provider = w.provider AND e.model = w.model
+        AND w.started_at >= e.first_seen
+        AND (e.next_seen IS NULL OR w.started_at < e.next_seen)
+    )
+    SELECT a.task, a.provider, a.model, a.revision, e.recency::int AS recency,
+      count(*)::int AS calls,
+      count(*) FILTER (WHERE a.error_type IS NOT NULL AND a.error_type <> 'invalid_output')::int AS errors,
+      count(*) FILTER (WHERE a.schema_valid IS NOT NULL OR a.error_type = 'invalid_output')::int AS checked,
+      count(*) FILTER (WHERE a.schema_valid = false OR a.error_type = 'invalid_output')::int AS invalid,
+      count(*) FILTER (WHERE a.error_type IS NULL)::int AS successes,
+      percentile_cont(0.95) WITHIN GROUP (ORDER BY a.latency_ms) FILTER (WHERE a.error_type IS NULL) AS p95
+    FROM attributed a
+    JOIN epochs e
+      ON e.task = a.task AND e.provider = a.provider AND e.model = a.model AND e.revision = a.revision
+    WHERE e.recency <= 2
+    GROUP BY a.task, a.provider, a.model, a.revision, e.recency`;
+}
+
+function toStats(r: RevisionRow): RevisionStats {
+  return {
+    revision: r.revision,
+    calls: Number(r.calls),
+    errors: Number(r.errors),
+    checked: Number(r.checked),
+    invalid: Number(r.invalid),
+    successes: Number(r.successes),
+    p95_latency_ms: r.p95 === null ? null : Number(r.p95),
+  };
+}
+
+/**
+ * Compares each model's newest revision with the one before it and reports metrics that got worse.
+ * Each (task, model, new revision, metric) is reported once across all processes and restarts: a
+ * finding is only returned by the check whose INSERT claimed its row in switchyard_regressions.
+ */
+export class RegressionDetector {
+  private readonly t: LedgerTables;
+  readonly thresholds: RegressionThresholds;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly client: SqlClient,
+    options: RegressionDetectorOptions = {},
+  ) {
+    this.t = ledgerTables(options.schema);
+    this.thresholds = { ...DEFAULT_REGRESSION_THRESHOLDS, ...options.thresholds };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** New findings only; an empty array when nothing (new) regressed. */
+  async check(options: { since?: Date } = {}): Promise<RegressionFinding[]> {
+    const since = options.since ?? new Date(this.now().getTime() - this.thresholds.window_ms);
+    const { rows } = await this.client.query<RevisionRow>(revisionStatsSql(this.t), [
+      since.toISOString(),
+    ]);
+
+    const byModel = new Map<
+      string,
+      { task: string; model: string; newest?: RevisionRow; previous?: RevisionRow }
+    >();
+    for (const row of rows) {
+      const key = JSON.stringify([row.task, row.provider, row.model]);
+      const entry = byModel.get(key) ?? { task: row.task, model: `${row.provider}/${row.model}` };
+      if (Number(row.recency) === 1) entry.newest = row;
+      else entry.previous = row;
+      byModel.set(key, entry);
+    }
+
+    const candidates: RegressionFinding[] = [];
+    for (const { task, model, newest, previous } of byModel.values()) {
+      if (!newest || !previous) continue;
+      const prev = toStats(previous);
+      const cur = toStats(newest);
+      for (const r of compareRevisions(prev, cur, this.thresholds)) {
+        candidates.push({
+          task,
+          model,
+          previous_revision: prev.revision,
+          new_revision: cur.revision,
+          metric: r.metric,
+          previous: r.previous,
+          current: r.current,
+          calls_previous: prev.calls,
+          calls_current: cur.calls,
+        });
+      }
+    }
+
+    const fresh: RegressionFinding[] = [];
+    for (const f of candidates) {
+      if (await this.claim(f)) fresh.push(f);
+    }
+    return fresh;
+  }
+
+  /** True when this call inserted the row, i.e. nobody has reported the finding before. */
+  private async claim(f: RegressionFinding): Promise<boolean> {
+    const { rows } = await this.client.query<{ metric: string }>(
+      `INSERT INTO ${this.t.regressions}
+        (task, model, new_revision, metric, previous_revision, previous_value, current_value,
+         calls_previous, calls_current)
+       VALUES ($1, $2, $3, $4, $5, $6::double precision, $7::double precision, $8::int, $9::int)
+       ON CONFLICT (task, model, new_revision, metric) DO NOTHING
+       RETURNING metric`,
+      [
+        f.task,
+        f.model,
+        f.new_revision,
+        f.metric,
+        f.previous_revision,
+        f.previous,
+        f.current,
+        f.calls_previous,
+        f.calls_current,
+      ],
+    );
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,92 @@
+import { ApiError } from '@google/genai';
+import type { ProviderError, ProviderErrorType } from '../provider-error';
+import type { CallDeadline } from '../shared/call-deadline';
+import { failure } from '../shared/failure';
+import {
+  errorTypeForStatus,
+  mentionsContextLength,
+  mentionsOverload,
+} from '../shared/http-error-type';
+import { parseDurationMs } from '../shared/retry-after';
+import { transportFailure } from '../shared/transport-failure';
+
+/** google.rpc.Status, which the SDK puts in ApiError.message as JSON. */
+interface RpcStatus {
+  code?: number;
+  message?: string;
+  status?: string;
+  details?: Array<Record<string, unknown>>;
+}
+
+function rpcStatusOf(err: ApiError): RpcStatus {
+  try {
+    const parsed = JSON.parse(err.message) as { error?: RpcStatus };
+    return parsed.error ?? {};
+  } catch {
+    return { message: err.message };
+  }
+}
+
+function detail(status: RpcStatus, type: string): Record<string, unknown> | undefined {
+  return status.details?.find(
+    (d) => typeof d['@type'] === 'string' && (d['@type'] as string).endsWith(type),
+  );
+}
+
+function typeForRpcStatus(status: RpcStatus, httpStatus: number): ProviderErrorType | undefined {
+  const message = status.message ?? '';
+  // A bad key comes back as 400 INVALID_ARGUMENT with reason API_KEY_INVALID.
+  if (
+    detail(status, 'google.rpc.ErrorInfo')?.reason === 'API_KEY_INVALID' ||
+    /API key not valid/i.test(message)
+  ) {
+    return 'auth';
+  }
+  switch (status.status) {
+    case 'RESOURCE_EXHAUSTED':
+      return 'rate_limited';
+    case 'UNAVAILABLE':
+      return mentionsOverload(message) ? 'overloaded' : 'server_error';
+    case 'DEADLINE_EXCEEDED':
+      return 'timeout';
+    case 'UNAUTHENTICATED':
+    case 'PERMISSION_DENIED':
+      return 'auth';
+    // e.g. "User location is not supported": this account cannot use the API; others can.
+    case 'FAILED_PRECONDITION':
+      return 'auth';
+    case 'INVALID_ARGUMENT':
+      return mentionsContextLength(message) ? 'context_length_exceeded' : 'bad_request';
+    default:
+      return httpStatus === 400 && mentionsContextLength(message)
+        ? 'context_length_exceeded'
+        : undefined;
+  }
+}
+
+/** Any error the @google/genai SDK (or the call around it) throws, as a ProviderError. */
+export function toGoogleProviderError(
+  err: unknown,
+  deadline: CallDeadline,
+  provider: string,
+): ProviderError {
+  if (err instanceof ApiError) {
+    const status = rpcStatusOf(err);
+    const message = status.message ?? err.message;
+    const type = typeForRpcStatus(status, err.status) ?? errorTypeForStatus(err.status, message);
+    return failure(type, provider, `${err.status} ${status.status ?? 'error'}: ${message}`, {
+      status: err.status,
+      retryAfterMs: parseDurationMs(detail(status, 'google.rpc.RetryInfo')?.retryDelay),
+      cause: err,
+    });
+  }
+  return (
+    transportFailure(err, deadline, provider) ??
+    failure(
+      'server_error',
+      provider,
+      `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+      { cause: err },
+    )
+  );
+}

@@ -1,0 +1,43 @@
+/** A task's daily limit: a USD amount, or the task's budget (daily_usd and alert_at). */
+export type DailyLimit = number | { daily_usd?: number; alert_at?: number } | undefined;
+
+export type ReserveResult =
+  | { ok: true; reservationId: string; alert: boolean }
+  | { ok: false; spent: number; reserved: number; limit: number; resets_at: string };
+
+export interface SettleResult {
+  /** False when this reservation had already been settled: nothing was billed again. */
+  settled: boolean;
+  alert: boolean;
+  spent_usd: number;
+  reserved_usd: number;
+}
+
+export interface ReleaseResult {
+  /** False when the reservation was no longer open (settled, released or expired). */
+  released: boolean;
+}
+
+export interface ExhaustionState {
+  exhausted: boolean;
+  /** ISO time of the next UTC midnight, when the day's budget starts over */
+  resets_at: string;
+}
+
+export interface DailySpendSnapshot {
+  task: string;
+  day: string;
+  spent_usd: number;
+  reserved_usd: number;
+  /** Null when no limit is known for the day */
+  remaining_usd: number | null;
+  limit_usd: number | null;
+  resets_at: string;
+}
+
+export interface DailySpendStoreOptions {
+  /** How long a reservation holds budget if neither settled nor released; default 15 minutes */
+  reservationTtlMs?: number;
+  /** How long a day's keys outlive the day, for snapshots of past days; default 2 days */
+  retainDaysAfter?: number;
+}

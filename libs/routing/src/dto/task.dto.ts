@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ON_INVALID_OUTPUT_ACTIONS } from '../routing-table.types';
+import { LedgerPolicyDto } from './ledger-policy.dto';
+import { RetryDto } from './retry.dto';
+import { TaskBudgetDto } from './task-budget.dto';
+
+export class TaskDto {
+  @IsDefined({ message: 'is required' })
+  @IsString({ message: 'must be a "provider/model" string' })
+  @IsNotEmpty({ message: 'must be a "provider/model" string' })
+  primary!: string;
+
+  // Entries are checked one by one afterwards, so each bad one gets its own indexed path.
+  @IsOptional()
+  @IsArray({ message: 'must be a list of "provider/model" strings' })
+  fallbacks?: unknown[];
+
+  @IsOptional()
+  @IsArray({ message: 'must be a list of capabilities' })
+  requires?: unknown[];
+
+  @IsOptional()
+  @IsObject({ message: 'must be a mapping' })
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => TaskBudgetDto)
+  budget?: TaskBudgetDto;
+
+  @IsOptional()
+  @IsIn(ON_INVALID_OUTPUT_ACTIONS, {
+    message: `must be one of ${ON_INVALID_OUTPUT_ACTIONS.join(', ')}`,
+  })
+  on_invalid_output?: string;
+
+  @IsOptional()
+  @IsObject({ message: 'must be a mapping' })
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => RetryDto)
+  retry?: RetryDto;
+
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of tokens' })
+  @Min(1, { message: 'must be at least 1' })
+  max_tokens?: number;
+
+  @IsOptional()
+  @IsObject({ message: 'must be a mapping' })
+  @ValidateNested({ message: 'must be a mapping' })
+  @Type(() => LedgerPolicyDto)
+  ledger?: LedgerPolicyDto;
+}

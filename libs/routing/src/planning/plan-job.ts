@@ -1,0 +1,141 @@
+import type { ChatMessage, ResponseFormat } from '@switchyard/providers';
+import { formatUsd } from '../format-usd';
+import { DEFAULT_ESTIMATE_MAX_TOKENS } from '../routing-defaults';
+import type { Capability, ModelConfig, TaskConfig } from '../routing-table.types';
+import { splitModelId } from '../validation/names';
+import { estimateCostUsd, estimateInputTokens, maxTokensFor } from './cost-estimation';
+import type {
+  CandidateRef,
+  Plan,
+  PlanInput,
+  PlannedCandidate,
+  SkippedCandidate,
+} from './plan.types';
+
+/**
+ * Decides which of a task's models a job may use, in what order. Pure: everything it needs
+ * (circuit state, observed latency, budget left) comes in through the input.
+ *
+ * Skipped, in this order of checks: models lacking a required capability, models whose context
+ * window the input does not fit, models whose estimated cost exceeds what is left of the job's
+ * ceiling, and models whose circuit is open. Slow models (p95 over the time left) are not skipped
+ * but tried after those expected to finish in time: a late answer beats none.
+ */
+export function planJob(input: PlanInput): Plan {
+  const { task } = input;
+  const inputTokens = estimateInputTokens(input.messages);
+  const required = requiredCapabilities(task, input.messages, input.response_format);
+  const onTime: PlannedCandidate[] = [];
+  const late: PlannedCandidate[] = [];
+  const skipped: SkippedCandidate[] = [];
+
+  for (const id of [task.primary, ...task.fallbacks]) {
+    const model = input.models[id];
+    const ref = refOf(id, model);
+    if (!model) {
+      skipped.push({
+        ...ref,
+        reason: 'unknown_model',
+        detail: `${id} is not in the routing table`,
+      });
+      continue;
+    }
+    const skip = skipReason(model, ref, input, required, inputTokens);
+    if (skip) {
+      skipped.push(skip);
+      continue;
+    }
+    const maxTokens = maxTokensFor(model, task, input.max_tokens);
+    const candidate: PlannedCandidate = {
+      ...ref,
+      max_tokens: maxTokens,
+      estimated_cost_usd: estimateCostUsd(model, inputTokens, maxTokens),
+    };
+    const p95 = input.p95LatencyMs?.(id);
+    if (p95 !== undefined) candidate.p95_latency_ms = p95;
+    if (p95 !== undefined && input.remaining_ms !== undefined && p95 > input.remaining_ms) {
+      candidate.reason =
+        `recent p95 latency ${Math.round(p95)} ms exceeds the ${Math.max(0, Math.round(input.remaining_ms))} ms ` +
+        'left before the deadline; tried after the candidates expected to finish in time';
+      late.push(candidate);
+    } else {
+      onTime.push(candidate);
+    }
+  }
+  const candidates = [...onTime, ...late];
+  return {
+    task: task.name,
+    estimated_input_tokens: inputTokens,
+    max_tokens:
+      input.max_tokens ??
+      task.max_tokens ??
+      candidates[0]?.max_tokens ??
+      DEFAULT_ESTIMATE_MAX_TOKENS,
+    required_capabilities: required,
+    candidates,
+    skipped,
+  };
+}
+
+export function requiredCapabilities(
+  task: Pick<TaskConfig, 'requires'>,
+  messages: readonly ChatMessage[],
+  responseFormat?: ResponseFormat,
+): Capability[] {
+  const required = new Set<Capability>(task.requires);
+  const hasImage = messages.some(
+    (message) =>
+      typeof message.content !== 'string' && message.content.some((part) => part.type === 'image'),
+  );
+  if (hasImage) required.add('vision');
+  if (responseFormat?.type === 'json_schema') required.add('json_schema');
+  return [...required];
+}
+
+function skipReason(
+  model: ModelConfig,
+  ref: CandidateRef,
+  input: PlanInput,
+  required: readonly Capability[],
+  inputTokens: number,
+): SkippedCandidate | undefined {
+  const missing = required.filter((capability) => !model.capabilities.includes(capability));
+  if (missing.length > 0) {
+    return {
+      ...ref,
+      reason: 'missing_capability',
+      detail: `${ref.id} lacks ${missing.join(', ')}`,
+    };
+  }
+  if (inputTokens > model.context_window) {
+    return {
+      ...ref,
+      reason: 'context_window',
+      detail: `about ${inputTokens} input tokens exceed the ${model.context_window}-token context window of ${ref.id}`,
+    };
+  }
+  if (input.remaining_cost_usd !== undefined) {
+    const cost = estimateCostUsd(
+      model,
+      inputTokens,
+      maxTokensFor(model, input.task, input.max_tokens),
+    );
+    if (cost > input.remaining_cost_usd) {
+      return {
+        ...ref,
+        reason: 'over_budget',
+        detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(Math.max(0, input.remaining_cost_usd))} left of the job's budget`,
+      };
+    }
+  }
+  if (input.isCircuitOpen?.(ref)) {
+    return { ...ref, reason: 'circuit_open', detail: `the circuit for ${ref.id} is open` };
+  }
+  return undefined;
+}
+
+function refOf(id: string, model: ModelConfig | undefined): CandidateRef {
+  if (model) return { provider: model.provider, model: model.model, id };
+  const parts = splitModelId(id);
+  return { provider: parts?.provider ?? '', model: parts?.model ?? id, id };
+}

@@ -1,0 +1,66 @@
+import type { ChatMessage, ResponseFormat } from '@switchyard/providers';
+import type { ModelConfig, TaskConfig } from '../routing-table.types';
+
+export interface CandidateRef {
+  provider: string;
+  /** The provider's own model name */
+  model: string;
+  /** "provider/model" */
+  id: string;
+}
+
+export const SKIP_REASONS = [
+  'unknown_model',
+  'missing_capability',
+  'context_window',
+  'over_budget',
+  'circuit_open',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface PlanInput {
+  task: TaskConfig;
+  /** The table's models (RoutingTable.models) */
+  models: Readonly<Record<string, ModelConfig>>;
+  messages: readonly ChatMessage[];
+  response_format?: ResponseFormat;
+  /** The job's max_tokens, if it set one */
+  max_tokens?: number;
+  /** USD left of the job's cost ceiling (after earlier attempts); absent = no ceiling */
+  remaining_cost_usd?: number;
+  /** Milliseconds left before the job's deadline; absent = no deadline */
+  remaining_ms?: number;
+  /** True when the candidate's circuit is open; absent = all closed */
+  isCircuitOpen?: (candidate: CandidateRef) => boolean;
+  /** Recently observed p95 latency of a model id, if known */
+  p95LatencyMs?: (modelId: string) => number | undefined;
+}
+
+export interface PlannedCandidate extends CandidateRef {
+  /** What to send as max_tokens to this candidate */
+  max_tokens: number;
+  estimated_cost_usd: number;
+  p95_latency_ms?: number;
+  /** Why the candidate sits where it does, when it is not simply its place in the chain */
+  reason?: string;
+}
+
+export interface SkippedCandidate extends CandidateRef {
+  reason: SkipReason;
+  detail: string;
+}
+
+export interface Plan {
+  task: string;
+  estimated_input_tokens: number;
+  /**
+   * The job's max_tokens, else the task's, else the first candidate's default (its output cap
+   * bounded at 4096). Each candidate also carries the value that applies to it.
+   */
+  max_tokens: number;
+  /** Capabilities every candidate had to have (task requires plus what the input needs) */
+  required_capabilities: string[];
+  /** In the order to try them */
+  candidates: PlannedCandidate[];
+  skipped: SkippedCandidate[];
+}

@@ -1,0 +1,47 @@
+import type { ProviderKind } from '@switchyard/providers';
+import { ProviderDto } from '../dto/provider.dto';
+import { DEFAULT_PROVIDER_CONCURRENCY, DEFAULT_PROVIDER_TIMEOUT_MS } from '../routing-defaults';
+import type { ProviderConfig, RoutingIssue } from '../routing-table.types';
+import { validateDto } from './dto-validation';
+import { nameProblem } from './names';
+
+export interface ProviderEntryResult {
+  provider?: ProviderConfig;
+  issues: RoutingIssue[];
+}
+
+/** Validates one `providers:` entry and fills in the defaults. */
+export function readProviderEntry(
+  name: string,
+  raw: unknown,
+  path: string,
+  fromEnv: ReadonlySet<string>,
+): ProviderEntryResult {
+  const issues: RoutingIssue[] = [];
+  const badName = nameProblem('provider', name);
+  if (badName) issues.push({ path, message: badName });
+  const { instance, issues: dtoIssues } = validateDto(ProviderDto, raw, path, fromEnv);
+  issues.push(...dtoIssues);
+  if (instance && instance.kind === 'openai-compatible' && instance.base_url === undefined) {
+    issues.push({ path: `${path}.base_url`, message: 'is required for kind openai-compatible' });
+  }
+  if (issues.length > 0 || !instance) return { issues };
+  const provider: ProviderConfig = {
+    name,
+    kind: instance.kind as ProviderKind,
+    concurrency: instance.concurrency ?? DEFAULT_PROVIDER_CONCURRENCY,
+    timeout_ms: instance.timeout_ms ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+  };
+  if (instance.base_url !== undefined) provider.base_url = instance.base_url;
+  if (instance.api_key_env !== undefined) provider.api_key_env = instance.api_key_env;
+  if (instance.rate_limit) {
+    provider.rate_limit = {};
+    if (instance.rate_limit.requests_per_minute !== undefined) {
+      provider.rate_limit.requests_per_minute = instance.rate_limit.requests_per_minute;
+    }
+    if (instance.rate_limit.tokens_per_minute !== undefined) {
+      provider.rate_limit.tokens_per_minute = instance.rate_limit.tokens_per_minute;
+    }
+  }
+  return { provider, issues };
+}

@@ -1,0 +1,35 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { TaskConfig } from '@switchyard/routing';
+import { SwitchyardMetrics } from '@switchyard/telemetry';
+import { WebhookPublisher } from '@switchyard/webhooks';
+
+/**
+ * `budget.alert`: the daily spend store says exactly once per task per UTC day that spend crossed
+ * alert_at; this turns that into a log line, a metric and the operator's alert webhook.
+ */
+@Injectable()
+export class BudgetAlerts {
+  private readonly logger = new Logger('BudgetAlerts');
+
+  constructor(
+    private readonly metrics: SwitchyardMetrics,
+    private readonly webhooks: WebhookPublisher,
+  ) {}
+
+  fire(task: TaskConfig, now = new Date()): void {
+    const day = now.toISOString().slice(0, 10);
+    const data = {
+      task: task.name,
+      day,
+      daily_usd: task.budget.daily_usd,
+      alert_at: task.budget.alert_at,
+    };
+    this.metrics.budgetAlert(task.name);
+    this.logger.warn(
+      `budget.alert: task ${task.name} crossed ${task.budget.alert_at * 100}% of $${task.budget.daily_usd} on ${day}`,
+    );
+    void this.webhooks
+      .publishAlert('budget.alert', data, `${task.name}:${day}`)
+      .catch((err: Error) => this.logger.warn(`budget.alert webhook not queued: ${err.message}`));
+  }
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  JobCompletionChannel,
+  JobStore,
+  toJobView,
+  type FinalizeOutcome,
+  type JobError,
+  type JobRecord,
+  type JobResult,
+} from '@switchyard/jobs';
+import { SwitchyardMetrics } from '@switchyard/telemetry';
+import { WebhookPublisher } from '@switchyard/webhooks';
+
+/**
+ * The one way a job ends. The terminal transition is atomic in Redis; whoever wins it (or re-runs
+ * as the same finalizer after a crash) emits the completion event, so every job yields exactly
+ * one `job.succeeded` or `job.failed` however often a step is retried.
+ */
+@Injectable()
+export class JobFinalizer {
+  private readonly logger = new Logger('JobFinalizer');
+
+  constructor(
+    private readonly jobs: JobStore,
+    private readonly completions: JobCompletionChannel,
+    private readonly webhooks: WebhookPublisher,
+    @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
+  ) {}
+
+  async succeed(job: JobRecord, result: JobResult, finalizer: string): Promise<FinalizeOutcome> {
+    const outcome = await this.jobs.succeed(job.id, result, finalizer);
+    await this.afterFinalize(job.id, outcome);
+    return outcome;
+  }
+
+  async fail(job: JobRecord, error: JobError, finalizer: string): Promise<FinalizeOutcome> {
+    const outcome = await this.jobs.fail(job.id, error, finalizer);
+    await this.afterFinalize(job.id, outcome);
+    return outcome;
+  }
+
+  async cancel(jobId: string): Promise<FinalizeOutcome> {
+    const outcome = await this.jobs.cancel(jobId);
+    if (outcome === 'finalized') await this.afterFinalize(jobId, outcome);
+    return outcome;
+  }
+
+  private async afterFinalize(jobId: string, outcome: FinalizeOutcome): Promise<void> {
+    if (outcome !== 'finalized' && outcome !== 'already_finalized_by_me') return;
+    const job = await this.jobs.get(jobId);
+    if (!job) return;
+    if (outcome === 'finalized') this.metrics.jobs.inc({ task: job.task, status: job.status });
+    if (job.request.webhook_url && (job.status === 'succeeded' || job.status === 'failed')) {
+      const attempts = await this.jobs.attempts(jobId);
+      await this.webhooks.publishJobCompletion(
+        { id: job.id, webhook_url: job.request.webhook_url, trace: job.trace },
+        job.status === 'succeeded' ? 'job.succeeded' : 'job.failed',
+        toJobView(job, attempts),
+      );
+    }
+    await this.completions
+      .publish(jobId)
+      .catch((err: Error) => this.logger.warn(`completion notify failed: ${err.message}`));
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SwitchyardConfig } from '@switchyard/config';
+import {
+  createProviderAdapter,
+  resolveProviderConnection,
+  type ProviderAdapter,
+} from '@switchyard/providers';
+import { RoutingTableHolder, type ProviderConfig } from '@switchyard/routing';
+import { SWITCHYARD_CONFIG } from './runtime.tokens';
+
+/**
+ * One adapter per provider, built from the routing table and the environment. A provider whose key
+ * variable is unset is pointed at the provider simulator, and start-up says so.
+ */
+@Injectable()
+export class ProviderAdapters {
+  private readonly logger = new Logger('Providers');
+  private readonly adapters = new Map<
+    string,
+    { config: ProviderConfig; adapter: ProviderAdapter }
+  >();
+  private announced = new Set<string>();
+
+  constructor(
+    private readonly routing: RoutingTableHolder,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  get(providerName: string): ProviderAdapter {
+    const config = this.routing.current.providers[providerName];
+    if (!config) throw new Error(`provider ${providerName} is not in the routing table`);
+    const cached = this.adapters.get(providerName);
+    if (cached && cached.config === config) return cached.adapter;
+    const { connection, simulated } = resolveProviderConnection(
+      config,
+      process.env,
+      this.config.simulatorUrl,
+    );
+    if (!this.announced.has(providerName)) {
+      this.announced.add(providerName);
+      this.logger.log(
+        simulated
+          ? `${providerName}: ${config.api_key_env ?? 'no key variable'} is unset, calls go to the provider simulator at ${connection.baseURL}`
+          : `${providerName}: ${config.kind} at ${connection.baseURL}`,
+      );
+    }
+    const adapter = createProviderAdapter(connection);
+    this.adapters.set(providerName, { config, adapter });
+    return adapter;
+  }
+
+  /** Which providers run against the simulator (no key configured). */
+  simulatedProviders(): string[] {
+    return Object.values(this.routing.current.providers)
+      .filter((p) => resolveProviderConnection(p, process.env, this.config.simulatorUrl).simulated)
+      .map((p) => p.name);
+  }
+}

@@ -1,0 +1,150 @@
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import type Redis from 'ioredis';
+import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
+import { CircuitBreaker } from '@switchyard/circuit-breaker';
+import { IdempotencyStore, JobCompletionChannel, JobStore } from '@switchyard/jobs';
+import { QueueRegistry, WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
+import { DailySpendStore, LatencyTracker, RoutingTableHolder } from '@switchyard/routing';
+import { SwitchyardMetrics } from '@switchyard/telemetry';
+import { WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
+import { AttemptEnqueuer } from './attempt-enqueuer';
+import { HealthController } from './health.controller';
+import { BudgetAlerts } from './budget-alerts';
+import { JobFinalizer } from './job-finalizer';
+import { LEDGER_OPTIONS, LedgerService } from './ledger.service';
+import { ProviderAdapters } from './provider-adapters';
+import { REDIS_CONSUMER, REDIS_SUBSCRIBER, SWITCHYARD_CONFIG } from './runtime.tokens';
+
+export interface CoreModuleOptions {
+  /** Names the process in logs, traces and the ledger's connection. */
+  processName: string;
+  /** Use an embedded PostgreSQL (PGlite) when DATABASE_URL is unset (the all-in-one only). */
+  embeddedLedger?: boolean;
+  config?: SwitchyardConfig;
+  /** Loaded before Nest starts, so a broken table stops the process with its errors, not a stack trace. */
+  routing?: RoutingTableHolder;
+}
+
+/**
+ * What every Switchyard process shares: configuration, the Redis connections, the routing table,
+ * the stores built on them and the call ledger. Each app module imports this once and adds only
+ * its own controllers and processors.
+ */
+@Global()
+@Module({})
+export class SwitchyardCoreModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Core');
+
+  constructor(
+    @Inject(REDIS_CONSUMER) private readonly redis: Redis,
+    @Inject(REDIS_SUBSCRIBER) private readonly subscriber: Redis,
+    private readonly queues: QueueRegistry,
+    private readonly routing: RoutingTableHolder,
+  ) {}
+
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    const config = options.config ?? loadConfig();
+    const redisUrl = config.redisUrl ?? 'redis://127.0.0.1:6379';
+    const providers: Provider[] = [
+      { provide: SWITCHYARD_CONFIG, useValue: config },
+      {
+        provide: REDIS_CONSUMER,
+        useFactory: () => createRedisClient(redisUrl, 'consumer', options.processName),
+      },
+      {
+        provide: REDIS_SUBSCRIBER,
+        useFactory: () => createRedisClient(redisUrl, 'consumer', `${options.processName}-sub`),
+      },
+      {
+        provide: RoutingTableHolder,
+        useFactory: () => {
+          const holder =
+            options.routing ??
+            new RoutingTableHolder(config.routesPath, process.env, new Logger('Routes'));
+          holder.watch();
+          return holder;
+        },
+      },
+      {
+        provide: JobStore,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) =>
+          new JobStore(redis, config.redisPrefix, config.jobRetentionSeconds),
+      },
+      {
+        provide: IdempotencyStore,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new IdempotencyStore(redis, config.redisPrefix),
+      },
+      {
+        provide: QueueRegistry,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new QueueRegistry(redis, config.queuePrefix),
+      },
+      {
+        provide: JobCompletionChannel,
+        inject: [REDIS_CONSUMER, REDIS_SUBSCRIBER],
+        useFactory: (redis: Redis, sub: Redis) =>
+          new JobCompletionChannel(redis, sub, config.redisPrefix),
+      },
+      {
+        provide: CircuitBreaker,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new CircuitBreaker(redis, config.redisPrefix),
+      },
+      {
+        provide: DailySpendStore,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new DailySpendStore(redis, config.redisPrefix),
+      },
+      {
+        provide: LatencyTracker,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new LatencyTracker(redis, config.redisPrefix),
+      },
+      { provide: SwitchyardMetrics, useFactory: () => new SwitchyardMetrics() },
+      { provide: LEDGER_OPTIONS, useValue: { embedded: options.embeddedLedger ?? false } },
+      LedgerService,
+      BudgetAlerts,
+      {
+        provide: WebhookDeliveryStore,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) =>
+          new WebhookDeliveryStore(redis, config.redisPrefix, {
+            ttlSeconds: config.jobRetentionSeconds,
+          }),
+      },
+      {
+        provide: WebhookPublisher,
+        inject: [QueueRegistry, WebhookDeliveryStore],
+        useFactory: (queues: QueueRegistry, store: WebhookDeliveryStore) =>
+          new WebhookPublisher(queues.get(WEBHOOK_QUEUE), store, config.alertWebhookUrl),
+      },
+      ProviderAdapters,
+      AttemptEnqueuer,
+      JobFinalizer,
+    ];
+    return {
+      module: SwitchyardCoreModule,
+      global: true,
+      controllers: [HealthController],
+      providers,
+      exports: providers,
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.routing.close();
+    await this.queues.close();
+    this.subscriber.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,90 @@
+import { defaultRevisionFor } from './model-revisions';
+import { planReply } from './reply-planner';
+import type { FaultRule } from './scenario-types';
+import type { CallOutcome } from './simulator-stats';
+import type { SimulatorState } from './simulator-state';
+import { IMAGE_TOKENS, estimateTokens } from './token-estimate';
+import type { SimRequest, WireFormat, WireResponse } from './wire/wire-format';
+
+export type CallAction =
+  { kind: 'hang' } | { kind: 'reset' } | { kind: 'respond'; response: WireResponse };
+
+export interface CallDecision {
+  action: CallAction;
+  outcome: CallOutcome;
+  delayMs: number;
+}
+
+const DEFAULT_ERROR_STATUS = 500;
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
+/** Two independent failure sources: the base rule and a worse revision. */
+function combinedRate(a: number | undefined, b: number | undefined): number {
+  return 1 - (1 - (a ?? 0)) * (1 - (b ?? 0));
+}
+
+function delayFor(state: SimulatorState, rule: FaultRule): number {
+  return (rule.latency_ms ?? 0) + (rule.worse?.latency_ms ?? 0) + state.jitter(rule.jitter_ms);
+}
+
+/**
+ * Decides synchronously, in arrival order, how one validated call is answered, so the
+ * counter-based fault choices are reproducible for a given sequence of calls.
+ */
+export function decideCall(
+  state: SimulatorState,
+  wire: WireFormat,
+  provider: string,
+  request: SimRequest,
+  apiKey: string,
+): CallDecision {
+  const rule = state.faults.resolve(provider, request.model);
+  const key = `${provider}|${request.model}`;
+  const delayMs = delayFor(state, rule);
+  const respond = (response: WireResponse, outcome: CallOutcome): CallDecision => ({
+    action: { kind: 'respond', response },
+    outcome,
+    delayMs,
+  });
+
+  if (rule.hang) return { action: { kind: 'hang' }, outcome: 'hang', delayMs: 0 };
+  if (rule.reset) return { action: { kind: 'reset' }, outcome: 'reset', delayMs };
+
+  if (state.counter.fires(`${key}|error`, combinedRate(rule.error_rate, rule.worse?.error_rate))) {
+    const status = rule.status ?? DEFAULT_ERROR_STATUS;
+    const response = wire.injectedError(status, {
+      model: request.model,
+      apiKey,
+      retryAfterMs: rule.retry_after_ms ?? DEFAULT_RETRY_AFTER_MS,
+    });
+    return respond(response, `http_${status}`);
+  }
+
+  const inputTokens = estimateTokens(request.inputChars) + request.imageCount * IMAGE_TOKENS;
+  if (rule.context_window !== undefined && inputTokens > rule.context_window) {
+    return respond(
+      wire.contextExceeded(request.model, inputTokens, rule.context_window),
+      'context_length_exceeded',
+    );
+  }
+
+  if (rule.malformed) {
+    return respond(wire.malformed(rule.malformed === true ? 'shape' : rule.malformed), 'malformed');
+  }
+
+  const scripted = state.replies.find(provider, request.model, request.lastUserText);
+  const contentFilter = rule.content_filter === true || scripted?.finish === 'content_filter';
+  const breakSchema =
+    request.schema !== undefined &&
+    !contentFilter &&
+    (rule.break_schema === true ||
+      state.counter.fires(`${key}|invalid`, rule.worse?.invalid_output_rate));
+  const revision = rule.revision ?? defaultRevisionFor(request.model, state.revisions);
+  const reply = planReply(request, { scripted, breakSchema, contentFilter, revision });
+  const outcome: CallOutcome = contentFilter
+    ? 'content_filtered'
+    : breakSchema
+      ? 'invalid_output'
+      : 'ok';
+  return respond(wire.success(request, reply), outcome);
+}

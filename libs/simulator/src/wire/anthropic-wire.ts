@@ -1,0 +1,308 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MalformedKind } from '../scenario-types';
+import type {
+  InjectedErrorContext,
+  SimReply,
+  SimRequest,
+  WireFormat,
+  WireResponse,
+} from './wire-format';
+import { WireRequestError } from './wire-request-error';
+import { isRecord, jsonResponse, malformedResponse, randomHex } from './wire-response';
+
+const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Anthropic Messages API. */
+function anthropicError(
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): WireResponse {
+  return jsonResponse(
+    status,
+    { type: 'error', error: { type, message } },
+    { 'request-id': `req_sim${randomHex(12)}`, ...headers },
+  );
+}
+
+function blockText(
+  block: Record<string, unknown>,
+  where: string,
+): { text: string; images: number } {
+  switch (block.type) {
+    case 'text':
+      if (typeof block.text !== 'string')
+        throw new WireRequestError(`${where}.text: Field required`);
+      return { text: block.text, images: 0 };
+    case 'image': {
+      const source = block.source;
+      if (!isRecord(source)) throw new WireRequestError(`${where}.source: Field required`);
+      if (source.type === 'base64') {
+        if (
+          typeof source.media_type !== 'string' ||
+          !IMAGE_MEDIA_TYPES.includes(source.media_type)
+        ) {
+          throw new WireRequestError(
+            `${where}.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`,
+          );
+        }
+        if (typeof source.data !== 'string' || !BASE64.test(source.data)) {
+          throw new WireRequestError(
+            `${where}.source.base64.data: The image data is not valid base64.`,
+          );
+        }
+      } else if (source.type === 'url') {
+        if (typeof source.url !== 'string' || !/^https?:\/\//.test(source.url)) {
+          throw new WireRequestError(`${where}.source.url.url: Input should be a valid URL`);
+        }
+      } else
+        throw new WireRequestError(
+          `${where}.source: Input tag '${String(source.type)}' found using 'type' does not match any of the expected tags: 'base64', 'url'`,
+        );
+      return { text: '', images: 1 };
+    }
+    case 'tool_use':
+      return { text: JSON.stringify(block.input ?? {}), images: 0 };
+    case 'tool_result':
+      return {
+        text:
+          typeof block.content === 'string' ? block.content : JSON.stringify(block.content ?? ''),
+        images: 0,
+      };
+    default:
+      throw new WireRequestError(
+        `${where}: Input tag '${String(block.type)}' found using 'type' does not match any of the expected tags`,
+      );
+  }
+}
+
+function contentText(content: unknown, where: string): { text: string; images: number } {
+  if (typeof content === 'string') return { text: content, images: 0 };
+  if (!Array.isArray(content))
+    throw new WireRequestError(`${where}.content: Input should be a valid list`);
+  const texts: string[] = [];
+  let images = 0;
+  content.forEach((block, i) => {
+    if (!isRecord(block))
+      throw new WireRequestError(`${where}.content.${i}: Input should be an object`);
+    const part = blockText(block, `${where}.content.${i}`);
+    if (part.text) texts.push(part.text);
+    images += part.images;
+  });
+  return { text: texts.join('\n'), images };
+}
+
+function systemText(system: unknown): string {
+  if (system === undefined) return '';
+  if (typeof system === 'string') return system;
+  if (Array.isArray(system))
+    return system.map((b) => (isRecord(b) && typeof b.text === 'string' ? b.text : '')).join('\n');
+  throw new WireRequestError('system: Input should be a valid string or list');
+}
+
+function parseOutputSchema(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const config = isRecord(body.output_config) ? body.output_config.format : body.output_format;
+  if (config === undefined || config === null) return undefined;
+  if (!isRecord(config) || config.type !== 'json_schema' || !isRecord(config.schema)) {
+    throw new WireRequestError(
+      'output_config.format: expected {"type": "json_schema", "schema": {...}}',
+    );
+  }
+  return config.schema;
+}
+
+function forcedTool(
+  body: Record<string, unknown>,
+): { name: string; schema: Record<string, unknown> } | undefined {
+  const choice = body.tool_choice;
+  if (!isRecord(choice) || choice.type !== 'tool' || typeof choice.name !== 'string')
+    return undefined;
+  const tool = Array.isArray(body.tools)
+    ? body.tools.find((t) => isRecord(t) && t.name === choice.name)
+    : undefined;
+  if (!isRecord(tool))
+    throw new WireRequestError(`tool_choice: Tool '${choice.name}' not found in 'tools'`);
+  return { name: choice.name, schema: isRecord(tool.input_schema) ? tool.input_schema : {} };
+}
+
+export const anthropicWire: WireFormat = {
+  api: 'anthropic',
+  defaultProvider: 'anthropic',
+
+  // The API takes x-api-key; SDK 1.x sends the key as a Bearer token, which the API also accepts.
+  credentials(headers: IncomingHttpHeaders) {
+    const apiKey = headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey !== '') return { header: 'x-api-key', key: apiKey };
+    const match = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
+    return match ? { header: 'authorization', key: match[1].trim() } : undefined;
+  },
+
+  loggedHeaders(headers: IncomingHttpHeaders) {
+    const out: Record<string, string> = {};
+    for (const name of ['anthropic-version', 'anthropic-beta']) {
+      const value = headers[name];
+      if (typeof value === 'string') out[name] = value;
+    }
+    return out;
+  },
+
+  parse(body: unknown, _pathModel: string | undefined, headers: IncomingHttpHeaders): SimRequest {
+    if (typeof headers['anthropic-version'] !== 'string')
+      throw new WireRequestError('anthropic-version: header is required');
+    if (!isRecord(body)) throw new WireRequestError('Request body must be a JSON object');
+    if (typeof body.model !== 'string' || body.model === '')
+      throw new WireRequestError('model: Field required');
+    if (
+      typeof body.max_tokens !== 'number' ||
+      !Number.isInteger(body.max_tokens) ||
+      body.max_tokens < 0
+    ) {
+      throw new WireRequestError('max_tokens: Field required');
+    }
+    if (!Array.isArray(body.messages)) throw new WireRequestError('messages: Field required');
+    if (body.stream === true)
+      throw new WireRequestError('The provider simulator does not stream; send stream: false.');
+    const system = systemText(body.system);
+    let inputChars = system.length;
+    let imageCount = 0;
+    let lastUserText = '';
+    body.messages.forEach((message, i) => {
+      const where = `messages.${i}`;
+      if (!isRecord(message)) throw new WireRequestError(`${where}: Input should be an object`);
+      if (message.role !== 'user' && message.role !== 'assistant') {
+        throw new WireRequestError(
+          `${where}: Unexpected role "${String(message.role)}". The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`,
+        );
+      }
+      const { text, images } = contentText(message.content, where);
+      inputChars += text.length;
+      imageCount += images;
+      if (message.role === 'user') lastUserText = text;
+    });
+    const tool = forcedTool(body);
+    if (Array.isArray(body.tools)) inputChars += JSON.stringify(body.tools).length;
+    return {
+      model: body.model,
+      lastUserText,
+      inputChars,
+      imageCount,
+      maxTokens: body.max_tokens,
+      schema: tool ? tool.schema : parseOutputSchema(body),
+      forcedTool: tool?.name,
+    };
+  },
+
+  success(_request: SimRequest, reply: SimReply): WireResponse {
+    let content: unknown[];
+    let stopReason: string;
+    if (reply.finish === 'content_filter') {
+      content = [];
+      stopReason = 'refusal';
+    } else if (reply.toolInput !== undefined) {
+      content = [
+        {
+          type: 'tool_use',
+          id: `toolu_sim${randomHex(10)}`,
+          name: _request.forcedTool,
+          input: reply.toolInput,
+        },
+      ];
+      stopReason = 'tool_use';
+    } else {
+      content = [{ type: 'text', text: reply.text }];
+      stopReason = reply.finish === 'length' ? 'max_tokens' : 'end_turn';
+    }
+    const body = {
+      id: `msg_sim${randomHex(12)}`,
+      type: 'message',
+      role: 'assistant',
+      model: reply.revision,
+      content,
+      stop_reason: stopReason,
+      stop_sequence: null,
+      stop_details:
+        reply.finish === 'content_filter'
+          ? { type: 'refusal', category: 'general_harms', explanation: 'Simulated refusal.' }
+          : null,
+      usage: {
+        input_tokens: reply.inputTokens,
+        output_tokens: reply.outputTokens,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        service_tier: 'standard',
+      },
+    };
+    const reset = new Date(Date.now() + 60_000).toISOString();
+    return jsonResponse(200, body, {
+      'request-id': `req_sim${randomHex(12)}`,
+      'anthropic-ratelimit-requests-limit': '4000',
+      'anthropic-ratelimit-requests-remaining': '3999',
+      'anthropic-ratelimit-requests-reset': reset,
+      'anthropic-ratelimit-input-tokens-limit': '2000000',
+      'anthropic-ratelimit-input-tokens-remaining': String(2000000 - reply.inputTokens),
+      'anthropic-ratelimit-input-tokens-reset': reset,
+    });
+  },
+
+  injectedError(status: number, { apiKey, retryAfterMs }: InjectedErrorContext): WireResponse {
+    switch (status) {
+      case 400:
+        return anthropicError(400, 'invalid_request_error', 'Invalid request (simulated fault).');
+      case 401:
+        return anthropicError(401, 'authentication_error', `invalid x-api-key: ${apiKey ?? ''}`);
+      case 403:
+        return anthropicError(
+          403,
+          'permission_error',
+          'Your API key does not have permission to use the specified resource.',
+        );
+      case 404:
+        return anthropicError(404, 'not_found_error', 'model: not found');
+      case 429: {
+        const reset = new Date(Date.now() + retryAfterMs).toISOString();
+        return anthropicError(
+          429,
+          'rate_limit_error',
+          'This request would exceed the rate limit for your organization of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.',
+          {
+            'retry-after': String(Math.ceil(retryAfterMs / 1000)),
+            'anthropic-ratelimit-requests-limit': '50',
+            'anthropic-ratelimit-requests-remaining': '0',
+            'anthropic-ratelimit-requests-reset': reset,
+          },
+        );
+      }
+      case 529:
+        return anthropicError(529, 'overloaded_error', 'Overloaded');
+      case 504:
+        return anthropicError(504, 'timeout_error', 'Request timed out');
+      default:
+        return anthropicError(status, 'api_error', 'Internal server error');
+    }
+  },
+
+  missingKey(): WireResponse {
+    return anthropicError(401, 'authentication_error', 'x-api-key header is required');
+  },
+
+  badRequest(message: string): WireResponse {
+    return anthropicError(400, 'invalid_request_error', message);
+  },
+
+  contextExceeded(_model: string, inputTokens: number, window: number): WireResponse {
+    return anthropicError(
+      400,
+      'invalid_request_error',
+      `prompt is too long: ${inputTokens} tokens > ${window} maximum`,
+    );
+  },
+
+  malformed(kind: MalformedKind): WireResponse {
+    return malformedResponse(
+      kind,
+      '{"id":"msg_sim","type":"message","role":"assistant","content":[{"type":"te',
+    );
+  },
+};

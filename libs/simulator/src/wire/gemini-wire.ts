@@ -1,0 +1,257 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MalformedKind } from '../scenario-types';
+import type {
+  InjectedErrorContext,
+  SimReply,
+  SimRequest,
+  WireFormat,
+  WireResponse,
+} from './wire-format';
+import { WireRequestError } from './wire-request-error';
+import { isRecord, jsonResponse, malformedResponse, randomHex } from './wire-response';
+
+/** Gemini API generateContent (google.rpc.Status error bodies). */
+function geminiError(
+  code: number,
+  status: string,
+  message: string,
+  details?: unknown[],
+): WireResponse {
+  return jsonResponse(code, { error: { code, message, status, ...(details ? { details } : {}) } });
+}
+
+function partText(part: unknown, where: string): { text: string; images: number } {
+  if (!isRecord(part)) throw new WireRequestError(`Invalid value at '${where}', must be an object`);
+  if (typeof part.text === 'string')
+    return { text: part.thought === true ? '' : part.text, images: 0 };
+  if (isRecord(part.inlineData)) {
+    const { mimeType, data } = part.inlineData;
+    if (
+      typeof mimeType !== 'string' ||
+      typeof data !== 'string' ||
+      !/^[A-Za-z0-9+/_-]*={0,2}$/.test(data)
+    ) {
+      throw new WireRequestError(
+        `Invalid value at '${where}.inline_data' (data), Base64 decoding failed`,
+      );
+    }
+    return { text: '', images: 1 };
+  }
+  if (isRecord(part.fileData)) {
+    if (typeof part.fileData.fileUri !== 'string')
+      throw new WireRequestError(`* ${where}.file_data.file_uri: file_uri is required`);
+    return { text: '', images: 1 };
+  }
+  if (isRecord(part.functionCall) || isRecord(part.functionResponse))
+    return { text: JSON.stringify(part), images: 0 };
+  throw new WireRequestError(
+    `* ${where}: required oneof field 'data' must have one initialized field`,
+  );
+}
+
+function contentText(content: unknown, where: string): { text: string; images: number } {
+  if (!isRecord(content) || !Array.isArray(content.parts))
+    throw new WireRequestError(`* ${where}.parts: contents.parts must not be empty.`);
+  const texts: string[] = [];
+  let images = 0;
+  content.parts.forEach((part, i) => {
+    const result = partText(part, `${where}.parts[${i}]`);
+    if (result.text) texts.push(result.text);
+    images += result.images;
+  });
+  return { text: texts.join('\n'), images };
+}
+
+function parseSchema(config: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(config)) return undefined;
+  const schema =
+    config.responseJsonSchema ??
+    config.response_json_schema ??
+    config.responseSchema ??
+    config.response_schema;
+  if (isRecord(schema)) return schema;
+  return config.responseMimeType === 'application/json' ? { type: 'object' } : undefined;
+}
+
+const SAFETY_BLOCK = [
+  { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true },
+  { category: 'HARM_CATEGORY_HARASSMENT', probability: 'NEGLIGIBLE' },
+];
+
+export const geminiWire: WireFormat = {
+  api: 'gemini',
+  defaultProvider: 'google',
+
+  credentials(headers: IncomingHttpHeaders, url: URL) {
+    const header = headers['x-goog-api-key'];
+    if (typeof header === 'string' && header !== '')
+      return { header: 'x-goog-api-key', key: header };
+    const query = url.searchParams.get('key');
+    return query ? { header: 'key', key: query } : undefined;
+  },
+
+  loggedHeaders() {
+    return {};
+  },
+
+  parse(body: unknown, pathModel: string | undefined): SimRequest {
+    if (!pathModel)
+      throw new WireRequestError('* GenerateContentRequest.model: unexpected model name format');
+    if (!isRecord(body)) throw new WireRequestError('Invalid JSON payload received.');
+    if (!Array.isArray(body.contents) || body.contents.length === 0) {
+      throw new WireRequestError('* GenerateContentRequest.contents: contents is not specified');
+    }
+    const system = body.systemInstruction ?? body.system_instruction;
+    let inputChars =
+      system === undefined ? 0 : contentText(system, 'system_instruction').text.length;
+    let imageCount = 0;
+    let lastUserText = '';
+    body.contents.forEach((content, i) => {
+      const where = `contents[${i}]`;
+      if (
+        isRecord(content) &&
+        content.role !== undefined &&
+        content.role !== 'user' &&
+        content.role !== 'model'
+      ) {
+        throw new WireRequestError(`Please use a valid role: user, model.`);
+      }
+      const { text, images } = contentText(content, where);
+      inputChars += text.length;
+      imageCount += images;
+      if (!isRecord(content) || content.role !== 'model') lastUserText = text;
+    });
+    const config = body.generationConfig ?? body.generation_config;
+    const maxTokens = isRecord(config)
+      ? (config.maxOutputTokens ?? config.max_output_tokens)
+      : undefined;
+    return {
+      model: pathModel,
+      lastUserText,
+      inputChars,
+      imageCount,
+      maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      schema: parseSchema(config),
+    };
+  },
+
+  success(_request: SimRequest, reply: SimReply): WireResponse {
+    const candidate =
+      reply.finish === 'content_filter'
+        ? { finishReason: 'SAFETY', index: 0, safetyRatings: SAFETY_BLOCK }
+        : {
+            content: { parts: [{ text: reply.text }], role: 'model' },
+            finishReason: reply.finish === 'length' ? 'MAX_TOKENS' : 'STOP',
+            index: 0,
+          };
+    return jsonResponse(200, {
+      candidates: [candidate],
+      usageMetadata: {
+        promptTokenCount: reply.inputTokens,
+        candidatesTokenCount: reply.outputTokens,
+        totalTokenCount: reply.inputTokens + reply.outputTokens,
+        promptTokensDetails: [{ modality: 'TEXT', tokenCount: reply.inputTokens }],
+      },
+      modelVersion: reply.revision,
+      responseId: randomHex(11),
+    });
+  },
+
+  injectedError(
+    status: number,
+    { model, apiKey, retryAfterMs }: InjectedErrorContext,
+  ): WireResponse {
+    switch (status) {
+      case 400:
+        return geminiError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.');
+      // The Gemini API answers a bad key with 400 INVALID_ARGUMENT and reason API_KEY_INVALID.
+      case 401:
+        return geminiError(
+          400,
+          'INVALID_ARGUMENT',
+          `API key not valid: ${apiKey ?? ''}. Please pass a valid API key.`,
+          [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+              metadata: { service: 'generativelanguage.googleapis.com' },
+            },
+          ],
+        );
+      case 403:
+        return geminiError(403, 'PERMISSION_DENIED', 'The caller does not have permission');
+      case 404:
+        return geminiError(
+          404,
+          'NOT_FOUND',
+          `models/${model} is not found for API version v1beta, or is not supported for generateContent.`,
+        );
+      case 429:
+        return geminiError(
+          429,
+          'RESOURCE_EXHAUSTED',
+          'You exceeded your current quota, please check your plan and billing details.',
+          [
+            {
+              '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+              violations: [
+                {
+                  quotaMetric:
+                    'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+                  quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+                },
+              ],
+            },
+            {
+              '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+              retryDelay: `${retryAfterMs / 1000}s`,
+            },
+          ],
+        );
+      case 503:
+      case 529:
+        return geminiError(
+          status,
+          'UNAVAILABLE',
+          'The model is overloaded. Please try again later.',
+        );
+      case 504:
+        return geminiError(
+          504,
+          'DEADLINE_EXCEEDED',
+          'Deadline expired before operation could complete.',
+        );
+      default:
+        return geminiError(
+          status,
+          'INTERNAL',
+          'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+        );
+    }
+  },
+
+  missingKey(): WireResponse {
+    return geminiError(
+      401,
+      'UNAUTHENTICATED',
+      "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+    );
+  },
+
+  badRequest(message: string): WireResponse {
+    return geminiError(400, 'INVALID_ARGUMENT', message);
+  },
+
+  contextExceeded(_model: string, inputTokens: number, window: number): WireResponse {
+    return geminiError(
+      400,
+      'INVALID_ARGUMENT',
+      `The input token count (${inputTokens}) exceeds the maximum number of tokens allowed (${window}).`,
+    );
+  },
+
+  malformed(kind: MalformedKind): WireResponse {
+    return malformedResponse(kind, `{"candidates":[{"content":{"parts":[{"text":"trunc`);
+  },
+};

@@ -1,0 +1,287 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MalformedKind } from '../scenario-types';
+import type {
+  InjectedErrorContext,
+  SimReply,
+  SimRequest,
+  WireFormat,
+  WireResponse,
+} from './wire-format';
+import { WireRequestError } from './wire-request-error';
+import {
+  fingerprintFor,
+  isRecord,
+  jsonResponse,
+  malformedResponse,
+  randomHex,
+} from './wire-response';
+
+/** OpenAI chat completions (also what Groq, Mistral, Perplexity and Ollama speak). */
+function openAiError(
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+  headers: Record<string, string> = {},
+  param: string | null = null,
+): WireResponse {
+  return jsonResponse(
+    status,
+    { error: { message, type, param, code } },
+    { 'x-request-id': `req_${randomHex(16)}`, ...headers },
+  );
+}
+
+function partsText(content: unknown, where: string): { text: string; images: number } {
+  if (typeof content === 'string') return { text: content, images: 0 };
+  if (content === null || content === undefined) return { text: '', images: 0 };
+  if (!Array.isArray(content))
+    throw new WireRequestError(
+      `Invalid type for '${where}.content': expected a string or an array.`,
+    );
+  const texts: string[] = [];
+  let images = 0;
+  content.forEach((part, i) => {
+    if (!isRecord(part)) throw new WireRequestError(`Invalid type for '${where}.content[${i}]'.`);
+    if (part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+    else if (
+      part.type === 'image_url' &&
+      isRecord(part.image_url) &&
+      typeof part.image_url.url === 'string'
+    ) {
+      const url = part.image_url.url;
+      if (!/^(https?:\/\/|data:image\/[a-z+.-]+;base64,)/i.test(url)) {
+        throw new WireRequestError(
+          `Invalid image URL: '${where}.content[${i}].image_url.url'. Expected a valid URL or base64-encoded data URL.`,
+        );
+      }
+      images += 1;
+    } else if (part.type === 'refusal' && typeof part.refusal === 'string')
+      texts.push(part.refusal);
+    else throw new WireRequestError(`Invalid value for '${where}.content[${i}].type'.`);
+  });
+  return { text: texts.join('\n'), images };
+}
+
+function parseSchema(format: unknown): Record<string, unknown> | undefined {
+  if (format === undefined || format === null) return undefined;
+  if (!isRecord(format)) throw new WireRequestError("Invalid type for 'response_format'.");
+  if (format.type === 'text') return undefined;
+  if (format.type === 'json_object') return { type: 'object' };
+  if (format.type === 'json_schema') {
+    const spec = format.json_schema;
+    if (!isRecord(spec) || typeof spec.name !== 'string') {
+      throw new WireRequestError("Missing required parameter: 'response_format.json_schema.name'.");
+    }
+    return isRecord(spec.schema) ? spec.schema : {};
+  }
+  throw new WireRequestError("Invalid value for 'response_format.type'.");
+}
+
+export const openAiWire: WireFormat = {
+  api: 'openai',
+  defaultProvider: 'openai',
+
+  credentials(headers: IncomingHttpHeaders) {
+    const match = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
+    return match ? { header: 'authorization', key: match[1].trim() } : undefined;
+  },
+
+  loggedHeaders() {
+    return {};
+  },
+
+  parse(body: unknown): SimRequest {
+    if (!isRecord(body))
+      throw new WireRequestError('We could not parse the JSON body of your request.');
+    if (typeof body.model !== 'string' || body.model === '') {
+      throw new WireRequestError('you must provide a model parameter');
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      throw new WireRequestError(
+        "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      );
+    }
+    if (body.stream === true)
+      throw new WireRequestError('The provider simulator does not stream; send stream: false.');
+    let inputChars = 0;
+    let imageCount = 0;
+    let lastUserText = '';
+    body.messages.forEach((message, i) => {
+      const where = `messages[${i}]`;
+      if (!isRecord(message) || typeof message.role !== 'string')
+        throw new WireRequestError(`Invalid type for '${where}'.`);
+      if (!['system', 'developer', 'user', 'assistant', 'tool'].includes(message.role)) {
+        throw new WireRequestError(
+          `Invalid value: '${message.role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.`,
+        );
+      }
+      const { text, images } = partsText(message.content, where);
+      inputChars += text.length;
+      imageCount += images;
+      if (message.role === 'user') lastUserText = text;
+    });
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+    return {
+      model: body.model,
+      lastUserText,
+      inputChars,
+      imageCount,
+      maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      schema: parseSchema(body.response_format),
+    };
+  },
+
+  success(request: SimRequest, reply: SimReply): WireResponse {
+    const finish =
+      reply.finish === 'length'
+        ? 'length'
+        : reply.finish === 'content_filter'
+          ? 'content_filter'
+          : 'stop';
+    const body = {
+      id: `chatcmpl-sim${randomHex(12)}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: reply.revision,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: reply.finish === 'content_filter' ? null : reply.text,
+            refusal: null,
+            annotations: [],
+          },
+          logprobs: null,
+          finish_reason: finish,
+        },
+      ],
+      usage: {
+        prompt_tokens: reply.inputTokens,
+        completion_tokens: reply.outputTokens,
+        total_tokens: reply.inputTokens + reply.outputTokens,
+        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+        completion_tokens_details: {
+          reasoning_tokens: 0,
+          audio_tokens: 0,
+          accepted_prediction_tokens: 0,
+          rejected_prediction_tokens: 0,
+        },
+      },
+      service_tier: 'default',
+      system_fingerprint: fingerprintFor(reply.revision),
+    };
+    return jsonResponse(200, body, {
+      'x-request-id': `req_${randomHex(16)}`,
+      'openai-version': '2020-10-01',
+      'openai-processing-ms': '1',
+      'x-ratelimit-limit-requests': '10000',
+      'x-ratelimit-remaining-requests': '9999',
+      'x-ratelimit-reset-requests': '6ms',
+      'x-ratelimit-limit-tokens': '10000000',
+      'x-ratelimit-remaining-tokens': String(10000000 - reply.inputTokens),
+      'x-ratelimit-reset-tokens': '0s',
+    });
+  },
+
+  injectedError(
+    status: number,
+    { model, apiKey, retryAfterMs }: InjectedErrorContext,
+  ): WireResponse {
+    switch (status) {
+      case 400:
+        return openAiError(
+          400,
+          'Invalid request (simulated fault).',
+          'invalid_request_error',
+          null,
+        );
+      case 401:
+        return openAiError(
+          401,
+          `Incorrect API key provided: ${apiKey ?? ''}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+          'invalid_request_error',
+          'invalid_api_key',
+        );
+      case 403:
+        return openAiError(
+          403,
+          'Country, region, or territory not supported',
+          'request_forbidden',
+          'unsupported_country_region_territory',
+        );
+      case 404:
+        return openAiError(
+          404,
+          `The model \`${model}\` does not exist or you do not have access to it.`,
+          'invalid_request_error',
+          'model_not_found',
+        );
+      case 429:
+        return openAiError(
+          429,
+          `Rate limit reached for ${model} in organization org-simulator on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in ${retryAfterMs}ms.`,
+          'requests',
+          'rate_limit_exceeded',
+          {
+            'retry-after': String(Math.ceil(retryAfterMs / 1000)),
+            'retry-after-ms': String(retryAfterMs),
+            'x-ratelimit-limit-requests': '500',
+            'x-ratelimit-remaining-requests': '0',
+            'x-ratelimit-reset-requests': `${retryAfterMs}ms`,
+            'x-ratelimit-limit-tokens': '200000',
+            'x-ratelimit-remaining-tokens': '199000',
+            'x-ratelimit-reset-tokens': '300ms',
+          },
+        );
+      case 503:
+        return openAiError(503, 'The server is overloaded or not ready yet.', 'server_error', null);
+      case 529:
+        return openAiError(
+          529,
+          'The engine is currently overloaded, please try again later.',
+          'server_error',
+          null,
+        );
+      default:
+        return openAiError(
+          status,
+          'The server had an error while processing your request. Sorry about that!',
+          'server_error',
+          null,
+        );
+    }
+  },
+
+  missingKey(): WireResponse {
+    return openAiError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      'invalid_request_error',
+      null,
+    );
+  },
+
+  badRequest(message: string): WireResponse {
+    return openAiError(400, message, 'invalid_request_error', null);
+  },
+
+  contextExceeded(_model: string, inputTokens: number, window: number): WireResponse {
+    return openAiError(
+      400,
+      `This model's maximum context length is ${window} tokens. However, your messages resulted in ${inputTokens} tokens. Please reduce the length of the messages.`,
+      'invalid_request_error',
+      'context_length_exceeded',
+      {},
+      'messages',
+    );
+  },
+
+  malformed(kind: MalformedKind): WireResponse {
+    return malformedResponse(
+      kind,
+      '{"id":"chatcmpl-sim","object":"chat.completion","choices":[{"index":0,"mess',
+    );
+  },
+};

@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MalformedKind } from '../scenario-types';
+
+export type WireApi = 'openai' | 'anthropic' | 'gemini';
+
+/** A provider call reduced to what the simulator needs to answer it. */
+export interface SimRequest {
+  model: string;
+  lastUserText: string;
+  /** Characters of all text the model would read (system, messages, tool schemas). */
+  inputChars: number;
+  imageCount: number;
+  maxTokens?: number;
+  /** The JSON Schema the answer must satisfy, when structured output was asked for. */
+  schema?: Record<string, unknown>;
+  /** Anthropic forced tool choice: the answer is a tool_use block whose input fits `schema`. */
+  forcedTool?: string;
+}
+
+export type SimFinish = 'stop' | 'length' | 'content_filter';
+
+export interface SimReply {
+  text: string;
+  finish: SimFinish;
+  /** For forced tools: the tool input. */
+  toolInput?: unknown;
+  inputTokens: number;
+  outputTokens: number;
+  /** The model revision reported as having served the call. */
+  revision: string;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface InjectedErrorContext {
+  model: string;
+  /** The key the caller presented; some auth errors echo it (see README). */
+  apiKey?: string;
+  retryAfterMs: number;
+}
+
+export interface PresentedCredentials {
+  /** Which header (or query parameter) carried the key. */
+  header: string;
+  key: string;
+}
+
+/** One provider API's wire format: how requests look and how every kind of answer is written. */
+export interface WireFormat {
+  readonly api: WireApi;
+  /** The provider name a call is counted under when it comes without a /p/{name} prefix. */
+  readonly defaultProvider: string;
+  credentials(headers: IncomingHttpHeaders, url: URL): PresentedCredentials | undefined;
+  /** Provider-specific request headers kept in the request log. */
+  loggedHeaders(headers: IncomingHttpHeaders): Record<string, string>;
+  /** Validates the body like the real API does; throws WireRequestError on a bad request. */
+  parse(body: unknown, pathModel: string | undefined, headers: IncomingHttpHeaders): SimRequest;
+  success(request: SimRequest, reply: SimReply): WireResponse;
+  injectedError(status: number, context: InjectedErrorContext): WireResponse;
+  missingKey(): WireResponse;
+  badRequest(message: string): WireResponse;
+  contextExceeded(model: string, inputTokens: number, window: number): WireResponse;
+  malformed(kind: MalformedKind): WireResponse;
+}

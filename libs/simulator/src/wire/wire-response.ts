@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { MalformedKind } from '../scenario-types';
+import type { WireResponse } from './wire-format';
+
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+const fingerprints = new Map<string, string>();
+
+/** Stable per revision, so a revision rollout also changes the fingerprint, as it does upstream. */
+export function fingerprintFor(revision: string): string {
+  let fp = fingerprints.get(revision);
+  if (!fp) {
+    fp = `fp_${createHash('sha1').update(revision).digest('hex').slice(0, 10)}`;
+    fingerprints.set(revision, fp);
+  }
+  return fp;
+}
+
+/** A 200 that is not the API's shape: JSON without the promised fields, or a body cut mid-JSON. */
+export function malformedResponse(kind: MalformedKind, truncatedPrefix: string): WireResponse {
+  if (kind === 'not_json') {
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: truncatedPrefix };
+  }
+  return jsonResponse(200, {
+    status: 'ok',
+    note: 'simulated malformed response: not the API shape',
+  });
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

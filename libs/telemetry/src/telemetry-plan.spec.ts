@@ -1,0 +1,58 @@
+import { planTelemetry } from './telemetry-plan';
+
+const opts = { serviceName: 'switchyard-worker' };
+
+describe('planTelemetry', () => {
+  it('records but exports nowhere when nothing is configured', () => {
+    expect(planTelemetry({}, opts)).toEqual({
+      mode: 'none',
+      serviceName: 'switchyard-worker',
+      metricsFromEnv: false,
+      logsFromEnv: false,
+    });
+  });
+
+  it('lets the SDK export over OTLP once an endpoint is set', () => {
+    expect(planTelemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, opts).mode).toBe(
+      'env',
+    );
+    expect(
+      planTelemetry({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' }, opts).mode,
+    ).toBe('env');
+  });
+
+  it('follows an explicit OTEL_TRACES_EXPORTER, keeping trace ids for "none"', () => {
+    expect(planTelemetry({ OTEL_TRACES_EXPORTER: 'console' }, opts).mode).toBe('env');
+    expect(planTelemetry({ OTEL_TRACES_EXPORTER: 'otlp' }, opts).mode).toBe('env');
+    expect(
+      planTelemetry({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c' }, opts)
+        .mode,
+    ).toBe('none');
+  });
+
+  it('is disabled by OTEL_SDK_DISABLED=true', () => {
+    expect(planTelemetry({ OTEL_SDK_DISABLED: 'true' }, opts).mode).toBe('disabled');
+    expect(planTelemetry({ OTEL_SDK_DISABLED: 'false' }, opts).mode).toBe('none');
+  });
+
+  it('lets OTEL_SERVICE_NAME or a service.name resource attribute win', () => {
+    expect(planTelemetry({ OTEL_SERVICE_NAME: 'from-env' }, opts).serviceName).toBeUndefined();
+    expect(
+      planTelemetry({ OTEL_RESOURCE_ATTRIBUTES: 'team=x,service.name=from-attrs' }, opts)
+        .serviceName,
+    ).toBeUndefined();
+    expect(planTelemetry({ OTEL_RESOURCE_ATTRIBUTES: 'team=x' }, opts).serviceName).toBe(
+      'switchyard-worker',
+    );
+  });
+
+  it('uses custom processors when given', () => {
+    expect(planTelemetry({}, { ...opts, customProcessors: true }).mode).toBe('custom');
+  });
+
+  it('leaves OTel metrics and logs to the SDK only when asked for', () => {
+    const plan = planTelemetry({ OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'none' }, opts);
+    expect(plan.metricsFromEnv).toBe(true);
+    expect(plan.logsFromEnv).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * What startTelemetry will do, decided from the environment alone so it can be tested without
+ * starting an SDK. The OpenTelemetry SDK still reads the OTEL_* variables itself (endpoint,
+ * protocol, headers, sampler...); this only decides what we must override.
+ */
+export type TraceExportMode =
+  /** OTEL_SDK_DISABLED=true: nothing is started, no trace ids exist */
+  | 'disabled'
+  /** Spans are recorded (trace ids exist) but exported nowhere */
+  | 'none'
+  /** The SDK builds exporters from OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_* */
+  | 'env'
+  /** The caller passed its own span processors */
+  | 'custom';
+
+export interface TelemetryPlan {
+  mode: TraceExportMode;
+  /** Passed to the SDK only when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES names one */
+  serviceName?: string;
+  /** Leave OTel metrics to OTEL_METRICS_EXPORTER; unset means none (prom-client serves /metrics) */
+  metricsFromEnv: boolean;
+  /** Leave OTel logs to OTEL_LOGS_EXPORTER; unset means none */
+  logsFromEnv: boolean;
+}
+
+function set(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function planTelemetry(
+  env: NodeJS.ProcessEnv,
+  options: { serviceName: string; customProcessors?: boolean },
+): TelemetryPlan {
+  const metricsFromEnv = set(env, 'OTEL_METRICS_EXPORTER') !== undefined;
+  const logsFromEnv = set(env, 'OTEL_LOGS_EXPORTER') !== undefined;
+  const namedByEnv =
+    set(env, 'OTEL_SERVICE_NAME') !== undefined ||
+    /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
+  const serviceName = namedByEnv ? undefined : options.serviceName;
+
+  if (set(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') {
+    return { mode: 'disabled', metricsFromEnv: false, logsFromEnv: false };
+  }
+  if (options.customProcessors) return { mode: 'custom', serviceName, metricsFromEnv, logsFromEnv };
+
+  const exporters = set(env, 'OTEL_TRACES_EXPORTER')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const endpoint =
+    set(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? set(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+
+  let mode: TraceExportMode;
+  if (exporters && exporters.length > 0) {
+    // "none" alone would make the SDK skip the tracer provider and with it every trace id the
+    // API hands out, so it is treated as "record, export nowhere".
+    mode = exporters.every((e) => e === 'none') ? 'none' : 'env';
+  } else {
+    // The SDK's default exporter is OTLP to localhost:4318, which would log export errors on
+    // every machine without a collector: only use it when an endpoint was configured.
+    mode = endpoint ? 'env' : 'none';
+  }
+  return { mode, serviceName, metricsFromEnv, logsFromEnv };
+}

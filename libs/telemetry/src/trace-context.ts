@@ -1,0 +1,38 @@
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+} from '@opentelemetry/api';
+
+/** What travels with a job between processes (W3C `traceparent`, plus `tracestate` when set). */
+export type TraceCarrier = Record<string, string>;
+
+/** The active trace context as headers, to store on a queued job. Empty when nothing is traced. */
+export function injectTraceContext(ctx: Context = context.active()): TraceCarrier {
+  const carrier: TraceCarrier = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+/**
+ * A context whose parent is the span described by the carrier. Extracted onto the root context,
+ * not the active one, so a job never inherits whatever the consuming process happened to be doing.
+ */
+export function extractContext(carrier: TraceCarrier | null | undefined): Context {
+  if (!carrier) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, carrier);
+}
+
+/** Runs fn as a continuation of the trace in the carrier (a queue hop's consumer side). */
+export function runInExtractedContext<T>(carrier: TraceCarrier | null | undefined, fn: () => T): T {
+  return context.with(extractContext(carrier), fn);
+}
+
+/** The active trace id (32 hex chars), or undefined when there is no valid span context. */
+export function currentTraceId(ctx: Context = context.active()): string | undefined {
+  const spanContext = trace.getSpanContext(ctx);
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
