@@ -20,6 +20,8 @@ export interface StackOptions {
   ledger?: boolean;
   dispatcher?: boolean;
   routes?: string;
+  /** Redis for this stack (e.g. a private redis-server a suite stops and restarts); default the machine's */
+  redisUrl?: string;
 }
 
 export const TENANT_KEYS = { acme: 'sk-acme-test-key-1', globex: 'sk-globex-test-key-2' };
@@ -39,6 +41,8 @@ export class SwitchyardStack {
   readonly processes = new Map<string, ManagedProcess>();
   baseUrl = '';
   schema?: string;
+  /** The `whsec_…` secret the stack's dispatcher signs with, for receivers to verify. */
+  webhookSecret = '';
 
   private constructor(
     readonly redis: TestRedis,
@@ -47,7 +51,7 @@ export class SwitchyardStack {
   ) {}
 
   static async start(options: StackOptions = {}): Promise<SwitchyardStack> {
-    const redis = createTestRedis('e2e');
+    const redis = createTestRedis('e2e', options.redisUrl);
     const sim = await startSimulator({ port: 0 });
     const apiKeys =
       options.apiKeys ??
@@ -74,6 +78,7 @@ export class SwitchyardStack {
       ...options.env,
     };
     const stack = new SwitchyardStack(redis, sim, env);
+    stack.webhookSecret = env.SWITCHYARD_WEBHOOK_SECRET as string;
     if (options.ledger) {
       stack.schema = `sy_e2e_${randomBytes(4).toString('hex')}`;
       env.DATABASE_URL = TEST_DATABASE_URL;

@@ -26,13 +26,14 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-export function createTestRedis(label = 'test'): TestRedis {
+/** `url` defaults to the machine's shared Redis; resilience suites pass a private redis-server's. */
+export function createTestRedis(label = 'test', url = TEST_REDIS_URL): TestRedis {
   const id = `${label}-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
   const prefix = `syt-${id}`;
   const queuePrefix = `bullt-${id}`;
   return {
-    url: TEST_REDIS_URL,
+    url,
     redis,
     prefix,
     queuePrefix,

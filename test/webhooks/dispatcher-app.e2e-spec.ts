@@ -15,7 +15,7 @@ import { Queue } from 'bullmq';
 import type { AddressInfo } from 'node:net';
 import { createDispatcherApp } from '../../apps/dispatcher/src/dispatcher-app';
 import { waitFor } from './wait-for';
-import { WebhookTestReceiver } from './webhook-test-receiver';
+import { WebhookTestReceiver } from '../support/webhook-test-receiver';
 
 /** The dedicated dispatcher app, configured from the environment exactly as main.ts does. */
 describe('dispatcher app (e2e)', () => {

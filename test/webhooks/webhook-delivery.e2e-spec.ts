@@ -14,7 +14,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { MemoryLogger } from './memory-logger';
 import { waitFor } from './wait-for';
-import { WebhookTestReceiver } from './webhook-test-receiver';
+import { WebhookTestReceiver } from '../support/webhook-test-receiver';
 
 /**
  * Real Redis, real BullMQ queue and worker, real HTTP receiver on loopback (so private targets are

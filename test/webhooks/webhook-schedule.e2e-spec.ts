@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { MemoryLogger } from './memory-logger';
 import { waitFor } from './wait-for';
-import { WebhookTestReceiver } from './webhook-test-receiver';
+import { WebhookTestReceiver } from '../support/webhook-test-receiver';
 
 /**
  * With a long backoff the retry is still pending when we look, which makes the delivery record's

@@ -13,7 +13,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { MemoryLogger } from './memory-logger';
 import { waitFor } from './wait-for';
-import { WebhookTestReceiver } from './webhook-test-receiver';
+import { WebhookTestReceiver } from '../support/webhook-test-receiver';
 
 /**
  * The SSRF guard ON (SWITCHYARD_WEBHOOK_ALLOW_PRIVATE unset) with a live receiver on loopback:

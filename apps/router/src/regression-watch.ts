@@ -4,20 +4,28 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { regressionThresholdsFromEnv, type RegressionThresholds } from '@switchyard/ledger';
 import { LedgerService } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
+
+const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Every few minutes, compares the newest model revision of each task × model with the previous
  * one in the ledger and announces `regression.detected` (log, metric, alert webhook). The ledger
  * remembers what it reported, so several routers or a restart never announce one finding twice.
+ *
+ * Knobs: SWITCHYARD_REGRESSION_INTERVAL_MS (default 5 min) and the thresholds
+ * SWITCHYARD_REGRESSION_MIN_CALLS, _ERROR_RATE_INCREASE, _INVALID_OUTPUT_RATE_INCREASE,
+ * _P95_LATENCY_RATIO and _WINDOW_MS (defaults in @switchyard/ledger's regression.types.ts).
  */
 @Injectable()
 export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegressionWatch');
   private timer?: NodeJS.Timeout;
   private running = false;
+  private thresholds: Partial<RegressionThresholds> = {};
 
   constructor(
     private readonly ledger: LedgerService,
@@ -26,7 +34,11 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    const every = Number(process.env.SWITCHYARD_REGRESSION_INTERVAL_MS) || 5 * 60_000;
+    const { thresholds, problems } = regressionThresholdsFromEnv(process.env);
+    for (const problem of problems) this.logger.warn(problem);
+    this.thresholds = thresholds;
+    const raw = Number(process.env.SWITCHYARD_REGRESSION_INTERVAL_MS);
+    const every = Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_INTERVAL_MS;
     this.timer = setInterval(() => void this.check(), every);
     this.timer.unref();
   }
@@ -40,7 +52,8 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
     if (!handle || this.running) return 0;
     this.running = true;
     try {
-      const findings = await handle.regressions.check();
+      const findings = await handle.regressions.check({ thresholds: this.thresholds });
+      this.metrics.regressionCheck('ok');
       for (const f of findings) {
         this.metrics.regressionDetected(f.task, f.model);
         this.logger.warn(
@@ -57,6 +70,7 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
       }
       return findings.length;
     } catch (err) {
+      this.metrics.regressionCheck('failed');
       this.logger.warn(`regression check failed: ${(err as Error).message}`);
       return 0;
     } finally {

@@ -22,7 +22,7 @@ export function decodeCursor(raw: string): CallCursor {
   try {
     parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    throw new LedgerQueryError('invalid cursor');
+    throw new LedgerQueryError('cursor: not a cursor this API returned');
   }
   if (
     !Array.isArray(parsed) ||
@@ -32,7 +32,7 @@ export function decodeCursor(raw: string): CallCursor {
     !DIGITS.test(parsed[0]) ||
     !DIGITS.test(parsed[1])
   ) {
-    throw new LedgerQueryError('invalid cursor');
+    throw new LedgerQueryError('cursor: not a cursor this API returned');
   }
   return { createdAtMicros: parsed[0], id: parsed[1] };
 }

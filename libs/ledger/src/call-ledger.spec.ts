@@ -193,10 +193,10 @@ describe.each([
     expect(await jobs({ since: new Date(Date.now() + 3600_000) })).toEqual([]);
   });
 
-  it('rejects a forged cursor', async () => {
-    await expect(queries.listCalls({ tenant: 'acme', cursor: 'not-a-cursor' })).rejects.toThrow(
-      LedgerQueryError,
-    );
+  it('rejects a forged cursor, naming the field', async () => {
+    const forged = queries.listCalls({ tenant: 'acme', cursor: 'not-a-cursor' });
+    await expect(forged).rejects.toThrow(LedgerQueryError);
+    await expect(forged).rejects.toThrow(/^cursor: /);
   });
 
   it('separates two revisions of one model in stats', async () => {
@@ -266,10 +266,10 @@ describe.each([
     expect(byTask).toEqual([]);
   });
 
-  it('rejects an unknown group_by', async () => {
-    await expect(
-      queries.stats({ tenant: 'stats', group_by: 'tenant' as 'provider' }),
-    ).rejects.toThrow(LedgerQueryError);
+  it('rejects an unknown group_by, naming the field', async () => {
+    const bad = queries.stats({ tenant: 'stats', group_by: 'tenant' as 'provider' });
+    await expect(bad).rejects.toThrow(LedgerQueryError);
+    await expect(bad).rejects.toThrow(/^group_by: /);
   });
 
   it('applies the storage policy: off, truncated, full', async () => {

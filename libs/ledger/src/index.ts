@@ -15,4 +15,5 @@ export * from './ledger-queries';
 export * from './regression.types';
 export * from './compare-revisions';
 export * from './regression-detector';
+export * from './regression-thresholds-env';
 export * from './open-ledger';

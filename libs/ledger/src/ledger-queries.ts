@@ -157,7 +157,7 @@ export class LedgerQueries {
 
   async stats(query: StatsQuery): Promise<StatsGroup[]> {
     if (!STATS_GROUP_BY.includes(query.group_by)) {
-      throw new LedgerQueryError(`group_by must be one of ${STATS_GROUP_BY.join(', ')}`);
+      throw new LedgerQueryError(`group_by: must be one of ${STATS_GROUP_BY.join(', ')}`);
     }
     const groupExpr = GROUP_EXPRESSIONS[query.group_by];
     const where = new Where();

@@ -159,4 +159,27 @@ describe.each([
       expect.objectContaining({ model: 'openai/gpt-e', metric: 'p95_latency_ms' }),
     ]);
   });
+
+  it('takes per-check threshold overrides (the router passes its env knobs this way)', async () => {
+    await seed(
+      'summarize',
+      'gpt-f',
+      { revision: 'gpt-f-v1', calls: 6, latency: 100 },
+      { revision: 'gpt-f-v2', calls: 6, errors: 3, latency: 100 },
+    );
+    const detector = new RegressionDetector(backend.client, { schema: backend.schema });
+    const mine = async (thresholds?: { min_calls: number }) =>
+      (await detector.check({ thresholds })).filter((f) => f.task === 'summarize');
+    // Six calls a side are below the default min_calls of 20.
+    expect(await mine()).toEqual([]);
+    expect(await mine({ min_calls: 6 })).toEqual([
+      expect.objectContaining({
+        model: 'openai/gpt-f',
+        metric: 'error_rate',
+        previous: 0,
+        current: 3 / 6,
+      }),
+    ]);
+    expect(detector.thresholds.min_calls).toBe(20);
+  });
 });

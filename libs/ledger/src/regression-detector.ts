@@ -107,9 +107,15 @@ export class RegressionDetector {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** New findings only; an empty array when nothing (new) regressed. */
-  async check(options: { since?: Date } = {}): Promise<RegressionFinding[]> {
-    const since = options.since ?? new Date(this.now().getTime() - this.thresholds.window_ms);
+  /**
+   * New findings only; an empty array when nothing (new) regressed. `thresholds` overrides the
+   * detector's own for this check (e.g. operator knobs read by the caller).
+   */
+  async check(
+    options: { since?: Date; thresholds?: Partial<RegressionThresholds> } = {},
+  ): Promise<RegressionFinding[]> {
+    const thresholds = { ...this.thresholds, ...options.thresholds };
+    const since = options.since ?? new Date(this.now().getTime() - thresholds.window_ms);
     const { rows } = await this.client.query<RevisionRow>(revisionStatsSql(this.t), [
       since.toISOString(),
     ]);
@@ -131,7 +137,7 @@ export class RegressionDetector {
       if (!newest || !previous) continue;
       const prev = toStats(previous);
       const cur = toStats(newest);
-      for (const r of compareRevisions(prev, cur, this.thresholds)) {
+      for (const r of compareRevisions(prev, cur, thresholds)) {
         candidates.push({
           task,
           model,

@@ -8,3 +8,4 @@ export * from './process-bootstrap';
 export * from './local-redis';
 export * from './ledger.service';
 export * from './budget-alerts';
+export * from './queue-depth-metrics';

@@ -21,6 +21,7 @@ import { BudgetAlerts } from './budget-alerts';
 import { JobFinalizer } from './job-finalizer';
 import { LEDGER_OPTIONS, LedgerService } from './ledger.service';
 import { ProviderAdapters } from './provider-adapters';
+import { QueueDepthMetrics } from './queue-depth-metrics';
 import { REDIS_CONSUMER, REDIS_SUBSCRIBER, SWITCHYARD_CONFIG } from './runtime.tokens';
 
 export interface CoreModuleOptions {
@@ -114,6 +115,7 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
       { provide: LEDGER_OPTIONS, useValue: { embedded: options.embeddedLedger ?? false } },
       LedgerService,
       BudgetAlerts,
+      QueueDepthMetrics,
       {
         provide: WebhookDeliveryStore,
         inject: [REDIS_CONSUMER],

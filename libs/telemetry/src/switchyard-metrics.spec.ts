@@ -27,6 +27,8 @@ describe('SwitchyardMetrics', () => {
     m.webhookDelivery('delivered');
     m.budgetAlert('summarize');
     m.regressionDetected('summarize', 'openai/gpt-4o-mini');
+    m.regressionCheck('ok');
+    m.regressionCheck('ok');
     m.setQueueDepthCollector(async () => [
       { queue: 'provider.openai', state: 'wait', count: 7 },
       { queue: 'provider.openai', state: 'active', count: 2 },
@@ -52,6 +54,7 @@ describe('SwitchyardMetrics', () => {
       'switchyard_webhook_deliveries_total{outcome="delivered"} 1',
       'switchyard_budget_alerts_total{task="summarize"} 1',
       'switchyard_regressions_detected_total{task="summarize",model="openai/gpt-4o-mini"} 1',
+      'switchyard_regression_checks_total{outcome="ok"} 2',
     ];
     for (const line of expected) expect(text.split('\n')).toContain(line);
     expect(text).toContain('process_cpu_user_seconds_total');

@@ -69,6 +69,7 @@ export class SwitchyardMetrics {
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly budgetAlerts: Counter<'task'>;
   readonly regressionsDetected: Counter<'task' | 'model'>;
+  readonly regressionChecks: Counter<'outcome'>;
 
   private queueDepthCollector?: QueueDepthCollector;
 
@@ -165,6 +166,12 @@ export class SwitchyardMetrics {
       labelNames: ['task', 'model'],
       registers,
     });
+    this.regressionChecks = new Counter({
+      name: 'switchyard_regression_checks_total',
+      help: 'Model-revision regression checks run, by outcome (ok or failed)',
+      labelNames: ['outcome'],
+      registers,
+    });
 
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   }
@@ -216,6 +223,10 @@ export class SwitchyardMetrics {
 
   regressionDetected(task: string, model: string): void {
     this.regressionsDetected.inc({ task, model });
+  }
+
+  regressionCheck(outcome: 'ok' | 'failed'): void {
+    this.regressionChecks.inc({ outcome });
   }
 
   /** The Prometheus text exposition. */

@@ -24,6 +24,7 @@ export interface TenantRequest extends Request {
  */
 @Injectable()
 export class TenantAuthGuard implements CanActivate, OnModuleInit {
+  private static warned = false;
   private readonly logger = new Logger('Auth');
   private readonly keys: Array<{ tenant: string; digest: Buffer }>;
 
@@ -32,7 +33,9 @@ export class TenantAuthGuard implements CanActivate, OnModuleInit {
   }
 
   onModuleInit(): void {
-    if (this.keys.length === 0) {
+    // Nest builds one guard per module that uses it; the warning is about the process, so once.
+    if (this.keys.length === 0 && !TenantAuthGuard.warned) {
+      TenantAuthGuard.warned = true;
       this.logger.warn(
         '!!! OPEN MODE: SWITCHYARD_API_KEYS is not set, so the API accepts every request as tenant ' +
           `"${OPEN_MODE_TENANT}". Set SWITCHYARD_API_KEYS=tenant=key,... before exposing this service. !!!`,

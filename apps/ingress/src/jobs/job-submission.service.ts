@@ -5,6 +5,7 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import {
   IdempotencyStore,
   JobStore,
+  type JobPlan,
   type JobRecord,
   type JobRequest,
 } from '@switchyard/jobs';
@@ -73,8 +74,8 @@ export class JobSubmissionService {
       }
     }
 
-    await this.refuseIfBudgetSpent(task);
     const plan = await this.planner.plan(task, request);
+    await this.refuseIfBudgetSpent(task, plan);
     const now = new Date();
     const budget = this.planner.effectiveBudget(task, request);
     const job: JobRecord = {
@@ -150,19 +151,23 @@ export class JobSubmissionService {
     }
   }
 
-  private async refuseIfBudgetSpent(task: TaskConfig): Promise<void> {
+  /**
+   * Spent means "cannot pay for even the cheapest candidate any more": once the day's remaining
+   * budget is below every estimate, a new job could only fail, so it is refused up front.
+   */
+  private async refuseIfBudgetSpent(task: TaskConfig, plan: JobPlan): Promise<void> {
     if (task.budget.daily_usd === undefined) return;
-    const state = await this.spend.isExhausted(task.name, task.budget.daily_usd);
-    if (state.exhausted) {
-      const retryAfterS = Math.max(1, Math.ceil((Date.parse(state.resets_at) - Date.now()) / 1000));
-      throw new ApiError(
-        429,
-        'budget_exhausted',
-        `the daily budget of task "${task.name}" ($${task.budget.daily_usd}) is spent; it resets at ${state.resets_at}`,
-        [],
-        { task: task.name, resets_at: state.resets_at, retry_after_s: retryAfterS },
-      );
-    }
+    const today = await this.spend.snapshot(task.name, undefined, task.budget);
+    const cheapest = Math.min(...plan.candidates.map((c) => c.estimated_cost_usd));
+    if (today.remaining_usd === null || today.remaining_usd >= cheapest) return;
+    const retryAfterS = Math.max(1, Math.ceil((Date.parse(today.resets_at) - Date.now()) / 1000));
+    throw new ApiError(
+      429,
+      'budget_exhausted',
+      `the daily budget of task "${task.name}" ($${task.budget.daily_usd}) is spent; it resets at ${today.resets_at}`,
+      [],
+      { task: task.name, resets_at: today.resets_at, retry_after_s: retryAfterS },
+    );
   }
 }
 

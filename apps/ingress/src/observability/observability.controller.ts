@@ -76,8 +76,9 @@ export class ObservabilityController {
       return await fn(handle.queries);
     } catch (err) {
       if (err instanceof LedgerQueryError) {
-        const [field, ...rest] = err.message.split(':');
-        throw ApiError.field(field.trim(), rest.join(':').trim() || err.message);
+        // The ledger's messages are "field: problem"; anything else is still the caller's mistake.
+        const named = /^([A-Za-z_]+):\s*(.+)$/s.exec(err.message);
+        throw named ? ApiError.field(named[1], named[2]) : ApiError.badRequest(err.message);
       }
       throw err;
     }
