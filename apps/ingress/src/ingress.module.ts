@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
 import { JobPlanner } from './jobs/job-planner.service';
 import { JobQueryService } from './jobs/job-query.service';
@@ -20,4 +21,8 @@ import { SpendController } from './routes/spend.controller';
   ],
   providers: [TenantAuthGuard, JobPlanner, JobSubmissionService, JobQueryService],
 })
-export class IngressModule {}
+export class IngressModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RedisAvailabilityMiddleware).forRoutes('v1/*path');
+  }
+}
