@@ -25,6 +25,8 @@ export class RouteWorker implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     const stalled = Number(process.env.SWITCHYARD_STALLED_INTERVAL_MS);
+    // A decision cut short by a crash is taken up again once its lock expires.
+    const lock = Number(process.env.SWITCHYARD_LOCK_DURATION_MS);
     this.worker = new Worker<RouterJobData, string>(
       ROUTER_QUEUE,
       (job: Job<RouterJobData>) =>
@@ -47,6 +49,7 @@ export class RouteWorker implements OnApplicationBootstrap, OnApplicationShutdow
         ),
         prefix: this.config.queuePrefix,
         concurrency: 50,
+        lockDuration: Number.isFinite(lock) && lock > 0 ? lock : 30_000,
         stalledInterval: Number.isFinite(stalled) && stalled > 0 ? stalled : 30_000,
         maxStalledCount: 5,
       },

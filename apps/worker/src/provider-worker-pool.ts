@@ -57,7 +57,8 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, OnApplication
           concurrency: provider.concurrency,
           limiter,
           // A call may legitimately run for the provider's whole timeout; the lock is renewed meanwhile.
-          lockDuration: 30_000,
+          // A crashed worker's attempts are only taken up again once their lock has expired.
+          lockDuration: lockDurationMs(),
           stalledInterval: stalledIntervalMs(),
           maxStalledCount: 2,
         },
@@ -80,6 +81,11 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, OnApplication
   private get redisUrl(): string {
     return this.config.redisUrl ?? 'redis://127.0.0.1:6379';
   }
+}
+
+function lockDurationMs(): number {
+  const raw = Number(process.env.SWITCHYARD_LOCK_DURATION_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : 30_000;
 }
 
 function stalledIntervalMs(): number {

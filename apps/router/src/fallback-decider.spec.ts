@@ -1,0 +1,161 @@
+import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
+import type { JobRecord } from '@switchyard/jobs';
+import { parseRoutingTable, type RoutingTable } from '@switchyard/routing';
+import { decideFallback, errorAllowsFallback } from './fallback-decider';
+
+const table: RoutingTable = parseRoutingTable(
+  `
+providers:
+  openai: { kind: openai, api_key_env: X_OPENAI }
+  anthropic: { kind: anthropic, api_key_env: X_ANTHROPIC }
+  google: { kind: google, api_key_env: X_GOOGLE }
+tasks:
+  reasoning:
+    primary: openai/gpt-4o-mini
+    fallbacks: [anthropic/claude-haiku-4-5, google/gemini-2.5-flash]
+  strict:
+    primary: openai/gpt-4o-mini
+    fallbacks: [google/gemini-2.5-flash]
+    requires: [json_schema]
+    on_invalid_output: fail
+`,
+  'inline',
+  {},
+).table;
+
+function job(overrides: Partial<JobRecord> = {}): JobRecord {
+  const now = Date.now();
+  return {
+    id: 'job_1',
+    tenant: 't',
+    task: 'reasoning',
+    status: 'running',
+    request: { messages: [{ role: 'user', content: 'x' }] },
+    plan: {
+      candidates: [
+        { provider: 'openai', model: 'gpt-4o-mini', estimated_cost_usd: 0.001, max_tokens: 100 },
+        {
+          provider: 'anthropic',
+          model: 'claude-haiku-4-5',
+          estimated_cost_usd: 0.004,
+          max_tokens: 100,
+        },
+        {
+          provider: 'google',
+          model: 'gemini-2.5-flash',
+          estimated_cost_usd: 0.002,
+          max_tokens: 100,
+        },
+      ],
+      skipped: [],
+      estimated_input_tokens: 1,
+      max_tokens: 100,
+    },
+    deadline_at: now + 60_000,
+    cost_usd: 0,
+    current_hop: 0,
+    created_at: new Date(now).toISOString(),
+    updated_at: new Date(now).toISOString(),
+    ...overrides,
+  };
+}
+
+const open = { state: 'open' } as CircuitSnapshot;
+const serverError = { type: 'server_error', message: '500' };
+
+describe('decideFallback', () => {
+  it('moves to the next candidate after a retryable provider failure', () => {
+    const d = decideFallback({
+      job: job(),
+      table,
+      error: serverError,
+      afterCandidate: 0,
+      circuits: {},
+      now: Date.now(),
+    });
+    expect(d).toEqual({ kind: 'next', candidate: 1, skipped: [] });
+  });
+
+  it('skips a candidate whose provider or model circuit is open', () => {
+    const byProvider = decideFallback({
+      job: job(),
+      table,
+      error: serverError,
+      afterCandidate: 0,
+      circuits: { anthropic: open },
+      now: Date.now(),
+    });
+    expect(byProvider).toMatchObject({ kind: 'next', candidate: 2 });
+    expect(byProvider.skipped).toEqual([
+      { id: 'anthropic/claude-haiku-4-5', reason: 'circuit_open' },
+    ]);
+    const byModel = decideFallback({
+      job: job(),
+      table,
+      error: serverError,
+      afterCandidate: 0,
+      circuits: { 'anthropic/claude-haiku-4-5': open },
+      now: Date.now(),
+    });
+    expect(byModel).toMatchObject({ kind: 'next', candidate: 2 });
+  });
+
+  it('skips a candidate the remaining job budget cannot pay for', () => {
+    const d = decideFallback({
+      job: job({ max_cost_usd: 0.005, cost_usd: 0.002 }),
+      table,
+      error: serverError,
+      afterCandidate: 0,
+      circuits: {},
+      now: Date.now(),
+    });
+    expect(d).toMatchObject({ kind: 'next', candidate: 2, skipped: [{ reason: 'over_budget' }] });
+  });
+
+  it('fails when the plan is exhausted, the deadline passed, or the error does not fall back', () => {
+    const now = Date.now();
+    expect(
+      decideFallback({
+        job: job(),
+        table,
+        error: serverError,
+        afterCandidate: 2,
+        circuits: {},
+        now,
+      }).kind,
+    ).toBe('fail');
+    expect(
+      decideFallback({
+        job: job({ deadline_at: now - 1 }),
+        table,
+        error: serverError,
+        afterCandidate: 0,
+        circuits: {},
+        now,
+      }).kind,
+    ).toBe('fail');
+    for (const type of [
+      'bad_request',
+      'content_filtered',
+      'budget_exhausted',
+      'deadline_exceeded',
+    ]) {
+      expect(
+        decideFallback({
+          job: job(),
+          table,
+          error: { type, message: '' },
+          afterCandidate: 0,
+          circuits: {},
+          now,
+        }).kind,
+      ).toBe('fail');
+    }
+  });
+
+  it('follows the task on invalid output: fallback by default, fail when on_invalid_output is fail', () => {
+    const invalid = { type: 'invalid_output', message: 'schema' };
+    expect(errorAllowsFallback(invalid, table.tasks.reasoning)).toBe(true);
+    expect(errorAllowsFallback(invalid, table.tasks.strict)).toBe(false);
+  });
+});
