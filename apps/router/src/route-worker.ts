@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
@@ -14,7 +14,7 @@ import { RouteProcessor } from './route-processor';
 
 /** Consumes the router queue: one decision per failed hop. */
 @Injectable()
-export class RouteWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RouteWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('RouteWorker');
   private worker?: Worker<RouterJobData, string>;
 
@@ -58,7 +58,8 @@ export class RouteWorker implements OnApplicationBootstrap, OnApplicationShutdow
     this.logger.log(`serving ${ROUTER_QUEUE}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before any onApplicationShutdown: the Redis connections and the ledger must outlive the calls in flight.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
   }
 }

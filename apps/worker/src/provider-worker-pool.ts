@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
@@ -22,7 +22,7 @@ export const WORKER_PROVIDERS = Symbol('WORKER_PROVIDERS');
  * flight finish (a job still running when the process dies is recovered by stalled-job checks).
  */
 @Injectable()
-export class ProviderWorkerPool implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProviderWorkerPool implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WorkerPool');
   private readonly workers: Worker<AttemptJobData, AttemptOutcome>[] = [];
 
@@ -74,7 +74,8 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before any onApplicationShutdown: the Redis connections and the ledger must outlive the calls in flight.
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
   }
 
