@@ -56,7 +56,7 @@ export class ManagedProcess {
     return this.output.join('');
   }
 
-  async waitForHttp(path = '/healthz', timeoutMs = 30_000): Promise<void> {
+  async waitForHttp(path = '/healthz', timeoutMs = 60_000): Promise<void> {
     if (!this.port) throw new Error(`${this.name} has no port`);
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

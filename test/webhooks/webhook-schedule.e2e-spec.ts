@@ -1,80 +1,32 @@
 import { WEBHOOK_QUEUE } from '@switchyard/queue';
-import { createTestRedis, type TestRedis } from '@switchyard/testing';
-import {
-  DEFAULT_WEBHOOK_RETRY_SETTINGS,
-  WebhookDeliveryStore,
-  WebhookDispatcherService,
-  WebhookPublisher,
-  WebhookSigner,
-  type WebhookMessage,
-} from '@switchyard/webhooks';
-import { Queue } from 'bullmq';
-import Redis from 'ioredis';
-import { MemoryLogger } from './memory-logger';
 import { waitFor } from './wait-for';
-import { WebhookTestReceiver } from '../support/webhook-test-receiver';
+import { useWebhookRig } from './webhook-rig';
 
 /**
  * With a long backoff the retry is still pending when we look, which makes the delivery record's
  * schedule observable — and lets an operator's redeliver jump the queue.
  */
 describe('webhook retry schedule and redelivery (e2e)', () => {
-  const secret = WebhookSigner.generateSecret();
   const backoffBaseMs = 60_000;
-  let tr: TestRedis;
-  let workerConnection: Redis;
-  let queue: Queue<WebhookMessage>;
-  let store: WebhookDeliveryStore;
-  let publisher: WebhookPublisher;
-  let service: WebhookDispatcherService;
-  let receiver: WebhookTestReceiver;
-
-  beforeAll(async () => {
-    tr = createTestRedis('webhooks-schedule');
-    workerConnection = new Redis(tr.url, { maxRetriesPerRequest: null });
-    receiver = new WebhookTestReceiver(secret);
-    await receiver.listen();
-    store = new WebhookDeliveryStore(tr.redis, tr.prefix);
-    queue = new Queue<WebhookMessage>(WEBHOOK_QUEUE, {
-      connection: tr.redis,
-      prefix: tr.queuePrefix,
-    });
-    publisher = new WebhookPublisher(queue, store, undefined, { maxAttempts: 3 });
-    service = new WebhookDispatcherService({
-      connection: workerConnection,
-      queuePrefix: tr.queuePrefix,
-      store,
-      secret,
-      allowPrivate: true,
-      settings: {
-        retry: { ...DEFAULT_WEBHOOK_RETRY_SETTINGS, maxAttempts: 3, backoffBaseMs },
-        timeoutMs: 1000,
-        concurrency: 2,
-      },
-      logger: new MemoryLogger(),
-    });
-    await service.start();
-  });
-
-  afterAll(async () => {
-    await service?.close();
-    await queue?.close();
-    await receiver?.close();
-    workerConnection?.disconnect();
-    await tr?.cleanup();
+  const rig = useWebhookRig({
+    label: 'webhooks-schedule',
+    allowPrivate: true,
+    maxAttempts: 3,
+    backoffBaseMs,
+    concurrency: 2,
   });
 
   it('shows pending with attempts, last status code and next_attempt_at, then redelivers', async () => {
-    receiver.script('/later', [500, 200]);
+    rig.receiver.script('/later', [500, 200]);
     const publishedAt = Date.now();
-    const published = await publisher.publishJobCompletion(
-      { id: 'job-later', status: 'succeeded', webhook_url: receiver.url('/later') },
+    const published = await rig.publisher.publishJobCompletion(
+      { id: 'job-later', status: 'succeeded', webhook_url: rig.receiver.url('/later') },
       'job.succeeded',
     );
     if (!published.queued) throw new Error('expected the event to be queued');
 
     const pending = await waitFor(
-      () => store.get('job-later'),
+      () => rig.store.get('job-later'),
       (r) => r?.status === 'pending' && r.attempts === 1,
       'the first failed attempt',
     );
@@ -84,22 +36,22 @@ describe('webhook retry schedule and redelivery (e2e)', () => {
     // The record announces the backoff BullMQ actually applies: base delay ± 20% jitter.
     expect(next).toBeGreaterThanOrEqual(publishedAt + backoffBaseMs * 0.8);
     expect(next).toBeLessThanOrEqual(Date.now() + backoffBaseMs * 1.2);
-    const job = await queue.getJob(published.deliveryId);
+    const job = await rig.queue.getJob(published.deliveryId);
     expect(await job?.getState()).toBe('delayed');
     // BullMQ's own schedule (delayed-set score = due time * 0x1000) matches the announced time:
     // the backoff strategy returned the dispatcher's delay instead of drawing new jitter.
-    const score = await tr.redis.zscore(
-      `${tr.queuePrefix}:${WEBHOOK_QUEUE}:delayed`,
+    const score = await rig.tr.redis.zscore(
+      `${rig.tr.queuePrefix}:${WEBHOOK_QUEUE}:delayed`,
       published.deliveryId,
     );
     const due = Math.floor(Number(score) / 0x1000);
     expect(Math.abs(due - next)).toBeLessThan(2000);
 
     // The operator does not wait for the retry: redeliver now.
-    const redelivered = await publisher.redeliver('job-later');
+    const redelivered = await rig.publisher.redeliver('job-later');
     expect(redelivered.queued).toBe(true);
     const done = await waitFor(
-      () => store.get('job-later'),
+      () => rig.store.get('job-later'),
       (r) => r?.status === 'delivered',
       'the redelivery',
     );
@@ -109,7 +61,7 @@ describe('webhook retry schedule and redelivery (e2e)', () => {
       last_status_code: 200,
       next_attempt_at: null,
     });
-    const requests = receiver.requestsTo('/later');
+    const requests = rig.receiver.requestsTo('/later');
     expect(requests).toHaveLength(2);
     expect(requests[1].headers['webhook-id']).toBe(requests[0].headers['webhook-id']);
     expect(requests.every((r) => r.verified)).toBe(true);
@@ -117,13 +69,13 @@ describe('webhook retry schedule and redelivery (e2e)', () => {
     // The original retry, when it comes due, sees the message delivered and sends nothing.
     await job?.promote();
     await waitFor(
-      () => queue.getJobState(published.deliveryId),
+      () => rig.queue.getJobState(published.deliveryId),
       (state) => state === 'completed',
       'the original retry to finish',
     );
-    expect(await queue.getJob(published.deliveryId).then((j) => j?.returnvalue)).toEqual({
+    expect(await rig.queue.getJob(published.deliveryId).then((j) => j?.returnvalue)).toEqual({
       outcome: 'skipped',
     });
-    expect(receiver.requestsTo('/later')).toHaveLength(2);
+    expect(rig.receiver.requestsTo('/later')).toHaveLength(2);
   });
 });

@@ -1,23 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type {
-  CompletionRequest,
-  CompletionResult,
-  ProviderAdapter,
-  ProviderConnection,
-} from '../provider.types';
-import { runProviderCall } from '../shared/provider-call';
+import type { CompletionRequest, CompletionResult, ProviderConnection } from '../provider.types';
+import { SdkAdapter } from '../shared/sdk-adapter';
 import { toAnthropicProviderError } from './anthropic-errors';
 import { toAnthropicParams } from './anthropic-request';
 import { toCompletionResult } from './anthropic-response';
 
 /** The Messages API through the official @anthropic-ai/sdk. */
-export class AnthropicAdapter implements ProviderAdapter {
-  readonly provider: string;
-  readonly kind = 'anthropic' as const;
+export class AnthropicAdapter extends SdkAdapter {
+  override readonly kind = 'anthropic' as const;
   private readonly client: Anthropic;
 
-  constructor(private readonly connection: ProviderConnection) {
-    this.provider = connection.provider;
+  constructor(connection: ProviderConnection) {
+    super(connection, toAnthropicProviderError);
     this.client = new Anthropic({
       apiKey: connection.apiKey,
       baseURL: connection.baseURL,
@@ -27,22 +21,14 @@ export class AnthropicAdapter implements ProviderAdapter {
     });
   }
 
-  complete(request: CompletionRequest): Promise<CompletionResult> {
-    return runProviderCall(
-      {
-        provider: this.provider,
-        apiKey: this.connection.apiKey,
-        timeoutMs: request.timeout_ms,
-        signal: request.signal,
-      },
-      async (signal) => {
-        const params = toAnthropicParams(request, this.provider);
-        const { data, request_id } = await this.client.messages
-          .create(params, { timeout: request.timeout_ms, signal })
-          .withResponse();
-        return toCompletionResult(data, request, this.provider, request_id ?? undefined);
-      },
-      (err, deadline) => toAnthropicProviderError(err, deadline, this.provider),
-    );
+  protected override async send(
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): Promise<CompletionResult> {
+    const params = toAnthropicParams(request, this.provider);
+    const { data, request_id } = await this.client.messages
+      .create(params, { timeout: request.timeout_ms, signal })
+      .withResponse();
+    return toCompletionResult(data, request, this.provider, request_id ?? undefined);
   }
 }

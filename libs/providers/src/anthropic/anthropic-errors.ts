@@ -1,10 +1,8 @@
 import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { ProviderError, ProviderErrorType } from '../provider-error';
 import type { CallDeadline } from '../shared/call-deadline';
-import { failure } from '../shared/failure';
-import { errorTypeForStatus, mentionsContextLength } from '../shared/http-error-type';
-import { parseRetryAfterMs } from '../shared/retry-after';
-import { transportFailure } from '../shared/transport-failure';
+import { mentionsContextLength } from '../shared/http-error-type';
+import { stainlessProviderError, type StainlessErrorReader } from '../shared/stainless-errors';
 
 /** Anthropic's error.type names the failure more precisely than the status does. */
 function typeForErrorType(
@@ -34,37 +32,23 @@ function typeForErrorType(
   }
 }
 
+const SDK_ERRORS = { APIError, APIConnectionError, APIUserAbortError };
+
+/** Reports the error type by name, and reads the API's own message rather than the SDK's summary. */
+const readApiError: StainlessErrorReader<APIError> = (err, status) => {
+  const message = err.apiMessage ?? err.message;
+  return {
+    message,
+    type: typeForErrorType(err.type, message),
+    detail: `${status} ${err.type ?? 'error'}: ${message}`,
+  };
+};
+
 /** Any error the @anthropic-ai/sdk (or the call around it) throws, as a ProviderError. */
 export function toAnthropicProviderError(
   err: unknown,
   deadline: CallDeadline,
   provider: string,
 ): ProviderError {
-  if (err instanceof APIUserAbortError)
-    return failure('timeout', provider, deadline.describe(), { cause: err });
-  if (err instanceof APIConnectionError) {
-    return (
-      transportFailure(err, deadline, provider) ??
-      failure('network', provider, err.message, { cause: err })
-    );
-  }
-  if (err instanceof APIError && typeof err.status === 'number') {
-    const message = err.apiMessage ?? err.message;
-    const type = typeForErrorType(err.type, message) ?? errorTypeForStatus(err.status, message);
-    return failure(type, provider, `${err.status} ${err.type ?? 'error'}: ${message}`, {
-      status: err.status,
-      retryAfterMs: parseRetryAfterMs(err.headers),
-      requestId: err.requestID ?? undefined,
-      cause: err,
-    });
-  }
-  return (
-    transportFailure(err, deadline, provider) ??
-    failure(
-      'server_error',
-      provider,
-      `unexpected error: ${(err as Error)?.message ?? String(err)}`,
-      { cause: err },
-    )
-  );
+  return stainlessProviderError(err, deadline, provider, SDK_ERRORS, readApiError);
 }

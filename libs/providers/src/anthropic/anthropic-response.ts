@@ -1,33 +1,20 @@
-import type { CompletionRequest, CompletionResult, FinishReason } from '../provider.types';
+import type { CompletionRequest, CompletionResult } from '../provider.types';
+import {
+  buildCompletionResult,
+  finishReasonIn,
+  type FinishReasonTable,
+} from '../shared/completion-result';
 import { failure } from '../shared/failure';
-import { parseJsonOutput } from '../shared/json-output';
+import { isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
 
-type Body = Record<string, unknown>;
-
-function isBody(value: unknown): value is Body {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function finishReasonOf(raw: unknown): FinishReason {
-  switch (raw) {
-    case 'end_turn':
-    case 'stop_sequence':
-      return 'stop';
-    // The window filled up mid-answer: the output was cut short, like a max_tokens stop.
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    default:
-      return 'other';
-  }
-}
-
-function count(usage: Body | undefined, key: string): number {
-  const value = usage?.[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
+const FINISH_REASONS: FinishReasonTable = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  // The window filled up mid-answer: the output was cut short, like a max_tokens stop.
+  max_tokens: 'length',
+  model_context_window_exceeded: 'length',
+  tool_use: 'tool_calls',
+};
 
 /** A Messages API response as a CompletionResult; the body is checked, not trusted. */
 export function toCompletionResult(
@@ -36,7 +23,7 @@ export function toCompletionResult(
   provider: string,
   requestId: string | undefined,
 ): CompletionResult {
-  if (!isBody(body) || !Array.isArray(body.content)) {
+  if (!isJsonObject(body) || !Array.isArray(body.content)) {
     throw failure('malformed_response', provider, 'response has no content array', { requestId });
   }
   if (body.stop_reason === 'refusal') {
@@ -44,29 +31,28 @@ export function toCompletionResult(
   }
   const text = body.content
     .filter(
-      (block): block is Body =>
-        isBody(block) && block.type === 'text' && typeof block.text === 'string',
+      (block): block is JsonObject =>
+        isJsonObject(block) && block.type === 'text' && typeof block.text === 'string',
     )
     .map((block) => block.text as string)
     .join('');
-  const usage = isBody(body.usage) ? body.usage : undefined;
-  const result: CompletionResult = {
-    text,
-    finish_reason: finishReasonOf(body.stop_reason),
-    usage: {
-      // Cached prompt tokens are billed separately upstream but are still prompt the model read.
-      input_tokens:
-        count(usage, 'input_tokens') +
-        count(usage, 'cache_creation_input_tokens') +
-        count(usage, 'cache_read_input_tokens'),
-      output_tokens: count(usage, 'output_tokens'),
+  const usage = isJsonObject(body.usage) ? body.usage : undefined;
+  return buildCompletionResult(
+    {
+      text,
+      finishReason: finishReasonIn(FINISH_REASONS, body.stop_reason),
+      usage: {
+        // Cached prompt tokens are billed separately upstream but are still prompt the model read.
+        input_tokens:
+          tokenCount(usage?.input_tokens) +
+          tokenCount(usage?.cache_creation_input_tokens) +
+          tokenCount(usage?.cache_read_input_tokens),
+        output_tokens: tokenCount(usage?.output_tokens),
+      },
+      reportedModel: body.model,
+      requestId,
     },
-    model_revision:
-      typeof body.model === 'string' && body.model !== '' ? body.model : request.model,
-  };
-  if (requestId) result.request_id = requestId;
-  if (request.response_format?.type === 'json_schema') {
-    result.json = parseJsonOutput(text, request.response_format.schema, provider);
-  }
-  return result;
+    request,
+    provider,
+  );
 }

@@ -1,23 +1,17 @@
 import { GoogleGenAI } from '@google/genai';
-import type {
-  CompletionRequest,
-  CompletionResult,
-  ProviderAdapter,
-  ProviderConnection,
-} from '../provider.types';
-import { runProviderCall } from '../shared/provider-call';
+import type { CompletionRequest, CompletionResult, ProviderConnection } from '../provider.types';
+import { SdkAdapter } from '../shared/sdk-adapter';
 import { toGoogleProviderError } from './google-errors';
 import { toGoogleParams } from './google-request';
 import { toCompletionResult } from './google-response';
 
 /** Gemini generateContent through the official @google/genai SDK. */
-export class GoogleAdapter implements ProviderAdapter {
-  readonly provider: string;
-  readonly kind = 'google' as const;
+export class GoogleAdapter extends SdkAdapter {
+  override readonly kind = 'google' as const;
   private readonly client: GoogleGenAI;
 
-  constructor(private readonly connection: ProviderConnection) {
-    this.provider = connection.provider;
+  constructor(connection: ProviderConnection) {
+    super(connection, toGoogleProviderError);
     this.client = new GoogleGenAI({
       apiKey: connection.apiKey,
       // Never switch to Vertex AI because GOOGLE_GENAI_USE_VERTEXAI happens to be set.
@@ -33,21 +27,13 @@ export class GoogleAdapter implements ProviderAdapter {
     });
   }
 
-  complete(request: CompletionRequest): Promise<CompletionResult> {
-    return runProviderCall(
-      {
-        provider: this.provider,
-        apiKey: this.connection.apiKey,
-        timeoutMs: request.timeout_ms,
-        signal: request.signal,
-      },
-      async (signal) => {
-        const response = await this.client.models.generateContent(
-          toGoogleParams(request, this.provider, signal),
-        );
-        return toCompletionResult(response, request, this.provider);
-      },
-      (err, deadline) => toGoogleProviderError(err, deadline, this.provider),
+  protected override async send(
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): Promise<CompletionResult> {
+    const response = await this.client.models.generateContent(
+      toGoogleParams(request, this.provider, signal),
     );
+    return toCompletionResult(response, request, this.provider);
   }
 }

@@ -1,14 +1,10 @@
 import { ApiError } from '@google/genai';
 import type { ProviderError, ProviderErrorType } from '../provider-error';
 import type { CallDeadline } from '../shared/call-deadline';
-import { failure } from '../shared/failure';
-import {
-  errorTypeForStatus,
-  mentionsContextLength,
-  mentionsOverload,
-} from '../shared/http-error-type';
+import { mentionsContextLength, mentionsOverload } from '../shared/http-error-type';
+import { httpFailure } from '../shared/http-failure';
 import { parseDurationMs } from '../shared/retry-after';
-import { transportFailure } from '../shared/transport-failure';
+import { unclassifiedFailure } from '../shared/transport-failure';
 
 /** google.rpc.Status, which the SDK puts in ApiError.message as JSON. */
 interface RpcStatus {
@@ -73,20 +69,14 @@ export function toGoogleProviderError(
   if (err instanceof ApiError) {
     const status = rpcStatusOf(err);
     const message = status.message ?? err.message;
-    const type = typeForRpcStatus(status, err.status) ?? errorTypeForStatus(err.status, message);
-    return failure(type, provider, `${err.status} ${status.status ?? 'error'}: ${message}`, {
+    return httpFailure(provider, {
       status: err.status,
+      message,
+      type: typeForRpcStatus(status, err.status),
+      detail: `${err.status} ${status.status ?? 'error'}: ${message}`,
       retryAfterMs: parseDurationMs(detail(status, 'google.rpc.RetryInfo')?.retryDelay),
       cause: err,
     });
   }
-  return (
-    transportFailure(err, deadline, provider) ??
-    failure(
-      'server_error',
-      provider,
-      `unexpected error: ${(err as Error)?.message ?? String(err)}`,
-      { cause: err },
-    )
-  );
+  return unclassifiedFailure(err, deadline, provider);
 }

@@ -1,7 +1,12 @@
 import type { GenerateContentResponse } from '@google/genai';
-import type { CompletionRequest, CompletionResult, FinishReason } from '../provider.types';
+import type { CompletionRequest, CompletionResult } from '../provider.types';
+import {
+  buildCompletionResult,
+  finishReasonIn,
+  type FinishReasonTable,
+} from '../shared/completion-result';
 import { failure } from '../shared/failure';
-import { parseJsonOutput } from '../shared/json-output';
+import { tokenCount } from '../shared/json-object';
 
 /** Finish reasons meaning the answer was withheld for policy reasons. */
 const FILTERED = new Set([
@@ -15,20 +20,10 @@ const FILTERED = new Set([
   'IMAGE_RECITATION',
 ]);
 
-function finishReasonOf(raw: string | undefined): FinishReason {
-  switch (raw) {
-    case 'STOP':
-      return 'stop';
-    case 'MAX_TOKENS':
-      return 'length';
-    default:
-      return 'other';
-  }
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
+const FINISH_REASONS: FinishReasonTable = {
+  STOP: 'stop',
+  MAX_TOKENS: 'length',
+};
 
 /** A generateContent response as a CompletionResult; the body is checked, not trusted. */
 export function toCompletionResult(
@@ -60,22 +55,20 @@ export function toCompletionResult(
     .map((part) => part.text)
     .join('');
   const usage = response.usageMetadata;
-  const result: CompletionResult = {
-    text,
-    finish_reason: finishReasonOf(finishReason),
-    usage: {
-      input_tokens: count(usage?.promptTokenCount),
-      // Thinking tokens are billed as output.
-      output_tokens: count(usage?.candidatesTokenCount) + count(usage?.thoughtsTokenCount),
+  return buildCompletionResult(
+    {
+      text,
+      finishReason: finishReasonIn(FINISH_REASONS, finishReason),
+      usage: {
+        input_tokens: tokenCount(usage?.promptTokenCount),
+        // Thinking tokens are billed as output.
+        output_tokens:
+          tokenCount(usage?.candidatesTokenCount) + tokenCount(usage?.thoughtsTokenCount),
+      },
+      reportedModel: response.modelVersion,
+      requestId,
     },
-    model_revision:
-      typeof response.modelVersion === 'string' && response.modelVersion !== ''
-        ? response.modelVersion
-        : request.model,
-  };
-  if (requestId) result.request_id = requestId;
-  if (request.response_format?.type === 'json_schema') {
-    result.json = parseJsonOutput(text, request.response_format.schema, provider);
-  }
-  return result;
+    request,
+    provider,
+  );
 }

@@ -2,11 +2,10 @@ import OpenAI from 'openai';
 import type {
   CompletionRequest,
   CompletionResult,
-  ProviderAdapter,
   ProviderConnection,
   ProviderKind,
 } from '../provider.types';
-import { runProviderCall } from '../shared/provider-call';
+import { SdkAdapter } from '../shared/sdk-adapter';
 import { toOpenAiProviderError } from './openai-errors';
 import { toOpenAiParams } from './openai-request';
 import { toCompletionResult } from './openai-response';
@@ -15,13 +14,12 @@ import { toCompletionResult } from './openai-response';
  * Chat completions through the official openai SDK. Serves kind `openai` and every
  * `openai-compatible` server (Groq, Mistral, Perplexity, Ollama): only the base URL differs.
  */
-export class OpenAiAdapter implements ProviderAdapter {
-  readonly provider: string;
-  readonly kind: ProviderKind;
+export class OpenAiAdapter extends SdkAdapter {
+  override readonly kind: ProviderKind;
   private readonly client: OpenAI;
 
-  constructor(private readonly connection: ProviderConnection) {
-    this.provider = connection.provider;
+  constructor(connection: ProviderConnection) {
+    super(connection, toOpenAiProviderError);
     this.kind = connection.kind;
     this.client = new OpenAI({
       apiKey: connection.apiKey,
@@ -36,22 +34,14 @@ export class OpenAiAdapter implements ProviderAdapter {
     });
   }
 
-  complete(request: CompletionRequest): Promise<CompletionResult> {
-    return runProviderCall(
-      {
-        provider: this.provider,
-        apiKey: this.connection.apiKey,
-        timeoutMs: request.timeout_ms,
-        signal: request.signal,
-      },
-      async (signal) => {
-        const params = toOpenAiParams(request, this.kind, this.provider);
-        const { data, request_id } = await this.client.chat.completions
-          .create(params, { timeout: request.timeout_ms, signal })
-          .withResponse();
-        return toCompletionResult(data, request, this.provider, request_id ?? undefined);
-      },
-      (err, deadline) => toOpenAiProviderError(err, deadline, this.provider),
-    );
+  protected override async send(
+    request: CompletionRequest,
+    signal: AbortSignal,
+  ): Promise<CompletionResult> {
+    const params = toOpenAiParams(request, this.kind, this.provider);
+    const { data, request_id } = await this.client.chat.completions
+      .create(params, { timeout: request.timeout_ms, signal })
+      .withResponse();
+    return toCompletionResult(data, request, this.provider, request_id ?? undefined);
   }
 }

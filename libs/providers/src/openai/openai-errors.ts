@@ -1,10 +1,8 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import type { ProviderError, ProviderErrorType } from '../provider-error';
 import type { CallDeadline } from '../shared/call-deadline';
-import { failure } from '../shared/failure';
-import { errorTypeForStatus, mentionsContextLength } from '../shared/http-error-type';
-import { parseRetryAfterMs } from '../shared/retry-after';
-import { transportFailure } from '../shared/transport-failure';
+import { mentionsContextLength } from '../shared/http-error-type';
+import { stainlessProviderError, type StainlessErrorReader } from '../shared/stainless-errors';
 
 /** Provider error codes that say more than the status does. */
 function typeForCode(
@@ -31,38 +29,19 @@ function typeForCode(
   }
 }
 
+const SDK_ERRORS = { APIError, APIConnectionError, APIUserAbortError };
+
+const readApiError: StainlessErrorReader<APIError> = (err, status) => ({
+  message: err.message,
+  type: typeForCode(err.code, status, err.message),
+  detail: err.message,
+});
+
 /** Any error the openai SDK (or the call around it) throws, as a ProviderError. */
 export function toOpenAiProviderError(
   err: unknown,
   deadline: CallDeadline,
   provider: string,
 ): ProviderError {
-  if (err instanceof APIUserAbortError)
-    return failure('timeout', provider, deadline.describe(), { cause: err });
-  if (err instanceof APIConnectionError) {
-    return (
-      transportFailure(err, deadline, provider) ??
-      failure('network', provider, err.message, { cause: err })
-    );
-  }
-  if (err instanceof APIError && typeof err.status === 'number') {
-    const message = err.message;
-    const type =
-      typeForCode(err.code, err.status, message) ?? errorTypeForStatus(err.status, message);
-    return failure(type, provider, message, {
-      status: err.status,
-      retryAfterMs: parseRetryAfterMs(err.headers),
-      requestId: err.requestID ?? undefined,
-      cause: err,
-    });
-  }
-  return (
-    transportFailure(err, deadline, provider) ??
-    failure(
-      'server_error',
-      provider,
-      `unexpected error: ${(err as Error)?.message ?? String(err)}`,
-      { cause: err },
-    )
-  );
+  return stainlessProviderError(err, deadline, provider, SDK_ERRORS, readApiError);
 }

@@ -1,31 +1,18 @@
-import type { CompletionRequest, CompletionResult, FinishReason } from '../provider.types';
+import type { CompletionRequest, CompletionResult } from '../provider.types';
+import {
+  buildCompletionResult,
+  finishReasonIn,
+  type FinishReasonTable,
+} from '../shared/completion-result';
 import { failure } from '../shared/failure';
-import { parseJsonOutput } from '../shared/json-output';
+import { isJsonObject, tokenCount } from '../shared/json-object';
 
-type Body = Record<string, unknown>;
-
-function isBody(value: unknown): value is Body {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function finishReasonOf(raw: unknown): FinishReason {
-  switch (raw) {
-    case 'stop':
-      return 'stop';
-    case 'length':
-      return 'length';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool_calls';
-    default:
-      return 'other';
-  }
-}
-
-function tokenCount(usage: Body | undefined, key: string): number {
-  const value = usage?.[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
+const FINISH_REASONS: FinishReasonTable = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+};
 
 /**
  * A chat completion as a CompletionResult. The body is checked rather than trusted: what the SDK
@@ -37,12 +24,12 @@ export function toCompletionResult(
   provider: string,
   requestId: string | undefined,
 ): CompletionResult {
-  if (!isBody(body))
+  if (!isJsonObject(body))
     throw failure('malformed_response', provider, 'response body is not a JSON object', {
       requestId,
     });
   const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
-  if (!isBody(choice) || !isBody(choice.message)) {
+  if (!isJsonObject(choice) || !isJsonObject(choice.message)) {
     throw failure('malformed_response', provider, 'response has no choices[0].message', {
       requestId,
     });
@@ -67,23 +54,21 @@ export function toCompletionResult(
       requestId,
     });
   }
-  const text = message.content ?? '';
-  const usage = isBody(body.usage) ? body.usage : undefined;
-  const result: CompletionResult = {
-    text,
-    finish_reason: finishReasonOf(choice.finish_reason),
-    usage: {
-      input_tokens: tokenCount(usage, 'prompt_tokens'),
-      output_tokens: tokenCount(usage, 'completion_tokens'),
+  const usage = isJsonObject(body.usage) ? body.usage : undefined;
+  return buildCompletionResult(
+    {
+      text: message.content ?? '',
+      finishReason: finishReasonIn(FINISH_REASONS, choice.finish_reason),
+      usage: {
+        input_tokens: tokenCount(usage?.prompt_tokens),
+        output_tokens: tokenCount(usage?.completion_tokens),
+      },
+      reportedModel: body.model,
+      requestId,
+      systemFingerprint:
+        typeof body.system_fingerprint === 'string' ? body.system_fingerprint : undefined,
     },
-    model_revision:
-      typeof body.model === 'string' && body.model !== '' ? body.model : request.model,
-  };
-  if (requestId) result.request_id = requestId;
-  if (typeof body.system_fingerprint === 'string')
-    result.system_fingerprint = body.system_fingerprint;
-  if (request.response_format?.type === 'json_schema') {
-    result.json = parseJsonOutput(text, request.response_format.schema, provider);
-  }
-  return result;
+    request,
+    provider,
+  );
 }

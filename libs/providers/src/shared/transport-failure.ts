@@ -40,3 +40,23 @@ export function transportFailure(
   }
   return undefined;
 }
+
+/**
+ * The last word on an error no SDK error class claimed: a transport failure when it looks like
+ * one, otherwise a server_error that keeps the original as its cause.
+ */
+export function unclassifiedFailure(
+  err: unknown,
+  deadline: CallDeadline,
+  provider: string,
+): ProviderError {
+  return (
+    transportFailure(err, deadline, provider) ??
+    failure(
+      'server_error',
+      provider,
+      `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+      { cause: err },
+    )
+  );
+}

@@ -7,6 +7,7 @@ import type {
   WireFormat,
   WireResponse,
 } from './wire-format';
+import { joinParts, tallyMessages, type ReadText } from './wire-messages';
 import { WireRequestError } from './wire-request-error';
 import { isRecord, jsonResponse, malformedResponse, randomHex } from './wire-response';
 
@@ -27,10 +28,7 @@ function anthropicError(
   );
 }
 
-function blockText(
-  block: Record<string, unknown>,
-  where: string,
-): { text: string; images: number } {
+function blockText(block: Record<string, unknown>, where: string): ReadText {
   switch (block.type) {
     case 'text':
       if (typeof block.text !== 'string')
@@ -78,20 +76,15 @@ function blockText(
   }
 }
 
-function contentText(content: unknown, where: string): { text: string; images: number } {
+function contentText(content: unknown, where: string): ReadText {
   if (typeof content === 'string') return { text: content, images: 0 };
   if (!Array.isArray(content))
     throw new WireRequestError(`${where}.content: Input should be a valid list`);
-  const texts: string[] = [];
-  let images = 0;
-  content.forEach((block, i) => {
+  return joinParts(content, (block, i) => {
     if (!isRecord(block))
       throw new WireRequestError(`${where}.content.${i}: Input should be an object`);
-    const part = blockText(block, `${where}.content.${i}`);
-    if (part.text) texts.push(part.text);
-    images += part.images;
+    return blockText(block, `${where}.content.${i}`);
   });
-  return { text: texts.join('\n'), images };
 }
 
 function systemText(system: unknown): string {
@@ -165,10 +158,7 @@ export const anthropicWire: WireFormat = {
     if (body.stream === true)
       throw new WireRequestError('The provider simulator does not stream; send stream: false.');
     const system = systemText(body.system);
-    let inputChars = system.length;
-    let imageCount = 0;
-    let lastUserText = '';
-    body.messages.forEach((message, i) => {
+    const { inputChars, imageCount, lastUserText } = tallyMessages(body.messages, (message, i) => {
       const where = `messages.${i}`;
       if (!isRecord(message)) throw new WireRequestError(`${where}: Input should be an object`);
       if (message.role !== 'user' && message.role !== 'assistant') {
@@ -176,17 +166,14 @@ export const anthropicWire: WireFormat = {
           `${where}: Unexpected role "${String(message.role)}". The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`,
         );
       }
-      const { text, images } = contentText(message.content, where);
-      inputChars += text.length;
-      imageCount += images;
-      if (message.role === 'user') lastUserText = text;
+      return { ...contentText(message.content, where), fromUser: message.role === 'user' };
     });
     const tool = forcedTool(body);
-    if (Array.isArray(body.tools)) inputChars += JSON.stringify(body.tools).length;
+    const toolChars = Array.isArray(body.tools) ? JSON.stringify(body.tools).length : 0;
     return {
       model: body.model,
       lastUserText,
-      inputChars,
+      inputChars: system.length + inputChars + toolChars,
       imageCount,
       maxTokens: body.max_tokens,
       schema: tool ? tool.schema : parseOutputSchema(body),

@@ -7,6 +7,7 @@ import type {
   WireFormat,
   WireResponse,
 } from './wire-format';
+import { joinParts, tallyMessages, type ReadText } from './wire-messages';
 import { WireRequestError } from './wire-request-error';
 import { isRecord, jsonResponse, malformedResponse, randomHex } from './wire-response';
 
@@ -20,7 +21,7 @@ function geminiError(
   return jsonResponse(code, { error: { code, message, status, ...(details ? { details } : {}) } });
 }
 
-function partText(part: unknown, where: string): { text: string; images: number } {
+function partText(part: unknown, where: string): ReadText {
   if (!isRecord(part)) throw new WireRequestError(`Invalid value at '${where}', must be an object`);
   if (typeof part.text === 'string')
     return { text: part.thought === true ? '' : part.text, images: 0 };
@@ -49,17 +50,10 @@ function partText(part: unknown, where: string): { text: string; images: number 
   );
 }
 
-function contentText(content: unknown, where: string): { text: string; images: number } {
+function contentText(content: unknown, where: string): ReadText {
   if (!isRecord(content) || !Array.isArray(content.parts))
     throw new WireRequestError(`* ${where}.parts: contents.parts must not be empty.`);
-  const texts: string[] = [];
-  let images = 0;
-  content.parts.forEach((part, i) => {
-    const result = partText(part, `${where}.parts[${i}]`);
-    if (result.text) texts.push(result.text);
-    images += result.images;
-  });
-  return { text: texts.join('\n'), images };
+  return joinParts(content.parts, (part, i) => partText(part, `${where}.parts[${i}]`));
 }
 
 function parseSchema(config: unknown): Record<string, unknown> | undefined {
@@ -102,11 +96,9 @@ export const geminiWire: WireFormat = {
       throw new WireRequestError('* GenerateContentRequest.contents: contents is not specified');
     }
     const system = body.systemInstruction ?? body.system_instruction;
-    let inputChars =
+    const systemChars =
       system === undefined ? 0 : contentText(system, 'system_instruction').text.length;
-    let imageCount = 0;
-    let lastUserText = '';
-    body.contents.forEach((content, i) => {
+    const { inputChars, imageCount, lastUserText } = tallyMessages(body.contents, (content, i) => {
       const where = `contents[${i}]`;
       if (
         isRecord(content) &&
@@ -116,10 +108,10 @@ export const geminiWire: WireFormat = {
       ) {
         throw new WireRequestError(`Please use a valid role: user, model.`);
       }
-      const { text, images } = contentText(content, where);
-      inputChars += text.length;
-      imageCount += images;
-      if (!isRecord(content) || content.role !== 'model') lastUserText = text;
+      return {
+        ...contentText(content, where),
+        fromUser: !isRecord(content) || content.role !== 'model',
+      };
     });
     const config = body.generationConfig ?? body.generation_config;
     const maxTokens = isRecord(config)
@@ -128,7 +120,7 @@ export const geminiWire: WireFormat = {
     return {
       model: pathModel,
       lastUserText,
-      inputChars,
+      inputChars: systemChars + inputChars,
       imageCount,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       schema: parseSchema(config),

@@ -7,6 +7,7 @@ import type {
   WireFormat,
   WireResponse,
 } from './wire-format';
+import { tallyMessages, type ReadText } from './wire-messages';
 import { WireRequestError } from './wire-request-error';
 import {
   fingerprintFor,
@@ -32,7 +33,7 @@ function openAiError(
   );
 }
 
-function partsText(content: unknown, where: string): { text: string; images: number } {
+function partsText(content: unknown, where: string): ReadText {
   if (typeof content === 'string') return { text: content, images: 0 };
   if (content === null || content === undefined) return { text: '', images: 0 };
   if (!Array.isArray(content))
@@ -104,10 +105,7 @@ export const openAiWire: WireFormat = {
     }
     if (body.stream === true)
       throw new WireRequestError('The provider simulator does not stream; send stream: false.');
-    let inputChars = 0;
-    let imageCount = 0;
-    let lastUserText = '';
-    body.messages.forEach((message, i) => {
+    const { inputChars, imageCount, lastUserText } = tallyMessages(body.messages, (message, i) => {
       const where = `messages[${i}]`;
       if (!isRecord(message) || typeof message.role !== 'string')
         throw new WireRequestError(`Invalid type for '${where}'.`);
@@ -116,10 +114,7 @@ export const openAiWire: WireFormat = {
           `Invalid value: '${message.role}'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.`,
         );
       }
-      const { text, images } = partsText(message.content, where);
-      inputChars += text.length;
-      imageCount += images;
-      if (message.role === 'user') lastUserText = text;
+      return { ...partsText(message.content, where), fromUser: message.role === 'user' };
     });
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     return {

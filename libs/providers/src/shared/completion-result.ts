@@ -1,0 +1,52 @@
+import type {
+  CompletionRequest,
+  CompletionResult,
+  FinishReason,
+  TokenUsage,
+} from '../provider.types';
+import { parseJsonOutput } from './json-output';
+
+/** A wire's finish reasons by name; the ones it does not list mean `other`. */
+export type FinishReasonTable = Readonly<Record<string, FinishReason>>;
+
+export function finishReasonIn(table: FinishReasonTable, raw: unknown): FinishReason {
+  return typeof raw === 'string' && Object.hasOwn(table, raw) ? table[raw] : 'other';
+}
+
+/** What an adapter reads out of its provider's response body. */
+export interface CompletionReading {
+  text: string;
+  finishReason: FinishReason;
+  usage: TokenUsage;
+  /** The model the response says served the call, unchecked. */
+  reportedModel: unknown;
+  requestId: string | undefined;
+  systemFingerprint?: string;
+}
+
+/**
+ * The normalized result every adapter returns. A response without a model name still gets a
+ * revision (the requested model), so the ledger never records an empty one.
+ */
+export function buildCompletionResult(
+  reading: CompletionReading,
+  request: CompletionRequest,
+  provider: string,
+): CompletionResult {
+  const result: CompletionResult = {
+    text: reading.text,
+    finish_reason: reading.finishReason,
+    usage: reading.usage,
+    model_revision:
+      typeof reading.reportedModel === 'string' && reading.reportedModel !== ''
+        ? reading.reportedModel
+        : request.model,
+  };
+  if (reading.requestId) result.request_id = reading.requestId;
+  if (reading.systemFingerprint !== undefined)
+    result.system_fingerprint = reading.systemFingerprint;
+  if (request.response_format?.type === 'json_schema') {
+    result.json = parseJsonOutput(reading.text, request.response_format.schema, provider);
+  }
+  return result;
+}

@@ -1,0 +1,251 @@
+import { createServer } from 'node:net';
+import {
+  startSimulator,
+  type FaultRule,
+  type RecordedRequest,
+  type RunningSimulator,
+} from '@switchyard/simulator';
+import type { ProviderError } from '../provider-error';
+import type {
+  CompletionRequest,
+  ProviderAdapter,
+  ProviderConnection,
+  ProviderKind,
+} from '../provider.types';
+import {
+  ConsoleRecorder,
+  PERSON_SCHEMA,
+  providerFailure,
+  secretLeaks,
+  textRequest,
+} from './provider-test-kit';
+
+/**
+ * The suite every adapter spec runs against the simulator: the same taxonomy contract for every
+ * provider, each with its own fixtures. It registers jest hooks and tests, so it is test-only code
+ * (excluded from the build, like every testing/ folder).
+ */
+
+/** One adapter under test and where it is reached. */
+export interface AdapterFixture {
+  /** The name the adapter calls itself and the simulator counts its calls under. */
+  provider: string;
+  kind: ProviderKind;
+  /** A key in the provider's own format, so scrubbing is tested against a realistic secret. */
+  apiKey: string;
+  model: string;
+  /** The base URL the SDK expects, given the root it is served from. */
+  baseUrl(root: string): string;
+  create(connection: ProviderConnection): ProviderAdapter;
+}
+
+/** The simulator and the adapter of one spec, started before its tests and closed after them. */
+export class AdapterHarness {
+  private running?: RunningSimulator;
+  private built?: ProviderAdapter;
+
+  constructor(readonly fixture: AdapterFixture) {}
+
+  get sim(): RunningSimulator {
+    if (!this.running) throw new Error('the simulator is not running yet');
+    return this.running;
+  }
+
+  get adapter(): ProviderAdapter {
+    if (!this.built) throw new Error('the adapter is not built yet');
+    return this.built;
+  }
+
+  /** The adapter for this fixture, reaching the API under `root`. */
+  adapterAt(root: string): ProviderAdapter {
+    const { provider, kind, apiKey } = this.fixture;
+    return this.fixture.create({ provider, kind, apiKey, baseURL: this.fixture.baseUrl(root) });
+  }
+
+  request(text: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
+    return textRequest(this.fixture.model, text, extra);
+  }
+
+  lastRequest(provider = this.fixture.provider): RecordedRequest {
+    const recorded = this.sim.requests(provider).at(-1);
+    if (!recorded) throw new Error(`the simulator recorded no request for ${provider}`);
+    return recorded;
+  }
+
+  /** The ProviderError a call fails with, checked to name the provider and to carry no key. */
+  async fail(request: CompletionRequest = this.request('hi')): Promise<ProviderError> {
+    const err = await providerFailure(this.adapter.complete(request));
+    expect(secretLeaks(err, this.fixture.apiKey)).toEqual([]);
+    expect(err.provider).toBe(this.fixture.provider);
+    return err;
+  }
+
+  /** Registers the hooks: one simulator per spec, reset before every test, console watched for the key. */
+  register(): this {
+    const consoleRecorder = new ConsoleRecorder();
+    beforeAll(async () => {
+      consoleRecorder.start();
+      this.running = await startSimulator();
+      this.built = this.adapterAt(this.running.providerUrl(this.fixture.provider));
+    });
+    afterAll(async () => {
+      await this.running?.close();
+      consoleRecorder.stop();
+      expect(consoleRecorder.text()).not.toContain(this.fixture.apiKey);
+    });
+    beforeEach(() => this.sim.reset());
+    return this;
+  }
+}
+
+/** A port nothing listens on: bound a moment ago, then released. */
+async function closedPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * How one provider's wire says each failure the suite injects, and what the adapter must make of
+ * it. The names only title the tests; the numbers and patterns are asserted.
+ */
+export interface TaxonomyExpectations {
+  rateLimited: {
+    /** Where the wait travels: retry-after, retry-after-ms, RetryInfo. */
+    source: string;
+    retryAfterMs: number;
+    /** The request id the error carries, for wires that send one with errors. */
+    requestId?: RegExp;
+  };
+  overloaded: { wire: string; status: number; message?: string };
+  serverError: { wire: string };
+  auth: { wire: string; status: number; message: RegExp };
+  forbidden: { wire: string };
+  badRequest: { wire: string };
+  contextLength: { wire: string };
+  contentFilter: { wire: string };
+  /** A revision the simulator rolls the model out to. */
+  rolloutRevision: string;
+}
+
+/** The taxonomy contract: every injected failure comes back as the one right ProviderError type. */
+export function describeAdapterConformance(
+  harness: AdapterHarness,
+  expected: TaxonomyExpectations,
+): void {
+  const { provider, model } = harness.fixture;
+  const fault = (rule: Omit<FaultRule, 'provider'>) => harness.sim.addFault({ provider, ...rule });
+
+  it('carries the model revision through a rollout', async () => {
+    fault({ model, revision: expected.rolloutRevision });
+    const result = await harness.adapter.complete(harness.request('x'));
+    expect(result.model_revision).toBe(expected.rolloutRevision);
+  });
+
+  describe('error taxonomy', () => {
+    const { rateLimited, overloaded, auth } = expected;
+
+    it(`rate_limited with retry_after_ms from ${rateLimited.source}`, async () => {
+      fault({ error_rate: 1, status: 429, retry_after_ms: rateLimited.retryAfterMs });
+      const err = await harness.fail();
+      expect(err).toMatchObject({
+        type: 'rate_limited',
+        status: 429,
+        retryAfterMs: rateLimited.retryAfterMs,
+        ...(rateLimited.requestId && { requestId: expect.stringMatching(rateLimited.requestId) }),
+      });
+      expect(err.toJSON()).toMatchObject({
+        type: 'rate_limited',
+        retry_after_ms: rateLimited.retryAfterMs,
+      });
+    });
+
+    it(`overloaded for ${overloaded.wire}, without retrying`, async () => {
+      fault({ error_rate: 1, status: overloaded.status });
+      const err = await harness.fail();
+      expect(err).toMatchObject({ type: 'overloaded', status: overloaded.status });
+      if (overloaded.message !== undefined) expect(err.message).toBe(overloaded.message);
+      expect(harness.sim.stats().total).toBe(1);
+    });
+
+    it(`server_error for ${expected.serverError.wire}, without retrying`, async () => {
+      fault({ error_rate: 1, status: 500 });
+      expect(await harness.fail()).toMatchObject({ type: 'server_error', status: 500 });
+      expect(harness.sim.stats().total).toBe(1);
+    });
+
+    it('timeout when the provider hangs past timeout_ms', async () => {
+      fault({ hang: true });
+      const err = await harness.fail(harness.request('x', { timeout_ms: 300 }));
+      expect(err.type).toBe('timeout');
+      expect(err.message).toMatch(/300 ms/);
+    });
+
+    it('timeout when the caller aborts', async () => {
+      fault({ hang: true });
+      const err = await harness.fail(harness.request('x', { signal: AbortSignal.timeout(100) }));
+      expect(err.type).toBe('timeout');
+      expect(err.message).toMatch(/aborted by the caller/);
+    });
+
+    it('network when the connection is reset', async () => {
+      fault({ reset: true });
+      expect((await harness.fail()).type).toBe('network');
+    });
+
+    it('network when nothing listens', async () => {
+      const nowhere = harness.adapterAt(`http://127.0.0.1:${await closedPort()}`);
+      const err = await providerFailure(nowhere.complete(harness.request('x')));
+      expect(err.type).toBe('network');
+      expect(err.message).toMatch(/ECONNREFUSED/);
+    });
+
+    it(`auth for ${auth.wire}, with the echoed key scrubbed`, async () => {
+      fault({ error_rate: 1, status: 401 });
+      const err = await harness.fail();
+      expect(err).toMatchObject({ type: 'auth', status: auth.status });
+      expect(err.message).toMatch(auth.message);
+    });
+
+    it(`auth for ${expected.forbidden.wire}`, async () => {
+      fault({ error_rate: 1, status: 403 });
+      expect(await harness.fail()).toMatchObject({ type: 'auth', status: 403 });
+    });
+
+    it(`bad_request for ${expected.badRequest.wire}`, async () => {
+      fault({ error_rate: 1, status: 400 });
+      expect((await harness.fail()).type).toBe('bad_request');
+      fault({ status: 404 });
+      expect(await harness.fail()).toMatchObject({ type: 'bad_request', status: 404 });
+    });
+
+    it(`context_length_exceeded for ${expected.contextLength.wire}`, async () => {
+      fault({ context_window: 4 });
+      const err = await harness.fail(harness.request('a prompt well over sixteen characters'));
+      expect(err.type).toBe('context_length_exceeded');
+    });
+
+    it(`content_filtered for ${expected.contentFilter.wire}`, async () => {
+      fault({ content_filter: true });
+      expect((await harness.fail()).type).toBe('content_filtered');
+    });
+
+    it('invalid_output when the JSON breaks the schema', async () => {
+      fault({ break_schema: true });
+      const err = await harness.fail(
+        harness.request('x', { response_format: { type: 'json_schema', schema: PERSON_SCHEMA } }),
+      );
+      expect(err.type).toBe('invalid_output');
+    });
+
+    it('malformed_response for a body of the wrong shape or not JSON', async () => {
+      fault({ malformed: 'shape' });
+      expect((await harness.fail()).type).toBe('malformed_response');
+      fault({ malformed: 'not_json' });
+      expect((await harness.fail()).type).toBe('malformed_response');
+    });
+  });
+}
