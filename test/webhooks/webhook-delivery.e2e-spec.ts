@@ -126,7 +126,14 @@ describe('webhook delivery (e2e)', () => {
     });
     // The BullMQ job failed outright: no retry is scheduled that could reach the receiver again.
     if (!published.queued) throw new Error('expected the event to be queued');
-    expect(await rig.queue.getJobState(published.deliveryId)).toBe('failed');
+    // The delivery record is written just before BullMQ moves the job to failed: wait for both.
+    expect(
+      await waitFor(
+        () => rig.queue.getJobState(published.deliveryId),
+        (state) => state === 'failed',
+        'the BullMQ job to be failed',
+      ),
+    ).toBe('failed');
     expect(rig.receiver.requestsTo('/gone')).toHaveLength(1);
   });
 
@@ -144,7 +151,14 @@ describe('webhook delivery (e2e)', () => {
       next_attempt_at: null,
     });
     if (!published.queued) throw new Error('expected the event to be queued');
-    expect(await rig.queue.getJobState(published.deliveryId)).toBe('failed');
+    // The delivery record is written just before BullMQ moves the job to failed: wait for both.
+    expect(
+      await waitFor(
+        () => rig.queue.getJobState(published.deliveryId),
+        (state) => state === 'failed',
+        'the BullMQ job to be failed',
+      ),
+    ).toBe('failed');
     expect(rig.receiver.requestsTo('/down')).toHaveLength(maxAttempts);
   });
 
