@@ -104,6 +104,14 @@ describe('switchyardInstrumentations', () => {
       for (const unwanted of ['fs', 'dns', 'net', 'openai']) {
         expect(names).not.toContain(`@opentelemetry/instrumentation-${unwanted}`);
       }
+      // Redis statements must not carry script arguments (job records, prompts, output).
+      const ioredis = list.find((i) => i.instrumentationName.endsWith('instrumentation-ioredis'));
+      const config = ioredis?.getConfig() as {
+        dbStatementSerializer?: (cmd: string, args: unknown[]) => string;
+      };
+      expect(config.dbStatementSerializer?.('evalsha', ['abc', 1, 'job:1', 'the prompt'])).toBe(
+        'evalsha abc 1 job:1 [1 other arguments]',
+      );
     } finally {
       // Constructing them patched module loading; undo it for the rest of this jest process.
       for (const instrumentation of list) instrumentation.disable();

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { redisStatement } from './redis-statement';
 import { planTelemetry, type TraceExportMode } from './telemetry-plan';
 
 export interface StartTelemetryOptions {
@@ -43,7 +44,12 @@ export function switchyardInstrumentations(): ReturnType<typeof getNodeAutoInstr
     },
     '@opentelemetry/instrumentation-nestjs-core': { enabled: true },
     // BullMQ polls Redis constantly; only commands issued inside a traced operation are kept.
-    '@opentelemetry/instrumentation-ioredis': { enabled: true, requireParentSpan: true },
+    // Their statements name the command and key only: script arguments carry prompts and output.
+    '@opentelemetry/instrumentation-ioredis': {
+      enabled: true,
+      requireParentSpan: true,
+      dbStatementSerializer: redisStatement,
+    },
     '@opentelemetry/instrumentation-pg': { enabled: true, requireParentSpan: true },
   });
 }

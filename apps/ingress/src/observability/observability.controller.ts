@@ -1,5 +1,5 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   LedgerQueryError,
   STATS_GROUP_BY,
@@ -12,6 +12,19 @@ import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { Tenant } from '../http/tenant.decorator';
 
+/**
+ * A repeated parameter (`?task=a&task=b`) arrives as an array, which the validation pipe turns into
+ * the string "a,b" for a string parameter: a filter that quietly matches nothing. Checked on the
+ * raw query instead.
+ */
+function once(query: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(query)) {
+    if (typeof value !== 'string') {
+      throw ApiError.field(field, 'must be given once, as a single value');
+    }
+  }
+}
+
 /** The call ledger, read back: which model revision served what, and how well. Tenant-scoped. */
 @ApiTags('observability')
 @ApiBearerAuth()
@@ -22,8 +35,16 @@ export class ObservabilityController {
 
   @Get('calls')
   @ApiOperation({ summary: 'Provider calls from the ledger, newest first' })
+  @ApiQuery({ name: 'job_id', required: false })
+  @ApiQuery({ name: 'task', required: false })
+  @ApiQuery({ name: 'provider', required: false })
+  @ApiQuery({ name: 'model_revision', required: false })
+  @ApiQuery({ name: 'since', required: false, description: 'ISO 8601 timestamp' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 500, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'next_cursor of the previous page' })
   async calls(
     @Tenant() tenant: string,
+    @Query() raw: Record<string, unknown>,
     @Query('job_id') job_id?: string,
     @Query('task') task?: string,
     @Query('provider') provider?: string,
@@ -32,6 +53,7 @@ export class ObservabilityController {
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ): Promise<ListCallsResult> {
+    once(raw);
     const n = limit === undefined ? undefined : Number(limit);
     if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 500)) {
       throw ApiError.field('limit', 'must be an integer from 1 to 500');
@@ -46,12 +68,17 @@ export class ObservabilityController {
     summary:
       'Per model revision (or provider, or model): calls, success rate, errors, latency, cost',
   })
+  @ApiQuery({ name: 'task', required: false })
+  @ApiQuery({ name: 'since', required: false, description: 'ISO 8601 timestamp' })
+  @ApiQuery({ name: 'group_by', required: false, enum: STATS_GROUP_BY })
   async stats(
     @Tenant() tenant: string,
+    @Query() raw: Record<string, unknown>,
     @Query('task') task?: string,
     @Query('since') since?: string,
     @Query('group_by') groupBy = 'model_revision',
   ): Promise<{ group_by: string; groups: StatsGroup[] }> {
+    once(raw);
     if (!(STATS_GROUP_BY as readonly string[]).includes(groupBy)) {
       throw ApiError.field('group_by', `must be one of ${STATS_GROUP_BY.join(', ')}`);
     }
