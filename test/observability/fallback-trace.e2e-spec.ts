@@ -50,7 +50,7 @@ describe('a job that fell back: one trace across processes, two ledger rows, met
       const names = new Set(s.map((x) => x.name));
       const ids = new Set(s.map((x) => x.spanId));
       return (
-        ['chat gpt-4o-mini', 'switchyard.route', 'chat claude-haiku-4-5', 'webhook deliver'].every(
+        ['chat gpt-4o-mini', 'switchyard.route', 'chat claude-haiku-4-5', 'webhook.deliver'].every(
           (n) => names.has(n),
         ) &&
         s.filter((x) => x.name === 'chat gpt-4o-mini').length === openaiCalls &&
@@ -102,7 +102,7 @@ describe('a job that fell back: one trace across processes, two ledger rows, met
     expect(pidOf(root)).toBe(processPids('ingress'));
     expect(pidOf(only('switchyard.route'))).toBe(processPids('router'));
     expect(pidOf(only('chat claude-haiku-4-5'))).toBe(processPids('worker-anthropic'));
-    expect(pidOf(only('webhook deliver'))).toBe(processPids('dispatcher'));
+    expect(pidOf(only('webhook.deliver'))).toBe(processPids('dispatcher'));
     for (const s of spans.filter((x) => x.name === 'chat gpt-4o-mini')) {
       expect(pidOf(s)).toBe(processPids('worker-openai'));
     }

@@ -28,6 +28,23 @@ function ignoreProbe(request: IncomingMessage): boolean {
   return UNTRACED_PATHS.test(request.url ?? '');
 }
 
+/** The instrumentation's own defaults (signed-URL parameters) plus the usual token names. */
+const REDACTED_QUERY_PARAMS = [
+  'AWSAccessKeyId',
+  'Signature',
+  'sig',
+  'X-Goog-Signature',
+  'token',
+  'access_token',
+  'api_key',
+  'apikey',
+  'key',
+  'secret',
+  'signature',
+  'auth',
+  'code',
+];
+
 /** The auto-instrumentations startTelemetry registers (exported for inspection). */
 export function switchyardInstrumentations(): ReturnType<typeof getNodeAutoInstrumentations> {
   return getNodeAutoInstrumentations({
@@ -41,6 +58,8 @@ export function switchyardInstrumentations(): ReturnType<typeof getNodeAutoInstr
     '@opentelemetry/instrumentation-http': {
       enabled: true,
       ignoreIncomingRequestHook: ignoreProbe,
+      // Webhook URLs are the customer's, and often carry a token in the query string.
+      redactedQueryParams: REDACTED_QUERY_PARAMS,
     },
     '@opentelemetry/instrumentation-nestjs-core': { enabled: true },
     // BullMQ polls Redis constantly; only commands issued inside a traced operation are kept.

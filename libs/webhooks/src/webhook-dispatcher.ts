@@ -62,13 +62,15 @@ export class WebhookDispatcher {
       'webhook.event_type': message.type,
       'webhook.attempt': job.attemptsMade + 1,
     };
-    return tracer.startActiveSpan('webhook deliver', { attributes }, parent, async (span) => {
+    return tracer.startActiveSpan('webhook.deliver', { attributes }, parent, async (span) => {
       try {
         const result = await this.attempt(job);
         span.setAttribute('webhook.outcome', result.outcome);
         return result;
       } catch (err) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+        // The error's name only: messages can carry the receiver's URL, and traces travel further than logs.
+        span.setAttribute('error.type', (err as Error).name || 'Error');
+        span.setStatus({ code: SpanStatusCode.ERROR });
         throw err;
       } finally {
         span.end();
