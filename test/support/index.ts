@@ -2,3 +2,4 @@ export * from './test-redis';
 export * from './managed-process';
 export * from './switchyard-stack';
 export * from './webhook-test-receiver';
+export * from './redis-server';

@@ -27,12 +27,13 @@ export class RouteProcessor {
   async process(bullJob: Job<RouterJobData>): Promise<string> {
     const data = bullJob.data;
     const job = await this.jobs.get(data.job_id);
-    if (
-      !job ||
-      job.status === 'succeeded' ||
-      job.status === 'failed' ||
-      job.status === 'cancelled'
-    ) {
+    if (!job) return 'already_ended';
+    if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') {
+      // This decision failed the job, then the router died before announcing it: announce it now
+      // (idempotent: a decision that had announced it already sends nothing new).
+      const me = `route-h${data.hop}`;
+      if (job.finalized_by === me && job.status === 'failed' && job.error)
+        await this.finalizer.fail(job, job.error, me);
       return 'already_ended';
     }
     if (job.current_hop > data.hop + 1) return 'stale';

@@ -70,7 +70,10 @@ export class AttemptProcessor {
     const job = await this.jobs.get(data.job_id);
     if (!job) return 'stood_down';
     const begin = await this.jobs.beginAttempt(job.id);
-    if (begin.status !== 'running' || begin.currentHop > data.hop) return 'stood_down';
+    if (begin.status !== 'running' || begin.currentHop > data.hop) {
+      await this.finishAnnouncing(data);
+      return 'stood_down';
+    }
 
     const table = this.routing.current;
     const task = table.tasks[job.task];
@@ -187,7 +190,7 @@ export class AttemptProcessor {
     const cost = actualCostUsd(model, result.usage);
     await Promise.all([
       reservation ? this.settle(task, reservation, cost) : undefined,
-      this.jobs.addCost(job.id, cost),
+      // No addCost here: finalizer.succeed charges the job, in the transition only one run wins.
       this.latency.record(model.id, latencyMs),
       this.breaker.record(provider.name, 'success'),
       this.breaker.record(model.id, 'success'),
@@ -303,13 +306,33 @@ export class AttemptProcessor {
       input_tokens: ok ? outcome.result.usage.input_tokens : null,
       output_tokens: ok ? outcome.result.usage.output_tokens : null,
       cost_usd: ok ? outcome.cost : 0,
-      schema_valid: asksForJson ? ok || outcome.error.type !== 'invalid_output' : null,
+      // Only an answer can be schema-checked: a call that failed otherwise (5xx, timeout) has none.
+      schema_valid: !asksForJson
+        ? null
+        : ok
+          ? true
+          : outcome.error.type === 'invalid_output'
+            ? false
+            : null,
       fallback_reason: data.fallback_reason ?? null,
       trace_id: currentTraceId() ?? job.trace_id ?? null,
       started_at: ctx.startedAt,
       finished_at: new Date(),
       policy: task.ledger,
     });
+  }
+
+  /**
+   * This hop ended the job but its process died before the follow-ups (completion webhook and
+   * notice) went out: the re-run BullMQ gives us sends them. Both are idempotent, so a hop that
+   * had sent them already sends nothing new.
+   */
+  private async finishAnnouncing(data: AttemptJobData): Promise<void> {
+    const job = await this.jobs.get(data.job_id);
+    const me = `h${data.hop}`;
+    if (!job || job.finalized_by !== me) return;
+    if (job.status === 'succeeded' && job.result) await this.finalizer.succeed(job, job.result, me);
+    else if (job.status === 'failed' && job.error) await this.finalizer.fail(job, job.error, me);
   }
 
   private async handOff(data: AttemptJobData, error: AttemptError): Promise<AttemptOutcome> {

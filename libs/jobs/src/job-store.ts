@@ -15,6 +15,8 @@ import {
 
 // Returns 1 when this call made the job terminal, 2 when the same finalizer already had (a re-run
 // after a crash, which must redo its follow-ups), 0 when someone else ended the job first.
+// ARGV[7] is the result's cost: charged here, by the one transition that wins, so a result that is
+// produced twice (a stalled attempt re-run while the first run was still alive) is billed once.
 const FINALIZE = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
@@ -24,6 +26,7 @@ if status == 'succeeded' or status == 'failed' or status == 'cancelled' then
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], ARGV[2], ARGV[3], 'finished_at', ARGV[5],
   'updated_at', ARGV[5], 'finalized_by', ARGV[4])
+if tonumber(ARGV[7]) > 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'cost_usd', ARGV[7]) end
 redis.call('ZREM', KEYS[2], ARGV[6])
 return 1
 `;
@@ -187,13 +190,22 @@ export class JobStore {
     await this.redis.hincrbyfloat(this.jobKey(id), 'cost_usd', usd);
   }
 
+  /** Ends the job with its result and adds the result's cost to the job's, once. */
   async succeed(
     id: string,
     result: JobResult,
     finalizer: string,
     now = new Date(),
   ): Promise<FinalizeOutcome> {
-    return this.finalize(id, 'succeeded', 'result', JSON.stringify(result), finalizer, now);
+    return this.finalize(
+      id,
+      'succeeded',
+      'result',
+      JSON.stringify(result),
+      finalizer,
+      now,
+      result.cost_usd,
+    );
   }
 
   async fail(
@@ -217,6 +229,7 @@ export class JobStore {
     value: string,
     finalizer: string,
     now: Date,
+    costUsd = 0,
   ): Promise<FinalizeOutcome> {
     const r = (await this.redis.eval(
       FINALIZE,
@@ -229,6 +242,7 @@ export class JobStore {
       finalizer,
       now.toISOString(),
       id,
+      String(costUsd > 0 ? costUsd : 0),
     )) as number;
     if (r === 1) return 'finalized';
     if (r === 2) return 'already_finalized_by_me';
@@ -340,5 +354,6 @@ function parseJob(raw: Record<string, string>): JobRecord {
     updated_at: raw.updated_at,
     started_at: raw.started_at || undefined,
     finished_at: raw.finished_at || undefined,
+    finalized_by: raw.finalized_by || undefined,
   };
 }

@@ -103,4 +103,6 @@ export interface JobRecord {
   updated_at: string;
   started_at?: string;
   finished_at?: string;
+  /** The step that made the job terminal (`h<hop>`, `route-h<hop>`, `deadline-sweeper`, `cancel`) */
+  finalized_by?: string;
 }
