@@ -116,6 +116,19 @@ describe('a job that fell back: one trace across processes, two ledger rows, met
     );
   });
 
+  it('hangs the fallback call under the router decision that moved the job', () => {
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const ancestors = (span: ReceivedSpan): string[] => {
+      const names: string[] = [];
+      for (let p = byId.get(span.parentSpanId); p; p = byId.get(p.parentSpanId)) names.push(p.name);
+      return names;
+    };
+    expect(ancestors(only('chat claude-haiku-4-5'))).toContain('switchyard.route');
+    for (const s of spans.filter((x) => x.name === 'chat gpt-4o-mini')) {
+      expect(ancestors(s)).not.toContain('switchyard.route');
+    }
+  });
+
   it('records each failed primary call as an error GenAI span', () => {
     const failed = spans.filter((s) => s.name === 'chat gpt-4o-mini');
     expect(failed).toHaveLength(openaiCalls);

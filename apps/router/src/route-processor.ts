@@ -5,6 +5,7 @@ import { JobStore } from '@switchyard/jobs';
 import { type RouterJobData } from '@switchyard/queue';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
+import { injectTraceContext } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';
 
 /**
@@ -67,7 +68,8 @@ export class RouteProcessor {
       provider: next.provider,
       model: next.model,
       fallback_reason: data.error.type,
-      trace: data.trace,
+      // The next hop continues from this decision's span, so the trace shows why it moved.
+      trace: injectTraceContext(),
     });
     return 'fallback';
   }

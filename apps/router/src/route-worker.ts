@@ -24,9 +24,6 @@ export class RouteWorker implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    const stalled = Number(process.env.SWITCHYARD_STALLED_INTERVAL_MS);
-    // A decision cut short by a crash is taken up again once its lock expires.
-    const lock = Number(process.env.SWITCHYARD_LOCK_DURATION_MS);
     this.worker = new Worker<RouterJobData, string>(
       ROUTER_QUEUE,
       (job: Job<RouterJobData>) =>
@@ -49,8 +46,9 @@ export class RouteWorker implements OnApplicationBootstrap, BeforeApplicationShu
         ),
         prefix: this.config.queuePrefix,
         concurrency: 50,
-        lockDuration: Number.isFinite(lock) && lock > 0 ? lock : 30_000,
-        stalledInterval: Number.isFinite(stalled) && stalled > 0 ? stalled : 30_000,
+        // A decision cut short by a crash is taken up again once its lock expires.
+        lockDuration: this.config.lockDurationMs,
+        stalledInterval: this.config.stalledIntervalMs,
         maxStalledCount: 5,
       },
     );

@@ -58,8 +58,8 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, BeforeApplica
           limiter,
           // A call may legitimately run for the provider's whole timeout; the lock is renewed meanwhile.
           // A crashed worker's attempts are only taken up again once their lock has expired.
-          lockDuration: lockDurationMs(),
-          stalledInterval: stalledIntervalMs(),
+          lockDuration: this.config.lockDurationMs,
+          stalledInterval: this.config.stalledIntervalMs,
           maxStalledCount: 2,
         },
       );
@@ -82,14 +82,4 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, BeforeApplica
   private get redisUrl(): string {
     return this.config.redisUrl ?? 'redis://127.0.0.1:6379';
   }
-}
-
-function lockDurationMs(): number {
-  const raw = Number(process.env.SWITCHYARD_LOCK_DURATION_MS);
-  return Number.isFinite(raw) && raw > 0 ? raw : 30_000;
-}
-
-function stalledIntervalMs(): number {
-  const raw = Number(process.env.SWITCHYARD_STALLED_INTERVAL_MS);
-  return Number.isFinite(raw) && raw > 0 ? raw : 30_000;
 }

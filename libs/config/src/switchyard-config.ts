@@ -21,6 +21,13 @@ export interface SwitchyardConfig {
   webhookSecret?: string;
   webhookAllowPrivate: boolean;
   alertWebhookUrl?: string;
+  /**
+   * BullMQ lock of an attempt in progress (renewed while the call runs). A process that dies holds
+   * its attempts this long before another takes them up, so it bounds crash recovery time.
+   */
+  lockDurationMs: number;
+  /** How often workers look for attempts whose lock expired (their process died). */
+  stalledIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +40,12 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0)
     throw new ConfigError(`${name}: expected a non-negative number, got "${raw}"`);
+  return n;
+}
+
+function positiveIntFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = intFrom(env, name, fallback);
+  if (n <= 0) throw new ConfigError(`${name}: expected a positive number, got "${env[name]}"`);
   return n;
 }
 
@@ -76,5 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     webhookSecret: env.SWITCHYARD_WEBHOOK_SECRET || undefined,
     webhookAllowPrivate: env.SWITCHYARD_WEBHOOK_ALLOW_PRIVATE === 'true',
     alertWebhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL || undefined,
+    lockDurationMs: positiveIntFrom(env, 'SWITCHYARD_LOCK_DURATION_MS', 15_000),
+    stalledIntervalMs: positiveIntFrom(env, 'SWITCHYARD_STALLED_INTERVAL_MS', 5_000),
   };
 }
