@@ -1,0 +1,119 @@
+/**
+ * `npm run bench -- --micro`: prices, in isolation, the Redis client patterns the profiles point at
+ * on Switchyard's per-job path, so proposals can quote a cost per call. Client CPU is this
+ * process's user+sys time; wall time is per call, sequential, on the shared local Redis.
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { deleteKeys } from './redis-stats';
+
+export interface MicroResult {
+  name: string;
+  calls: number;
+  wallUsPerCall: number;
+  cpuUsPerCall: number;
+  note?: string;
+}
+
+// A script of the size and shape of JobStore's BEGIN_ATTEMPT (sent in full by redis.eval).
+const SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing', '-1'} end
+local hop = tonumber(redis.call('HGET', KEYS[1], 'current_hop') or '0')
+if status == 'queued' then
+  redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'updated_at', ARGV[1])
+  status = 'running'
+end
+return {status, tostring(hop)}
+`;
+
+async function time(
+  name: string,
+  calls: number,
+  fn: (i: number) => Promise<unknown> | unknown,
+  note?: string,
+): Promise<MicroResult> {
+  for (let i = 0; i < Math.min(200, calls); i++) await fn(i); // warm-up
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) await fn(i);
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(cpu);
+  return {
+    name,
+    calls,
+    wallUsPerCall: (wall * 1000) / calls,
+    cpuUsPerCall: (c.user + c.system) / calls,
+    note,
+  };
+}
+
+export async function runMicro(redisUrl: string, quick: boolean): Promise<MicroResult[]> {
+  const n = quick ? 2000 : 10000;
+  const prefix = `sybench-micro-${randomBytes(4).toString('hex')}`;
+  const shared = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const plain = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('micro', { connection: shared, prefix });
+  await queue.waitUntilReady();
+  // BullMQ defines its scripts on the connection it is given when it first runs one.
+  await queue.getJobCounts();
+  const results: MicroResult[] = [];
+  try {
+    const scripts = Object.keys((shared as unknown as { scriptsSet: object }).scriptsSet).length;
+    results.push(
+      await time(
+        'multi() on a connection BullMQ shares',
+        n * 5,
+        () => shared.multi(),
+        `${scripts} BullMQ scripts copied onto every Pipeline`,
+      ),
+      await time('multi() on a connection of its own', n * 5, () => plain.multi()),
+    );
+    const key = `${prefix}:job:x`;
+    await plain.hset(key, 'status', 'running', 'current_hop', '0');
+    plain.defineCommand('beginAttempt', { numberOfKeys: 1, lua: SCRIPT });
+    const withScript = plain as Redis & {
+      beginAttempt(key: string, now: string): Promise<unknown>;
+    };
+    results.push(
+      await time('EVAL <script text> (as JobStore does)', n, () =>
+        plain.eval(SCRIPT, 1, key, 'now'),
+      ),
+      await time('EVALSHA via defineCommand', n, () => withScript.beginAttempt(key, 'now')),
+      await time('one HGETALL round trip', n, () => plain.hgetall(key)),
+      await time('13 sequential round trips (a worker job path)', Math.round(n / 13), async () => {
+        for (let i = 0; i < 13; i++) await plain.hget(key, 'status');
+      }),
+      await time('the same 13 commands in one pipeline', Math.round(n / 13), () => {
+        const p = plain.pipeline();
+        for (let i = 0; i < 13; i++) p.hget(key, 'status');
+        return p.exec();
+      }),
+    );
+  } finally {
+    await queue.close();
+    await deleteKeys(plain, prefix);
+    shared.disconnect();
+    plain.disconnect();
+  }
+  return results;
+}
+
+export function microTable(results: MicroResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    String(r.calls),
+    r.wallUsPerCall.toFixed(1),
+    r.cpuUsPerCall.toFixed(1),
+    r.note ?? '',
+  ]);
+  const header = ['pattern', 'calls', 'wall µs/call', 'client CPU µs/call', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
