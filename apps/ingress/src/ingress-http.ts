@@ -28,5 +28,9 @@ export function configureIngressHttp(app: NestExpressApplication, _config: Switc
       .addBearerAuth()
       .build(),
   );
+  // The probes and /metrics are shared with every process and are not part of the API.
+  document.paths = Object.fromEntries(
+    Object.entries(document.paths).filter(([path]) => path.startsWith('/v1/')),
+  );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }

@@ -1,13 +1,14 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { REDIS_CONSUMER } from './runtime.tokens';
 
-/** The probes and the scrape endpoint every Switchyard process serves. */
-@ApiExcludeController()
+/**
+ * The probes and the scrape endpoint every Switchyard process serves. No Swagger decorators here:
+ * they would load @nestjs/swagger (tens of MB) into workers and routers that serve no API docs.
+ */
 @Controller()
 export class HealthController {
   constructor(
