@@ -3,13 +3,22 @@ import { planTelemetry } from './telemetry-plan';
 const opts = { serviceName: 'switchyard-worker' };
 
 describe('planTelemetry', () => {
-  it('records but exports nowhere when nothing is configured', () => {
+  it('keeps trace ids but records no spans when nothing is configured', () => {
     expect(planTelemetry({}, opts)).toEqual({
       mode: 'none',
       serviceName: 'switchyard-worker',
       metricsFromEnv: false,
       logsFromEnv: false,
+      recordSpans: false,
     });
+  });
+
+  it('records spans whenever they can go somewhere, or a sampler is named', () => {
+    expect(planTelemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, opts).recordSpans).toBe(
+      true,
+    );
+    expect(planTelemetry({}, { ...opts, customProcessors: true }).recordSpans).toBe(true);
+    expect(planTelemetry({ OTEL_TRACES_SAMPLER: 'always_on' }, opts).recordSpans).toBe(true);
   });
 
   it('lets the SDK export over OTLP once an endpoint is set', () => {

@@ -6,7 +6,10 @@
 export type TraceExportMode =
   /** OTEL_SDK_DISABLED=true: nothing is started, no trace ids exist */
   | 'disabled'
-  /** Spans are recorded (trace ids exist) but exported nowhere */
+  /**
+   * Nothing to export to: trace ids exist and propagate (jobs, ledger rows and logs carry them),
+   * but spans are not recorded unless OTEL_TRACES_SAMPLER asks for it
+   */
   | 'none'
   /** The SDK builds exporters from OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_* */
   | 'env'
@@ -21,6 +24,12 @@ export interface TelemetryPlan {
   metricsFromEnv: boolean;
   /** Leave OTel logs to OTEL_LOGS_EXPORTER; unset means none */
   logsFromEnv: boolean;
+  /**
+   * False when spans would go nowhere: an always-off sampler then still hands out and propagates
+   * trace ids but skips building, timing and attributing every span (a measurable share of each
+   * process's CPU in `npm run bench`). An explicit OTEL_TRACES_SAMPLER wins.
+   */
+  recordSpans: boolean;
 }
 
 function set(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -40,9 +49,11 @@ export function planTelemetry(
   const serviceName = namedByEnv ? undefined : options.serviceName;
 
   if (set(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true') {
-    return { mode: 'disabled', metricsFromEnv: false, logsFromEnv: false };
+    return { mode: 'disabled', metricsFromEnv: false, logsFromEnv: false, recordSpans: false };
   }
-  if (options.customProcessors) return { mode: 'custom', serviceName, metricsFromEnv, logsFromEnv };
+  if (options.customProcessors) {
+    return { mode: 'custom', serviceName, metricsFromEnv, logsFromEnv, recordSpans: true };
+  }
 
   const exporters = set(env, 'OTEL_TRACES_EXPORTER')
     ?.split(',')
@@ -61,5 +72,6 @@ export function planTelemetry(
     // every machine without a collector: only use it when an endpoint was configured.
     mode = endpoint ? 'env' : 'none';
   }
-  return { mode, serviceName, metricsFromEnv, logsFromEnv };
+  const recordSpans = mode === 'env' || set(env, 'OTEL_TRACES_SAMPLER') !== undefined;
+  return { mode, serviceName, metricsFromEnv, logsFromEnv, recordSpans };
 }
