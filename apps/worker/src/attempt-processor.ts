@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import type Redis from 'ioredis';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore, type JobRecord, type JobResult } from '@switchyard/jobs';
 import {
@@ -10,6 +11,7 @@ import {
 } from '@switchyard/providers';
 import {
   QueueRegistry,
+  inOneWrite,
   providerQueueName,
   type AttemptError,
   type AttemptJobData,
@@ -23,7 +25,13 @@ import {
   type ProviderConfig,
   type TaskConfig,
 } from '@switchyard/routing';
-import { BudgetAlerts, JobFinalizer, LedgerService, ProviderAdapters } from '@switchyard/runtime';
+import {
+  BudgetAlerts,
+  JobFinalizer,
+  LedgerService,
+  ProviderAdapters,
+  REDIS_CONSUMER,
+} from '@switchyard/runtime';
 import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
 import { RouterHandoff } from './router-handoff';
 import { toProviderError } from './to-provider-error';
@@ -63,15 +71,16 @@ export class AttemptProcessor {
     private readonly finalizer: JobFinalizer,
     private readonly handoff: RouterHandoff,
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
+    // The connection every store above uses: writes issued together go out together.
+    @Inject(REDIS_CONSUMER) private readonly redis: Redis,
   ) {}
 
   async process(bullJob: Job<AttemptJobData>): Promise<AttemptOutcome> {
     const data = bullJob.data;
-    const job = await this.jobs.get(data.job_id);
+    const job = await this.jobs.beginAttempt(data.job_id);
     if (!job) return 'stood_down';
-    const begin = await this.jobs.beginAttempt(job.id);
-    if (begin.status !== 'running' || begin.currentHop > data.hop) {
-      await this.finishAnnouncing(data);
+    if (job.status !== 'running' || job.current_hop > data.hop) {
+      await this.finishAnnouncing(data, job);
       return 'stood_down';
     }
 
@@ -110,10 +119,9 @@ export class AttemptProcessor {
         message: `estimated cost ${estimate} exceeds what is left of the job budget`,
       });
     }
-    const [providerGate, modelGate] = await Promise.all([
-      this.breaker.acquire(provider.name),
-      this.breaker.acquire(model.id),
-    ]);
+    const [providerGate, modelGate] = await inOneWrite(this.redis, () =>
+      Promise.all([this.breaker.acquire(provider.name), this.breaker.acquire(model.id)]),
+    );
     if (!providerGate.allowed || !modelGate.allowed) {
       return this.handOff(data, { type: 'circuit_open', message: `circuit open for ${model.id}` });
     }
@@ -133,14 +141,18 @@ export class AttemptProcessor {
       if (reserved.alert) this.budgetAlerts.fire(task);
     }
 
-    await this.jobs.putAttempt(job.id, {
-      hop: data.hop,
-      try: ctx.tryNumber,
-      provider: provider.name,
-      model: model.model,
-      status: 'running',
-      started_at: ctx.startedAt.toISOString(),
-    });
+    // Not awaited before the call: the record is informational, and the outcome's record, written
+    // later on the same connection, replaces it in order.
+    const running = this.jobs
+      .putAttempt(job.id, {
+        hop: data.hop,
+        try: ctx.tryNumber,
+        provider: provider.name,
+        model: model.model,
+        status: 'running',
+        started_at: ctx.startedAt.toISOString(),
+      })
+      .catch((err: Error) => this.logger.warn(`job ${job.id}: attempt record: ${err.message}`));
 
     const request: CompletionRequest = {
       model: model.model,
@@ -174,10 +186,13 @@ export class AttemptProcessor {
         },
       );
     } catch (err) {
-      const error = toProviderError(err, provider.name);
-      return this.onFailure(ctx, error, performance.now() - started, reservation);
+      const latencyMs = performance.now() - started;
+      await running;
+      return this.onFailure(ctx, toProviderError(err, provider.name), latencyMs, reservation);
     }
-    return this.onSuccess(ctx, result, performance.now() - started, reservation);
+    const latencyMs = performance.now() - started;
+    await running;
+    return this.onSuccess(ctx, result, latencyMs, reservation);
   }
 
   private async onSuccess(
@@ -188,24 +203,6 @@ export class AttemptProcessor {
   ): Promise<AttemptOutcome> {
     const { job, model, provider, task, data } = ctx;
     const cost = actualCostUsd(model, result.usage);
-    await Promise.all([
-      reservation ? this.settle(task, reservation, cost) : undefined,
-      // No addCost here: finalizer.succeed charges the job, in the transition only one run wins.
-      this.latency.record(model.id, latencyMs),
-      this.breaker.record(provider.name, 'success'),
-      this.breaker.record(model.id, 'success'),
-      this.jobs.putAttempt(job.id, {
-        hop: data.hop,
-        try: ctx.tryNumber,
-        provider: provider.name,
-        model: model.model,
-        model_revision: result.model_revision,
-        status: 'succeeded',
-        latency_ms: Math.round(latencyMs),
-        cost_usd: cost,
-        started_at: ctx.startedAt.toISOString(),
-      }),
-    ]);
     this.recordCall(ctx, latencyMs, { result, cost });
     const jobResult: JobResult = {
       text: result.text,
@@ -218,7 +215,30 @@ export class AttemptProcessor {
       cost_usd: cost,
       latency_ms: Math.round(latencyMs),
     };
-    await this.finalizer.succeed(job, jobResult, `h${data.hop}`);
+    // One round trip and one socket write: every command below is sent before any reply is
+    // awaited, on one connection, so Redis applies them in this order and a caller told the job
+    // ended finds its attempt recorded.
+    await inOneWrite(this.redis, () =>
+      Promise.all([
+        reservation ? this.settle(task, reservation, cost) : undefined,
+        this.latency.record(model.id, latencyMs),
+        this.breaker.record(provider.name, 'success'),
+        this.breaker.record(model.id, 'success'),
+        this.jobs.putAttempt(job.id, {
+          hop: data.hop,
+          try: ctx.tryNumber,
+          provider: provider.name,
+          model: model.model,
+          model_revision: result.model_revision,
+          status: 'succeeded',
+          latency_ms: Math.round(latencyMs),
+          cost_usd: cost,
+          started_at: ctx.startedAt.toISOString(),
+        }),
+        // Charges the job's cost too (no addCost): in the transition only one run wins.
+        this.finalizer.succeed(job, jobResult, `h${data.hop}`),
+      ]),
+    );
     return 'succeeded';
   }
 
@@ -230,36 +250,46 @@ export class AttemptProcessor {
   ): Promise<AttemptOutcome> {
     const { job, model, provider, task, data } = ctx;
     const counts = COUNTS_AGAINST_PROVIDER[error.type];
-    await Promise.all([
-      reservation ? this.settle(task, reservation, 0) : undefined,
-      counts ? this.breaker.record(provider.name, 'failure') : undefined,
-      counts ? this.breaker.record(model.id, 'failure') : undefined,
-      this.jobs.putAttempt(job.id, {
-        hop: data.hop,
-        try: ctx.tryNumber,
-        provider: provider.name,
-        model: model.model,
-        status: 'failed',
-        error: { type: error.type, message: error.message },
-        latency_ms: Math.round(latencyMs),
-        started_at: ctx.startedAt.toISOString(),
-      }),
-    ]);
-    this.recordCall(ctx, latencyMs, { error });
-
-    if (error.type === 'rate_limited' && error.retryAfterMs) {
-      // Pause the whole provider queue rather than let every worker hammer a provider that said wait.
-      await this.queues.get(providerQueueName(provider.name)).rateLimit(error.retryAfterMs);
-    }
     const remainingMs = job.deadline_at - Date.now();
     const backoffMs = task.retry.backoff_ms * 2 ** ctx.tryNumber;
     const mayRetry =
       error.policy.retrySameProvider && ctx.tryNumber + 1 < ctx.maxTries && remainingMs > backoffMs;
+    this.recordCall(ctx, latencyMs, { error });
+    // The hand-off goes out with the bookkeeping rather than after it: the router's decision
+    // reads the circuit state this failure updates, and those writes leave first, but waiting for
+    // their replies would only add a round trip to every fallback.
+    await Promise.all([
+      inOneWrite(this.redis, () =>
+        Promise.all([
+          reservation ? this.settle(task, reservation, 0) : undefined,
+          counts ? this.breaker.record(provider.name, 'failure') : undefined,
+          counts ? this.breaker.record(model.id, 'failure') : undefined,
+          this.jobs.putAttempt(job.id, {
+            hop: data.hop,
+            try: ctx.tryNumber,
+            provider: provider.name,
+            model: model.model,
+            status: 'failed',
+            error: { type: error.type, message: error.message },
+            latency_ms: Math.round(latencyMs),
+            started_at: ctx.startedAt.toISOString(),
+          }),
+        ]),
+      ),
+      error.type === 'rate_limited' && error.retryAfterMs
+        ? // Pause the whole provider queue rather than let every worker hammer a provider that said wait.
+          this.queues.get(providerQueueName(provider.name)).rateLimit(error.retryAfterMs)
+        : undefined,
+      mayRetry
+        ? undefined
+        : this.handoff.handOff(data, { type: error.type, message: error.message }),
+    ]);
     if (mayRetry) {
       // BullMQ schedules the retry with the job's backoff; the attempt stays visible in its history.
       throw error;
     }
-    return this.handOff(data, { type: error.type, message: error.message });
+    this.logger.debug(`job ${data.job_id} hop ${data.hop} handed to the router: ${error.type}`);
+    return 'handed_off';
   }
 
   private async settle(task: TaskConfig, reservation: string, costUsd: number): Promise<void> {
@@ -327,10 +357,9 @@ export class AttemptProcessor {
    * notice) went out: the re-run BullMQ gives us sends them. Both are idempotent, so a hop that
    * had sent them already sends nothing new.
    */
-  private async finishAnnouncing(data: AttemptJobData): Promise<void> {
-    const job = await this.jobs.get(data.job_id);
+  private async finishAnnouncing(data: AttemptJobData, job: JobRecord): Promise<void> {
     const me = `h${data.hop}`;
-    if (!job || job.finalized_by !== me) return;
+    if (job.finalized_by !== me) return;
     if (job.status === 'succeeded' && job.result) await this.finalizer.succeed(job, job.result, me);
     else if (job.status === 'failed' && job.error) await this.finalizer.fail(job, job.error, me);
   }

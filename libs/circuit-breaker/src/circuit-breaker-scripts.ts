@@ -1,58 +1,36 @@
 import type Redis from 'ioredis';
+import { RedisScript, type ScriptArg } from '@switchyard/queue';
 import type { CircuitKeys } from './circuit-breaker-keys';
 import { ACQUIRE_LUA, RECORD_LUA, SNAPSHOT_LUA } from './circuit-breaker.lua';
 
-export type ScriptArg = string | number;
-type ScriptCommand = (...args: ScriptArg[]) => unknown;
+export type { ScriptArg };
 
-const ACQUIRE = 'switchyardCircuitAcquire';
-const RECORD = 'switchyardCircuitRecord';
-const SNAPSHOT = 'switchyardCircuitSnapshot';
+const ACQUIRE = new RedisScript('switchyardCircuitAcquire', ACQUIRE_LUA, 1);
+const RECORD = new RedisScript('switchyardCircuitRecord', RECORD_LUA, 2);
+const SNAPSHOT = new RedisScript('switchyardCircuitSnapshot', SNAPSHOT_LUA, 2, true);
 
-/**
- * The breaker's Lua scripts registered on one ioredis connection via defineCommand, which sends
- * EVALSHA and falls back to EVAL when Redis has not seen the script (restart, SCRIPT FLUSH).
- * defineCommand adds untyped methods, hence the narrow casts kept in this one place.
- */
+/** The breaker's Lua scripts on one connection (EVALSHA after the first call). */
 export class CircuitBreakerScripts {
   constructor(private readonly redis: Redis) {
-    this.define(ACQUIRE, ACQUIRE_LUA, 1, false);
-    this.define(RECORD, RECORD_LUA, 2, false);
-    this.define(SNAPSHOT, SNAPSHOT_LUA, 2, true);
+    for (const script of [ACQUIRE, RECORD, SNAPSHOT]) script.defineOn(redis);
   }
 
   acquire(keys: CircuitKeys, args: ScriptArg[]): Promise<unknown> {
-    return this.command(this.redis, ACQUIRE)(keys.state, ...args) as Promise<unknown>;
+    return ACQUIRE.run(this.redis, keys.state, ...args);
   }
 
   record(keys: CircuitKeys, args: ScriptArg[]): Promise<unknown> {
-    return this.command(this.redis, RECORD)(keys.state, keys.window, ...args) as Promise<unknown>;
+    return RECORD.run(this.redis, keys.state, keys.window, ...args);
   }
 
   /** One pipelined round trip for any number of circuits; rejects if any of them failed. */
   async snapshots(keys: CircuitKeys[], args: ScriptArg[]): Promise<unknown[]> {
     const pipeline = this.redis.pipeline();
-    for (const k of keys) this.command(pipeline, SNAPSHOT)(k.state, k.window, ...args);
+    for (const k of keys) SNAPSHOT.queue(pipeline, k.state, k.window, ...args);
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([err, reply]) => {
       if (err) throw err;
       return reply;
     });
-  }
-
-  private define(name: string, lua: string, numberOfKeys: number, readOnly: boolean): void {
-    // Several breakers may share a connection; the script text is the same, so define it once.
-    if (typeof this.lookup(this.redis, name) === 'function') return;
-    this.redis.defineCommand(name, { lua, numberOfKeys, readOnly });
-  }
-
-  private command(target: object, name: string): ScriptCommand {
-    const fn = this.lookup(target, name);
-    if (typeof fn !== 'function') throw new Error(`circuit breaker: script ${name} not defined`);
-    return (...args) => (fn as ScriptCommand).apply(target, args);
-  }
-
-  private lookup(target: object, name: string): unknown {
-    return (target as Record<string, unknown>)[name];
   }
 }

@@ -120,7 +120,11 @@ if allowed then return {1, 'half_open', 1} end
 return {0, 'half_open', 0}
 `;
 
-/** KEYS: state, window. Returns {previous, state}. */
+/**
+ * KEYS: state, window. ARGV[12]: channel announcing a state change (message: the circuit key,
+ * ARGV[13]), published in the same step so no reader can see the new state before the notice.
+ * Returns {previous, state}.
+ */
 export const RECORD_LUA = `${PRELUDE}
 local failed = ARGV[11] == 'failure'
 local c = loadCircuit(KEYS[1])
@@ -180,6 +184,7 @@ end
 -- While open (cooldown running) outcomes of calls admitted earlier only update the counters.
 
 if dirty then saveCircuit(KEYS[1], c) end
+if previous ~= c.state then redis.call('PUBLISH', ARGV[12], ARGV[13]) end
 return {previous, c.state}
 `;
 

@@ -27,6 +27,11 @@ function asArray(value: unknown, length: number): unknown[] {
   return value;
 }
 
+/** Every state change recorded by `record` is announced here (the message is the circuit key). */
+export function circuitChangedChannel(prefix: string): string {
+  return `${prefix}:circuit-changed`;
+}
+
 /**
  * A circuit breaker per key (`openai`, `openai/gpt-4o-mini`, ...) whose state lives in Redis, so
  * every process opens, probes and closes together. Each call is one round trip running one Lua
@@ -74,7 +79,12 @@ export class CircuitBreaker {
       throw new RangeError(`circuit breaker: unknown outcome ${String(outcome)}`);
     }
     const reply = asArray(
-      await this.scripts.record(this.keys(key), [...this.args(now), outcome]),
+      await this.scripts.record(this.keys(key), [
+        ...this.args(now),
+        outcome,
+        circuitChangedChannel(this.prefix),
+        key,
+      ]),
       2,
     );
     const previous = asState(reply[0]);

@@ -1,5 +1,10 @@
 import type Redis from 'ioredis';
 
+/** The pub/sub channel every job's end is announced on (the message is the job id). */
+export function jobDoneChannel(prefix: string): string {
+  return `${prefix}:job-done`;
+}
+
 /**
  * Lets a request waiting with `Prefer: wait=N` learn the moment its job ends, on any process.
  * One subscriber connection per process serves every waiting request.
@@ -15,7 +20,7 @@ export class JobCompletionChannel {
   ) {}
 
   private get channel(): string {
-    return `${this.prefix}:job-done`;
+    return jobDoneChannel(this.prefix);
   }
 
   async publish(jobId: string): Promise<void> {
@@ -55,7 +60,9 @@ export class JobCompletionChannel {
 
   private ensureSubscribed(): Promise<unknown> {
     if (!this.subscribed) {
-      this.subscriber.on('message', (_channel: string, jobId: string) => {
+      this.subscriber.on('message', (channel: string, jobId: string) => {
+        // The subscriber connection is shared with other channels.
+        if (channel !== this.channel) return;
         const set = this.waiters.get(jobId);
         if (set) for (const wake of [...set]) wake();
       });

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { RedisScript } from '@switchyard/queue';
+import { jobDoneChannel } from './job-completion-channel';
 import {
   type AttemptRecord,
   type JobError,
@@ -17,33 +19,47 @@ import {
 // after a crash, which must redo its follow-ups), 0 when someone else ended the job first.
 // ARGV[7] is the result's cost: charged here, by the one transition that wins, so a result that is
 // produced twice (a stalled attempt re-run while the first run was still alive) is billed once.
-const FINALIZE = `
+// ARGV[8], when not empty, is the completion channel: the end is announced in the same step,
+// which saves the finalizer a round trip when nothing else (a webhook) has to go out first.
+const FINALIZE = new RedisScript(
+  'switchyardJobFinalize',
+  `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
+local outcome = 1
 if status == 'succeeded' or status == 'failed' or status == 'cancelled' then
-  if redis.call('HGET', KEYS[1], 'finalized_by') == ARGV[4] then return 2 end
-  return 0
+  if redis.call('HGET', KEYS[1], 'finalized_by') ~= ARGV[4] then return 0 end
+  outcome = 2
+else
+  redis.call('HSET', KEYS[1], 'status', ARGV[1], ARGV[2], ARGV[3], 'finished_at', ARGV[5],
+    'updated_at', ARGV[5], 'finalized_by', ARGV[4])
+  if tonumber(ARGV[7]) > 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'cost_usd', ARGV[7]) end
+  redis.call('ZREM', KEYS[2], ARGV[6])
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], ARGV[2], ARGV[3], 'finished_at', ARGV[5],
-  'updated_at', ARGV[5], 'finalized_by', ARGV[4])
-if tonumber(ARGV[7]) > 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'cost_usd', ARGV[7]) end
-redis.call('ZREM', KEYS[2], ARGV[6])
-return 1
-`;
+if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[6]) end
+return outcome
+`,
+  2,
+);
 
-// queued -> running on the first attempt; tells the caller whether its hop may still run.
-const BEGIN_ATTEMPT = `
+// queued -> running on the first attempt; returns the whole record (after the transition), so an
+// attempt learns in one round trip both what to run and whether its hop may still run.
+const BEGIN_ATTEMPT = new RedisScript(
+  'switchyardJobBeginAttempt',
+  `
 local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return {'missing', '-1'} end
-local hop = tonumber(redis.call('HGET', KEYS[1], 'current_hop') or '0')
+if not status then return {} end
 if status == 'queued' then
   redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'updated_at', ARGV[1])
-  status = 'running'
 end
-return {status, tostring(hop)}
-`;
+return redis.call('HGETALL', KEYS[1])
+`,
+  1,
+);
 
-const ADVANCE_HOP = `
+const ADVANCE_HOP = new RedisScript(
+  'switchyardJobAdvanceHop',
+  `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return -1 end
 if status == 'succeeded' or status == 'failed' or status == 'cancelled' then return 0 end
@@ -52,10 +68,18 @@ if hop < tonumber(ARGV[1]) then
   redis.call('HSET', KEYS[1], 'current_hop', ARGV[1], 'updated_at', ARGV[2])
 end
 return 1
-`;
+`,
+  1,
+);
 
 export type FinalizeOutcome =
   'finalized' | 'already_finalized_by_me' | 'already_terminal' | 'missing';
+
+export interface FinalizeOptions {
+  /** Publish the end on the completion channel in the same step (see JobCompletionChannel). */
+  announce?: boolean;
+  now?: Date;
+}
 
 export interface JobListFilter {
   task?: string;
@@ -143,10 +167,18 @@ export class JobStore {
   }
 
   async attempts(id: string): Promise<AttemptRecord[]> {
-    const raw = await this.redis.hgetall(this.attemptsKey(id));
-    return Object.values(raw)
-      .map((v) => JSON.parse(v) as AttemptRecord)
-      .sort((a, b) => a.hop - b.hop || a.try - b.try);
+    return parseAttempts(await this.redis.hgetall(this.attemptsKey(id)));
+  }
+
+  /** The job and its attempts in one round trip (what a job view needs). */
+  async getWithAttempts(id: string): Promise<{ job: JobRecord | null; attempts: AttemptRecord[] }> {
+    const [[jobErr, job], [attemptsErr, attempts]] = ((await this.redis
+      .pipeline()
+      .hgetall(this.jobKey(id))
+      .hgetall(this.attemptsKey(id))
+      .exec()) ?? []) as Array<[Error | null, Record<string, string>]>;
+    if (jobErr || attemptsErr) throw jobErr ?? attemptsErr;
+    return { job: job.id ? parseJob(job) : null, attempts: parseAttempts(attempts) };
   }
 
   async putAttempt(id: string, attempt: AttemptRecord): Promise<void> {
@@ -159,29 +191,22 @@ export class JobStore {
       .then(assertExecOk);
   }
 
-  /** Marks the job running and says which hop is current, so a stale hop can stand down. */
-  async beginAttempt(
-    id: string,
-    now = new Date(),
-  ): Promise<{ status: JobStatus | 'missing'; currentHop: number }> {
-    const [status, hop] = (await this.redis.eval(
-      BEGIN_ATTEMPT,
-      1,
-      this.jobKey(id),
-      now.toISOString(),
-    )) as [string, string];
-    return { status: status as JobStatus | 'missing', currentHop: Number(hop) };
+  /**
+   * Marks the job running (if it was queued) and returns its record as it is now; the record's
+   * status and current_hop tell a stale hop to stand down. Null when the job does not exist.
+   */
+  async beginAttempt(id: string, now = new Date()): Promise<JobRecord | null> {
+    const flat = (await BEGIN_ATTEMPT.run(this.redis, this.jobKey(id), now.toISOString())) as
+      string[] | null;
+    if (!flat || flat.length === 0) return null;
+    const raw: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i]] = flat[i + 1];
+    return raw.id ? parseJob(raw) : null;
   }
 
   /** Returns false when the job already ended (nothing should be enqueued for it). */
   async advanceHop(id: string, hop: number, now = new Date()): Promise<boolean> {
-    const r = (await this.redis.eval(
-      ADVANCE_HOP,
-      1,
-      this.jobKey(id),
-      String(hop),
-      now.toISOString(),
-    )) as number;
+    const r = await ADVANCE_HOP.run(this.redis, this.jobKey(id), String(hop), now.toISOString());
     return r === 1;
   }
 
@@ -195,7 +220,7 @@ export class JobStore {
     id: string,
     result: JobResult,
     finalizer: string,
-    now = new Date(),
+    options: FinalizeOptions = {},
   ): Promise<FinalizeOutcome> {
     return this.finalize(
       id,
@@ -203,7 +228,7 @@ export class JobStore {
       'result',
       JSON.stringify(result),
       finalizer,
-      now,
+      options,
       result.cost_usd,
     );
   }
@@ -212,14 +237,14 @@ export class JobStore {
     id: string,
     error: JobError,
     finalizer: string,
-    now = new Date(),
+    options: FinalizeOptions = {},
   ): Promise<FinalizeOutcome> {
-    return this.finalize(id, 'failed', 'error', JSON.stringify(error), finalizer, now);
+    return this.finalize(id, 'failed', 'error', JSON.stringify(error), finalizer, options);
   }
 
-  async cancel(id: string, now = new Date()): Promise<FinalizeOutcome> {
+  async cancel(id: string, options: FinalizeOptions = {}): Promise<FinalizeOutcome> {
     const error: JobError = { type: 'cancelled', message: 'cancelled by the client' };
-    return this.finalize(id, 'cancelled', 'error', JSON.stringify(error), 'cancel', now);
+    return this.finalize(id, 'cancelled', 'error', JSON.stringify(error), 'cancel', options);
   }
 
   private async finalize(
@@ -228,22 +253,22 @@ export class JobStore {
     field: string,
     value: string,
     finalizer: string,
-    now: Date,
+    options: FinalizeOptions,
     costUsd = 0,
   ): Promise<FinalizeOutcome> {
-    const r = (await this.redis.eval(
-      FINALIZE,
-      2,
+    const r = await FINALIZE.run(
+      this.redis,
       this.jobKey(id),
       this.activeKey,
       status,
       field,
       value,
       finalizer,
-      now.toISOString(),
+      (options.now ?? new Date()).toISOString(),
       id,
       String(costUsd > 0 ? costUsd : 0),
-    )) as number;
+      options.announce ? jobDoneChannel(this.prefix) : '',
+    );
     if (r === 1) return 'finalized';
     if (r === 2) return 'already_finalized_by_me';
     if (r === 0) return 'already_terminal';
@@ -332,6 +357,12 @@ export class InvalidCursorError extends Error {
 function assertExecOk(results: Array<[Error | null, unknown]> | null): void {
   if (!results) throw new Error('Redis transaction aborted');
   for (const [err] of results) if (err) throw err;
+}
+
+function parseAttempts(raw: Record<string, string>): AttemptRecord[] {
+  return Object.values(raw)
+    .map((v) => JSON.parse(v) as AttemptRecord)
+    .sort((a, b) => a.hop - b.hop || a.try - b.try);
 }
 
 function parseJob(raw: Record<string, string>): JobRecord {

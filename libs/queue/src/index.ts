@@ -2,3 +2,4 @@ export * from './queue-names';
 export * from './queue-jobs';
 export * from './queue-registry';
 export * from './redis-connection';
+export * from './redis-script';

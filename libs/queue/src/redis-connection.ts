@@ -24,3 +24,20 @@ export function createRedisClient(url: string, role: RedisRole, name?: string): 
   client.on('error', () => undefined);
   return client;
 }
+
+/**
+ * Sends every command `issue` starts synchronously (before its first await) in one socket write
+ * instead of one write per command; each command still gets its own reply. A write is a system
+ * call that also wakes Redis: on a busy 2-core host, `npm run bench` priced one at 0.1–0.3 ms of
+ * CPU, more than the command itself. Commands on one connection keep their order either way.
+ */
+export function inOneWrite<T>(redis: Redis, issue: () => T): T {
+  // Before 'ready' ioredis queues commands itself and the stream may not exist yet.
+  const stream = redis.status === 'ready' ? redis.stream : undefined;
+  stream?.cork();
+  try {
+    return issue();
+  } finally {
+    stream?.uncork();
+  }
+}

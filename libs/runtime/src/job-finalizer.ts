@@ -7,6 +7,7 @@ import {
   type JobError,
   type JobRecord,
   type JobResult,
+  type JobStatus,
 } from '@switchyard/jobs';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
@@ -28,14 +29,16 @@ export class JobFinalizer {
   ) {}
 
   async succeed(job: JobRecord, result: JobResult, finalizer: string): Promise<FinalizeOutcome> {
-    const outcome = await this.jobs.succeed(job.id, result, finalizer);
-    await this.afterFinalize(job.id, outcome);
+    const announce = !job.request.webhook_url;
+    const outcome = await this.jobs.succeed(job.id, result, finalizer, { announce });
+    await this.afterFinalize(job.id, outcome, { task: job.task, status: 'succeeded', announce });
     return outcome;
   }
 
   async fail(job: JobRecord, error: JobError, finalizer: string): Promise<FinalizeOutcome> {
-    const outcome = await this.jobs.fail(job.id, error, finalizer);
-    await this.afterFinalize(job.id, outcome);
+    const announce = !job.request.webhook_url;
+    const outcome = await this.jobs.fail(job.id, error, finalizer, { announce });
+    await this.afterFinalize(job.id, outcome, { task: job.task, status: 'failed', announce });
     return outcome;
   }
 
@@ -45,8 +48,22 @@ export class JobFinalizer {
     return outcome;
   }
 
-  private async afterFinalize(jobId: string, outcome: FinalizeOutcome): Promise<void> {
+  /**
+   * `known` is what the caller already holds: a job without a webhook was announced by the
+   * transition itself and needs nothing more read back. Otherwise the webhook goes out first (its
+   * delivery record is part of the job a waiting caller then reads), then the notice.
+   */
+  private async afterFinalize(
+    jobId: string,
+    outcome: FinalizeOutcome,
+    known?: { task: string; status: JobStatus; announce: boolean },
+  ): Promise<void> {
     if (outcome !== 'finalized' && outcome !== 'already_finalized_by_me') return;
+    if (known?.announce) {
+      if (outcome === 'finalized')
+        this.metrics.jobs.inc({ task: known.task, status: known.status });
+      return;
+    }
     const job = await this.jobs.get(jobId);
     if (!job) return;
     if (outcome === 'finalized') this.metrics.jobs.inc({ task: job.task, status: job.status });
