@@ -7,6 +7,10 @@ import { validationException } from './http/validation-errors';
 
 /** The API's HTTP behaviour: validation with field-level errors, one error shape, and /docs. */
 export function configureIngressHttp(app: NestExpressApplication, _config: SwitchyardConfig): void {
+  // Job views change with every poll, so a body hash per response (express's default ETag) is
+  // CPU spent on every GET for a 304 no client gets; the header naming the framework goes too.
+  app.set('etag', false);
+  app.disable('x-powered-by');
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({

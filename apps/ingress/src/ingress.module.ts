@@ -2,6 +2,7 @@ import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
 import { JobPlanner } from './jobs/job-planner.service';
+import { PlanningSignals } from './jobs/planning-signals';
 import { JobQueryService } from './jobs/job-query.service';
 import { JobSubmissionService } from './jobs/job-submission.service';
 import { JobsController } from './jobs/jobs.controller';
@@ -19,7 +20,7 @@ import { SpendController } from './routes/spend.controller';
     ProvidersController,
     ObservabilityController,
   ],
-  providers: [TenantAuthGuard, JobPlanner, JobSubmissionService, JobQueryService],
+  providers: [TenantAuthGuard, PlanningSignals, JobPlanner, JobSubmissionService, JobQueryService],
 })
 export class IngressModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

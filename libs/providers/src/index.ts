@@ -7,9 +7,8 @@ export {
   resolveProviderConnection,
   type ResolvedConnection,
 } from './provider-connection';
-export { OpenAiAdapter } from './openai/openai-adapter';
-export { AnthropicAdapter } from './anthropic/anthropic-adapter';
-export { GoogleAdapter } from './google/google-adapter';
+// The adapter classes are not re-exported: importing this index must not load every SDK
+// (createProviderAdapter loads the one a provider needs).
 export { parseJsonOutput } from './shared/json-output';
 export { parseRetryAfterMs, parseDurationMs, type HeaderLookup } from './shared/retry-after';
 export { classifyTransportError, type TransportFailure } from './shared/transport-errors';

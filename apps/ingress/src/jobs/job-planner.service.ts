@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import type { JobPlan, JobRequest } from '@switchyard/jobs';
 import {
-  LatencyTracker,
   RoutingTableHolder,
   effectiveBudget,
   planJob,
@@ -12,6 +10,7 @@ import {
   type TaskConfig,
 } from '@switchyard/routing';
 import { ApiError, type ErrorDetail } from '../http/api-error';
+import { PlanningSignals } from './planning-signals';
 
 /**
  * Feeds the pure planner with what Redis knows right now (open circuits, recent p95 latency), so a
@@ -21,8 +20,7 @@ import { ApiError, type ErrorDetail } from '../http/api-error';
 export class JobPlanner {
   constructor(
     private readonly routing: RoutingTableHolder,
-    private readonly breaker: CircuitBreaker,
-    private readonly latency: LatencyTracker,
+    private readonly signals: PlanningSignals,
   ) {}
 
   effectiveBudget(task: TaskConfig, request: JobRequest): JobBudget {
@@ -40,10 +38,8 @@ export class JobPlanner {
     const providers = [
       ...new Set(ids.map((id) => table.models[id]?.provider).filter((p): p is string => !!p)),
     ];
-    const [circuits, p95] = await Promise.all([
-      this.breaker.states([...providers, ...ids]),
-      this.latency.p95Many(ids),
-    ]);
+    const { circuits, p95 } = await this.signals.read([...providers, ...ids], ids);
+    const now = Date.now();
     const budget = this.effectiveBudget(task, request);
     return planJob({
       task,
@@ -54,7 +50,8 @@ export class JobPlanner {
       remaining_cost_usd: budget.max_cost_usd,
       remaining_ms: budget.deadline_ms,
       isCircuitOpen: (c) =>
-        circuits[c.provider]?.state === 'open' || circuits[c.id]?.state === 'open',
+        PlanningSignals.isOpen(circuits[c.provider], now) ||
+        PlanningSignals.isOpen(circuits[c.id], now),
       p95LatencyMs: (id) => p95.get(id),
     });
   }

@@ -25,11 +25,9 @@ export class JobQueryService {
   ) {}
 
   async view(tenant: string, id: string): Promise<JobView> {
-    const job = await this.owned(tenant, id);
-    const [attempts, webhook] = await Promise.all([
-      this.jobs.attempts(id),
-      job.request.webhook_url ? this.deliveries.get(id) : Promise.resolve(null),
-    ]);
+    const { job: found, attempts } = await this.jobs.getWithAttempts(id);
+    const job = ownedBy(tenant, id, found);
+    const webhook = job.request.webhook_url ? await this.deliveries.get(id) : null;
     return toJobView(job, attempts, webhook);
   }
 
@@ -90,8 +88,11 @@ export class JobQueryService {
 
   /** Another tenant's job answers 404, exactly like a job that does not exist. */
   private async owned(tenant: string, id: string): Promise<JobRecord> {
-    const job = await this.jobs.get(id);
-    if (!job || job.tenant !== tenant) throw ApiError.notFound(`job ${id}`);
-    return job;
+    return ownedBy(tenant, id, await this.jobs.get(id));
   }
+}
+
+function ownedBy(tenant: string, id: string, job: JobRecord | null): JobRecord {
+  if (!job || job.tenant !== tenant) throw ApiError.notFound(`job ${id}`);
+  return job;
 }
