@@ -298,8 +298,10 @@ function evaluate(results: PhaseResult[], options: BenchOptions): TargetCheck[] 
         )})${vsA === undefined ? '' : `; ${sign(vsA)} ms vs (a)`}; ${sign(cmds)} Redis cmd/job, ${sign(
         cpu,
       )} ms CPU/job`,
-      limit: '0 (|Δp50| <= 0.5 ms)',
-      pass: Number.isFinite(added) ? Math.abs(added) <= 0.5 : undefined,
+      // "Added" time: new jobs being faster than the reference adds none. 0.5 ms is the noise
+      // floor of interleaved rounds of 100 sequential jobs on this kind of machine.
+      limit: '0 (Δp50 <= +0.5 ms)',
+      pass: Number.isFinite(added) ? added <= 0.5 : undefined,
       note: `${String(open.extra.planned_around_open_circuit ?? '?')}/${open.jobs} jobs planned straight to the fallback`,
     });
   }

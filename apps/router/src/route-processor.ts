@@ -27,7 +27,11 @@ export class RouteProcessor {
 
   async process(bullJob: Job<RouterJobData>): Promise<string> {
     const data = bullJob.data;
-    const job = await this.jobs.get(data.job_id);
+    // The worker names the circuits the decision needs, so they are read alongside the job.
+    const [job, hinted] = await Promise.all([
+      this.jobs.get(data.job_id),
+      data.circuits?.length ? this.breaker.states(data.circuits) : undefined,
+    ]);
     if (!job) return 'already_ended';
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') {
       // This decision failed the job, then the router died before announcing it: announce it now
@@ -39,8 +43,13 @@ export class RouteProcessor {
     }
     if (job.current_hop > data.hop + 1) return 'stale';
     const table = this.routing.current;
-    const keys = job.plan.candidates.flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
-    const circuits = await this.breaker.states([...new Set(keys)]);
+    const keys = job.plan.candidates
+      .slice(data.candidate + 1)
+      .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
+    const circuits =
+      hinted && keys.every((k) => k in hinted)
+        ? hinted
+        : await this.breaker.states([...new Set(keys)]);
     const decision = decideFallback({
       job,
       table,

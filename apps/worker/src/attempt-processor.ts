@@ -89,10 +89,14 @@ export class AttemptProcessor {
     const model = table.models[`${data.provider}/${data.model}`];
     const provider = table.providers[data.provider];
     if (!task || !model || !provider) {
-      return this.handOff(data, {
-        type: 'route_removed',
-        message: 'the routing table no longer has this task or model',
-      });
+      return this.handOff(
+        data,
+        {
+          type: 'route_removed',
+          message: 'the routing table no longer has this task or model',
+        },
+        job,
+      );
     }
     const ctx: AttemptContext = {
       data,
@@ -107,23 +111,35 @@ export class AttemptProcessor {
 
     const remainingMs = job.deadline_at - Date.now();
     if (remainingMs <= 0) {
-      return this.handOff(data, {
-        type: 'deadline_exceeded',
-        message: 'the job deadline passed before this attempt',
-      });
+      return this.handOff(
+        data,
+        {
+          type: 'deadline_exceeded',
+          message: 'the job deadline passed before this attempt',
+        },
+        job,
+      );
     }
     const estimate = job.plan.candidates[data.candidate]?.estimated_cost_usd ?? 0;
     if (job.max_cost_usd !== undefined && estimate > job.max_cost_usd - job.cost_usd) {
-      return this.handOff(data, {
-        type: 'over_budget',
-        message: `estimated cost ${estimate} exceeds what is left of the job budget`,
-      });
+      return this.handOff(
+        data,
+        {
+          type: 'over_budget',
+          message: `estimated cost ${estimate} exceeds what is left of the job budget`,
+        },
+        job,
+      );
     }
     const [providerGate, modelGate] = await inOneWrite(this.redis, () =>
       Promise.all([this.breaker.acquire(provider.name), this.breaker.acquire(model.id)]),
     );
     if (!providerGate.allowed || !modelGate.allowed) {
-      return this.handOff(data, { type: 'circuit_open', message: `circuit open for ${model.id}` });
+      return this.handOff(
+        data,
+        { type: 'circuit_open', message: `circuit open for ${model.id}` },
+        job,
+      );
     }
 
     let reservation: string | undefined;
@@ -282,7 +298,7 @@ export class AttemptProcessor {
         : undefined,
       mayRetry
         ? undefined
-        : this.handoff.handOff(data, { type: error.type, message: error.message }),
+        : this.handoff.handOff(data, { type: error.type, message: error.message }, job),
     ]);
     if (mayRetry) {
       // BullMQ schedules the retry with the job's backoff; the attempt stays visible in its history.
@@ -364,8 +380,12 @@ export class AttemptProcessor {
     else if (job.status === 'failed' && job.error) await this.finalizer.fail(job, job.error, me);
   }
 
-  private async handOff(data: AttemptJobData, error: AttemptError): Promise<AttemptOutcome> {
-    await this.handoff.handOff(data, error);
+  private async handOff(
+    data: AttemptJobData,
+    error: AttemptError,
+    job: JobRecord,
+  ): Promise<AttemptOutcome> {
+    await this.handoff.handOff(data, error, job);
     this.logger.debug(`job ${data.job_id} hop ${data.hop} handed to the router: ${error.type}`);
     return 'handed_off';
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { JobRecord } from '@switchyard/jobs';
 import {
   ROUTER_QUEUE,
   QueueRegistry,
@@ -13,7 +14,8 @@ import {
 export class RouterHandoff {
   constructor(private readonly queues: QueueRegistry) {}
 
-  async handOff(attempt: AttemptJobData, error: AttemptError): Promise<void> {
+  /** `job`, when the caller holds it, lets the router read the circuits it needs with the job. */
+  async handOff(attempt: AttemptJobData, error: AttemptError, job?: JobRecord): Promise<void> {
     const data: RouterJobData = {
       job_id: attempt.job_id,
       hop: attempt.hop,
@@ -21,6 +23,15 @@ export class RouterHandoff {
       error,
       trace: attempt.trace,
     };
+    if (job) {
+      data.circuits = [
+        ...new Set(
+          job.plan.candidates
+            .slice(attempt.candidate + 1)
+            .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]),
+        ),
+      ];
+    }
     await this.queues.add(ROUTER_QUEUE, 'route', data, {
       jobId: routerJobId(attempt.job_id, attempt.hop),
       // The router's own steps are idempotent, so a decision that hit a Redis blip is simply retried.

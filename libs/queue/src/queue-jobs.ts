@@ -30,6 +30,11 @@ export interface RouterJobData {
   candidate: number;
   error: AttemptError;
   trace?: TraceCarrier;
+  /**
+   * The circuits of the candidates after this one, as the worker saw the plan: the router reads
+   * them together with the job instead of after it (a round trip less per fallback).
+   */
+  circuits?: string[];
 }
 
 /**

@@ -1,6 +1,5 @@
 export * from './telemetry-plan';
 export * from './start-telemetry';
-export * from './test-tracing';
 export * from './trace-context';
 export * from './with-span';
 export * from './gen-ai-semconv';

@@ -14,19 +14,23 @@ export interface Signals {
   p95: Map<string, number>;
 }
 
-/**
- * What the planner needs from Redis (circuit states, recent p95 latencies), shared by the jobs
- * submitted within SIGNALS_TTL_MS. Reading them for every job cost two round trips per submission
- * (`npm run bench`). A circuit that changes state says so on a channel and empties the cache at
- * once, so a job is never planned onto a circuit known to be open; a cooldown that ends while
- * cached is honoured through its retryAt. p95 latencies only reorder candidates and may be a
- * second old.
- */
-export const SIGNALS_TTL_MS = 1000;
+/** How long circuit states read for one job serve the next ones (no change announced meanwhile). */
+export const CIRCUIT_STATES_TTL_MS = 1000;
 
+/**
+ * What the planner needs from Redis: circuit states and recent p95 latencies (the latter cached
+ * by LatencyTracker itself). Reading every circuit for every job cost a round trip per submission
+ * in `npm run bench`, so states are shared for up to CIRCUIT_STATES_TTL_MS. A circuit that changes
+ * state announces it (inside the breaker's own script) and that empties the cache at once, so a
+ * job is never planned onto a circuit Redis already knows is open; a cooldown that ends while
+ * cached is honoured through the snapshot's retryAt.
+ */
 @Injectable()
 export class PlanningSignals implements OnModuleInit {
-  private readonly cache = new Map<string, { readAt: number; signals: Promise<Signals> }>();
+  private readonly states = new Map<
+    string,
+    { readAt: number; circuits: Promise<Record<string, CircuitSnapshot>> }
+  >();
   private readonly channel: string;
 
   constructor(
@@ -40,35 +44,40 @@ export class PlanningSignals implements OnModuleInit {
 
   onModuleInit(): void {
     this.subscriber.on('message', (channel: string) => {
-      if (channel === this.channel) this.cache.clear();
+      if (channel === this.channel) this.states.clear();
     });
     // After a reconnect ioredis re-subscribes, but changes during the gap were missed.
-    this.subscriber.on('ready', () => this.cache.clear());
+    this.subscriber.on('ready', () => this.states.clear());
     // Not awaited: the ingress starts (and answers 503) while Redis is still unreachable; until
-    // the subscription is live, entries simply expire after SIGNALS_TTL_MS.
+    // the subscription is live, entries simply expire after CIRCUIT_STATES_TTL_MS.
     this.subscriber.subscribe(this.channel).catch(() => undefined);
   }
 
-  /** Signals for these circuits and models; concurrent callers share one read. */
-  read(circuitKeys: string[], modelIds: string[]): Promise<Signals> {
-    const key = `${circuitKeys.join(',')}|${modelIds.join(',')}`;
-    const now = Date.now();
-    const cached = this.cache.get(key);
-    if (cached && now - cached.readAt < SIGNALS_TTL_MS) return cached.signals;
-    const signals = Promise.all([
-      this.breaker.states(circuitKeys),
+  async read(circuitKeys: string[], modelIds: string[]): Promise<Signals> {
+    const [circuits, p95] = await Promise.all([
+      this.circuitStates(circuitKeys),
       this.latency.p95Many(modelIds),
-    ]).then(([circuits, p95]) => ({ circuits, p95 }));
-    this.cache.set(key, { readAt: now, signals });
-    // A failed read is not remembered: the next job asks Redis again.
-    signals.catch(() => {
-      if (this.cache.get(key)?.signals === signals) this.cache.delete(key);
-    });
-    return signals;
+    ]);
+    return { circuits, p95 };
   }
 
   /** Open, and still cooling down at `now` (a cached snapshot may have outlived its cooldown). */
   static isOpen(snapshot: CircuitSnapshot | undefined, now: number): boolean {
     return snapshot?.state === 'open' && (snapshot.retryAt ?? Infinity) > now;
+  }
+
+  /** Concurrent submissions of the same task share one read. */
+  private circuitStates(keys: string[]): Promise<Record<string, CircuitSnapshot>> {
+    const cacheKey = keys.join(',');
+    const now = Date.now();
+    const cached = this.states.get(cacheKey);
+    if (cached && now - cached.readAt < CIRCUIT_STATES_TTL_MS) return cached.circuits;
+    const circuits = this.breaker.states(keys);
+    this.states.set(cacheKey, { readAt: now, circuits });
+    // A failed read is not remembered: the next job asks Redis again.
+    circuits.catch(() => {
+      if (this.states.get(cacheKey)?.circuits === circuits) this.states.delete(cacheKey);
+    });
+    return circuits;
   }
 }

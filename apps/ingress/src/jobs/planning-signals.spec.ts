@@ -1,0 +1,95 @@
+import type { SwitchyardConfig } from '@switchyard/config';
+import { CircuitBreaker, circuitChangedChannel } from '@switchyard/circuit-breaker';
+import { LatencyTracker } from '@switchyard/routing';
+import { createRedisClient } from '@switchyard/queue';
+import { createTestRedis, type TestRedis } from '@switchyard/testing';
+import Redis from 'ioredis';
+import { CIRCUIT_STATES_TTL_MS, PlanningSignals } from './planning-signals';
+
+const BREAKER = { consecutiveFailures: 2, minCalls: 100, cooldownMs: 60_000 };
+
+describe('PlanningSignals (real Redis)', () => {
+  let t: TestRedis;
+  let subscriber: Redis;
+  let signals: PlanningSignals;
+  /** Another process's breaker (a worker's), on a connection of its own. */
+  let workerBreaker: CircuitBreaker;
+  let workerRedis: Redis;
+
+  beforeAll(() => {
+    t = createTestRedis('planning-signals');
+    subscriber = createRedisClient(t.url, 'consumer', 'planning-signals-sub');
+    workerRedis = new Redis(t.url);
+    workerBreaker = new CircuitBreaker(workerRedis, t.prefix, BREAKER);
+    signals = new PlanningSignals(
+      new CircuitBreaker(t.redis, t.prefix, BREAKER),
+      new LatencyTracker(t.redis, t.prefix),
+      subscriber,
+      { redisPrefix: t.prefix } as SwitchyardConfig,
+    );
+    signals.onModuleInit();
+  });
+
+  afterAll(async () => {
+    subscriber.disconnect();
+    workerRedis.disconnect();
+    await t.cleanup();
+  });
+
+  /** Resolves once this process has heard that `key` changed state. */
+  function changeHeard(key: string): Promise<void> {
+    return new Promise((resolve) => {
+      const listener = (channel: string, message: string) => {
+        if (channel !== circuitChangedChannel(t.prefix) || message !== key) return;
+        subscriber.off('message', listener);
+        resolve();
+      };
+      subscriber.on('message', listener);
+    });
+  }
+
+  it('sees a circuit open as soon as the change is announced, well inside the cache time', async () => {
+    const key = 'sim-a';
+    const started = Date.now();
+    expect((await signals.read([key], [])).circuits[key].state).toBe('closed');
+
+    const heard = changeHeard(key);
+    await workerBreaker.record(key, 'failure');
+    await workerBreaker.record(key, 'failure');
+    await heard;
+
+    const after = await signals.read([key], []);
+    expect(after.circuits[key].state).toBe('open');
+    expect(PlanningSignals.isOpen(after.circuits[key], Date.now())).toBe(true);
+    // The read above came from Redis, not from the expiry of the first one.
+    expect(Date.now() - started).toBeLessThan(CIRCUIT_STATES_TTL_MS);
+  });
+
+  it('shares one read between jobs while no circuit changes', async () => {
+    const key = 'sim-b';
+    const first = signals.read([key], []);
+    const second = signals.read([key], []);
+    expect((await first).circuits).toBe((await second).circuits);
+    // A write that bypasses the breaker (so nothing is announced) stays unseen until expiry.
+    await t.redis.del(`${t.prefix}:circuit:${key}`);
+    expect((await signals.read([key], [])).circuits).toBe((await first).circuits);
+  });
+
+  it('does not treat a cached open circuit whose cooldown has passed as open', () => {
+    const now = Date.now();
+    const snapshot = {
+      key: 'x',
+      state: 'open' as const,
+      failureRatio: 1,
+      calls: 2,
+      failures: 2,
+      consecutiveFailures: 2,
+      since: now - 70_000,
+      rampFraction: 0,
+      retryAt: now - 10_000,
+    };
+    expect(PlanningSignals.isOpen(snapshot, now)).toBe(false);
+    expect(PlanningSignals.isOpen({ ...snapshot, retryAt: now + 10_000 }, now)).toBe(true);
+    expect(PlanningSignals.isOpen(undefined, now)).toBe(false);
+  });
+});
