@@ -77,7 +77,17 @@ export class AttemptProcessor {
 
   async process(bullJob: Job<AttemptJobData>): Promise<AttemptOutcome> {
     const data = bullJob.data;
-    const job = await this.jobs.beginAttempt(data.job_id);
+    // One round trip for the job and both circuit gates (provider, then "provider/model", the
+    // model's id in the table). Asking the gates before knowing whether this hop still runs costs
+    // nothing in the usual closed state; when half-open, a hop that then stands down (rare) uses
+    // up one admission of the ramp without a call, which the ramp absorbs.
+    const [job, providerGate, modelGate] = await inOneWrite(this.redis, () =>
+      Promise.all([
+        this.jobs.beginAttempt(data.job_id),
+        this.breaker.acquire(data.provider),
+        this.breaker.acquire(`${data.provider}/${data.model}`),
+      ]),
+    );
     if (!job) return 'stood_down';
     if (job.status !== 'running' || job.current_hop > data.hop) {
       await this.finishAnnouncing(data, job);
@@ -131,9 +141,6 @@ export class AttemptProcessor {
         job,
       );
     }
-    const [providerGate, modelGate] = await inOneWrite(this.redis, () =>
-      Promise.all([this.breaker.acquire(provider.name), this.breaker.acquire(model.id)]),
-    );
     if (!providerGate.allowed || !modelGate.allowed) {
       return this.handOff(
         data,

@@ -57,6 +57,16 @@ return redis.call('HGETALL', KEYS[1])
   1,
 );
 
+// One command instead of MULTI/HSET/EXPIRE/EXEC: attempt records are written twice per attempt.
+const PUT_ATTEMPT = new RedisScript(
+  'switchyardJobPutAttempt',
+  `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+`,
+  1,
+);
+
 const ADVANCE_HOP = new RedisScript(
   'switchyardJobAdvanceHop',
   `
@@ -182,13 +192,13 @@ export class JobStore {
   }
 
   async putAttempt(id: string, attempt: AttemptRecord): Promise<void> {
-    const key = this.attemptsKey(id);
-    await this.redis
-      .multi()
-      .hset(key, `${attempt.hop}.${attempt.try}`, JSON.stringify(attempt))
-      .expire(key, this.retentionSeconds)
-      .exec()
-      .then(assertExecOk);
+    await PUT_ATTEMPT.run(
+      this.redis,
+      this.attemptsKey(id),
+      `${attempt.hop}.${attempt.try}`,
+      JSON.stringify(attempt),
+      this.retentionSeconds,
+    );
   }
 
   /**

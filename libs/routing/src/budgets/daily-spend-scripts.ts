@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script';
+import { RedisScript } from '@switchyard/queue';
 
 /**
  * KEYS[1] totals hash {spent, reserved, limit, alert_threshold, alerted}, KEYS[2] a sorted set of
@@ -37,7 +37,9 @@ end
 `;
 
 /** ARGV: now, id, amount, limit (-1 none), alert threshold (-1 none), expires_at, keep_until */
-export const RESERVE_SCRIPT = new LuaScript(`${PRELUDE}
+export const RESERVE_SCRIPT = new RedisScript(
+  'switchyardSpendReserve',
+  `${PRELUDE}
 local now, id, amount = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local limit, threshold = tonumber(ARGV[4]), tonumber(ARGV[5])
 sweep(now)
@@ -51,10 +53,14 @@ redis.call('HSET', totals, 'limit', limit, 'alert_threshold', threshold)
 local alert = maybe_alert()
 keep_until(ARGV[7])
 return {1, spent, reserved + amount, alert}
-`);
+`,
+  3,
+);
 
 /** ARGV: now, id, actual amount, keep_until. Returns {1 if billed now (0 if already settled), spent, reserved, alert}. */
-export const SETTLE_SCRIPT = new LuaScript(`${PRELUDE}
+export const SETTLE_SCRIPT = new RedisScript(
+  'switchyardSpendSettle',
+  `${PRELUDE}
 local now, id, actual = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 sweep(now)
 if redis.call('SISMEMBER', settled, id) == 1 then
@@ -68,10 +74,14 @@ redis.call('SADD', settled, id)
 local alert = maybe_alert()
 keep_until(ARGV[4])
 return {1, read('spent'), read('reserved'), alert}
-`);
+`,
+  3,
+);
 
 /** ARGV: now, id. Returns {1 if the reservation was open, spent, reserved}. */
-export const RELEASE_SCRIPT = new LuaScript(`${PRELUDE}
+export const RELEASE_SCRIPT = new RedisScript(
+  'switchyardSpendRelease',
+  `${PRELUDE}
 local now, id = tonumber(ARGV[1]), ARGV[2]
 sweep(now)
 local released = 0
@@ -80,10 +90,16 @@ if redis.call('ZREM', reservations, id) == 1 then
   released = 1
 end
 return {released, read('spent'), read('reserved')}
-`);
+`,
+  3,
+);
 
 /** ARGV: now. Returns {spent, reserved, limit (-1 unknown)}. */
-export const SNAPSHOT_SCRIPT = new LuaScript(`${PRELUDE}
+export const SNAPSHOT_SCRIPT = new RedisScript(
+  'switchyardSpendSnapshot',
+  `${PRELUDE}
 sweep(tonumber(ARGV[1]))
 return {read('spent'), read('reserved'), tonumber(redis.call('HGET', totals, 'limit') or '-1') or -1}
-`);
+`,
+  3,
+);

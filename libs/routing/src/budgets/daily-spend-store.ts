@@ -56,7 +56,10 @@ export class DailySpendStore {
     const amount = toMicroUsd(amountUsd);
     const { limitMicro, thresholdMicro } = limitsOf(limit);
     const reservationId = `${day}.${amount}.${randomBytes(8).toString('hex')}`;
-    const reply = await RESERVE_SCRIPT.run(this.redis, this.keys(task, day), [
+    const reply = await RESERVE_SCRIPT.run(
+      this.redis,
+      ...this.keys(task, day),
+
       now.getTime(),
       reservationId,
       amount,
@@ -64,7 +67,7 @@ export class DailySpendStore {
       thresholdMicro,
       now.getTime() + this.reservationTtlMs,
       this.keepUntil(day),
-    ]);
+    );
     const [ok, spent, reserved, alert] = numbers(reply);
     if (ok === 1) return { ok: true, reservationId, alert: alert === 1 };
     return {
@@ -83,12 +86,14 @@ export class DailySpendStore {
     now: Date = new Date(),
   ): Promise<SettleResult> {
     const day = dayOfReservation(reservationId);
-    const reply = await SETTLE_SCRIPT.run(this.redis, this.keys(task, day), [
+    const reply = await SETTLE_SCRIPT.run(
+      this.redis,
+      ...this.keys(task, day),
       now.getTime(),
       reservationId,
       toMicroUsd(actualUsd),
       this.keepUntil(day),
-    ]);
+    );
     const [settled, spent, reserved, alert] = numbers(reply);
     return {
       settled: settled === 1,
@@ -104,10 +109,12 @@ export class DailySpendStore {
     now: Date = new Date(),
   ): Promise<ReleaseResult> {
     const day = dayOfReservation(reservationId);
-    const reply = await RELEASE_SCRIPT.run(this.redis, this.keys(task, day), [
+    const reply = await RELEASE_SCRIPT.run(
+      this.redis,
+      ...this.keys(task, day),
       now.getTime(),
       reservationId,
-    ]);
+    );
     return { released: numbers(reply)[0] === 1 };
   }
 
@@ -125,7 +132,7 @@ export class DailySpendStore {
     const { limitMicro } = limitsOf(limit);
     if (limitMicro === NO_LIMIT) return { exhausted: false, resets_at: resetsAt };
     const [spent, reserved] = numbers(
-      await SNAPSHOT_SCRIPT.run(this.redis, this.keys(task, day), [now.getTime()]),
+      await SNAPSHOT_SCRIPT.run(this.redis, ...this.keys(task, day), now.getTime()),
     );
     return { exhausted: spent + reserved >= limitMicro, resets_at: resetsAt };
   }
@@ -142,7 +149,7 @@ export class DailySpendStore {
   ): Promise<DailySpendSnapshot> {
     if (!isUtcDay(day)) throw new RangeError(`expected a day as YYYY-MM-DD, got "${day}"`);
     const [spent, reserved, storedLimit] = numbers(
-      await SNAPSHOT_SCRIPT.run(this.redis, this.keys(task, day), [now.getTime()]),
+      await SNAPSHOT_SCRIPT.run(this.redis, ...this.keys(task, day), now.getTime()),
     );
     const given = limitsOf(limit).limitMicro;
     const limitMicro = given !== NO_LIMIT ? given : storedLimit;

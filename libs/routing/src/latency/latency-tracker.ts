@@ -1,3 +1,4 @@
+import { RedisScript } from '@switchyard/queue';
 import type Redis from 'ioredis';
 import { percentile } from './percentile';
 
@@ -11,6 +12,16 @@ export interface LatencyTrackerOptions {
   /** Clock for the cache; tests replace it */
   now?: () => number;
 }
+
+// One command per sample instead of MULTI/LPUSH/LTRIM/EXEC: every call records one.
+const RECORD_SAMPLE = new RedisScript(
+  'switchyardLatencyRecord',
+  `
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, ARGV[2])
+`,
+  1,
+);
 
 /**
  * Recent call latency per "provider/model", shared by all workers through Redis: a capped list
@@ -38,11 +49,7 @@ export class LatencyTracker {
 
   async record(modelId: string, latencyMs: number): Promise<void> {
     if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
-    await this.redis
-      .multi()
-      .lpush(this.key(modelId), Math.round(latencyMs))
-      .ltrim(this.key(modelId), 0, this.window - 1)
-      .exec();
+    await RECORD_SAMPLE.run(this.redis, this.key(modelId), Math.round(latencyMs), this.window - 1);
   }
 
   async p95(modelId: string): Promise<number | undefined> {
