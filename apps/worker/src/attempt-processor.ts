@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore, type JobRecord, type JobResult } from '@switchyard/jobs';
 import {
+  COUNTS_AGAINST_MODEL,
   COUNTS_AGAINST_PROVIDER,
   ProviderError,
   type CompletionRequest,
@@ -286,7 +287,7 @@ export class AttemptProcessor {
         Promise.all([
           reservation ? this.settle(task, reservation, 0) : undefined,
           counts ? this.breaker.record(provider.name, 'failure') : undefined,
-          counts ? this.breaker.record(model.id, 'failure') : undefined,
+          COUNTS_AGAINST_MODEL[error.type] ? this.breaker.record(model.id, 'failure') : undefined,
           this.jobs.putAttempt(job.id, {
             hop: data.hop,
             try: ctx.tryNumber,

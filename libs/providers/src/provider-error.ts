@@ -11,6 +11,7 @@ export const PROVIDER_ERROR_TYPES = [
   'auth',
   'bad_request',
   'context_length_exceeded',
+  'model_not_found',
   'content_filtered',
   'invalid_output',
   'malformed_response',
@@ -35,6 +36,8 @@ export const ERROR_POLICY: Record<ProviderErrorType, ErrorPolicy> = {
   // Another provider holds another key and another window, so these move on without retrying.
   auth: { retrySameProvider: false, fallback: true },
   context_length_exceeded: { retrySameProvider: false, fallback: true },
+  // The model was retired or renamed: asking it again cannot help, another model can.
+  model_not_found: { retrySameProvider: false, fallback: true },
   // Whether invalid output falls back is the task's call (on_invalid_output); the router asks.
   invalid_output: { retrySameProvider: false, fallback: true },
   // The request itself is at fault: no other provider will do better.
@@ -52,9 +55,21 @@ export const COUNTS_AGAINST_PROVIDER: Record<ProviderErrorType, boolean> = {
   malformed_response: true,
   auth: true,
   context_length_exceeded: false,
+  // The provider answered fine; only this one model is gone (see COUNTS_AGAINST_MODEL).
+  model_not_found: false,
   invalid_output: false,
   bad_request: false,
   content_filtered: false,
+};
+
+/**
+ * Failures that say something about one model's health (and so feed its "provider/model"
+ * circuit): all that count against its provider, plus a model the provider no longer knows, so
+ * new jobs skip a retired model at planning instead of paying a call to learn it again.
+ */
+export const COUNTS_AGAINST_MODEL: Record<ProviderErrorType, boolean> = {
+  ...COUNTS_AGAINST_PROVIDER,
+  model_not_found: true,
 };
 
 export interface ProviderErrorInit {

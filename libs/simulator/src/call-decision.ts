@@ -49,6 +49,10 @@ export function decideCall(
 
   if (rule.hang) return { action: { kind: 'hang' }, outcome: 'hang', delayMs: 0 };
   if (rule.reset) return { action: { kind: 'reset' }, outcome: 'reset', delayMs };
+  if (rule.retired) {
+    const gone = wire.injectedError(404, { model: request.model, apiKey, retryAfterMs: 0 });
+    return respond(gone, 'model_not_found');
+  }
 
   if (state.counter.fires(`${key}|error`, combinedRate(rule.error_rate, rule.worse?.error_rate))) {
     const status = rule.status ?? DEFAULT_ERROR_STATUS;

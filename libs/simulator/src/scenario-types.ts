@@ -41,6 +41,8 @@ export interface FaultRule {
   content_filter?: boolean;
   /** Context window in tokens; longer prompts get the provider's context-length error. */
   context_window?: number;
+  /** The model is gone (retired or renamed): every call gets the provider's unknown-model 404. */
+  retired?: boolean;
   /** A revision rollout: the model is served as this revision from now on. */
   revision?: string;
   /** With `revision`: what the new revision does worse. */

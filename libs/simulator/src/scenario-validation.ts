@@ -93,6 +93,7 @@ const FAULT_KEYS = [
   'break_schema',
   'content_filter',
   'context_window',
+  'retired',
   'revision',
   'worse',
 ] as const;
@@ -118,6 +119,7 @@ export function parseFaultRule(raw: unknown, where = 'fault'): FaultRule {
     break_schema: optionalBoolean(raw, 'break_schema', where),
     content_filter: optionalBoolean(raw, 'content_filter', where),
     context_window: optionalNumber(raw, 'context_window', where),
+    retired: optionalBoolean(raw, 'retired', where),
     revision: optionalString(raw, 'revision', where),
     worse: parseWorse(raw.worse, `${where}.worse`),
   });

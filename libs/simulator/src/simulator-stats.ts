@@ -12,6 +12,7 @@ export type CallOutcome =
   | 'unauthorized'
   | 'bad_request'
   | 'context_length_exceeded'
+  | 'model_not_found'
   | `http_${number}`;
 
 export interface ModelStats {

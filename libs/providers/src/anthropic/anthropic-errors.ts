@@ -25,8 +25,9 @@ function typeForErrorType(
     case 'invalid_request_error':
     case 'request_too_large':
       return mentionsContextLength(message) ? 'context_length_exceeded' : 'bad_request';
+    // The Messages API has one resource a call can miss: the model (retired or misspelled).
     case 'not_found_error':
-      return 'bad_request';
+      return 'model_not_found';
     default:
       return undefined;
   }

@@ -126,7 +126,8 @@ describe('GoogleAdapter (@google/genai against the simulator)', () => {
     // The Gemini API answers a bad key with 400, not 401.
     auth: { wire: '400 API_KEY_INVALID', status: 400, message: /API key not valid: \[REDACTED\]/ },
     forbidden: { wire: '403 PERMISSION_DENIED' },
-    badRequest: { wire: '400 INVALID_ARGUMENT and 404 NOT_FOUND' },
+    badRequest: { wire: '400 INVALID_ARGUMENT' },
+    modelNotFound: { wire: '404 NOT_FOUND' },
     contextLength: { wire: 'the token-count message' },
     contentFilter: { wire: 'finishReason SAFETY' },
     rolloutRevision: 'gemini-2.5-flash-002',

@@ -51,6 +51,9 @@ function typeForRpcStatus(status: RpcStatus, httpStatus: number): ProviderErrorT
     // e.g. "User location is not supported": this account cannot use the API; others can.
     case 'FAILED_PRECONDITION':
       return 'auth';
+    // "models/x is not found for API version v1beta": the model path is the only resource named.
+    case 'NOT_FOUND':
+      return 'model_not_found';
     case 'INVALID_ARGUMENT':
       return mentionsContextLength(message) ? 'context_length_exceeded' : 'bad_request';
     default:

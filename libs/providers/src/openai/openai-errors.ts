@@ -19,6 +19,9 @@ function typeForCode(
     case 'billing_hard_limit_reached':
     case 'invalid_api_key':
       return 'auth';
+    // A retired or renamed model (OpenAI and the OpenAI-compatible APIs use the same code).
+    case 'model_not_found':
+      return 'model_not_found';
     case 'content_filter':
     case 'content_policy_violation':
       return 'content_filtered';

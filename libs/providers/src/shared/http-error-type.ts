@@ -28,6 +28,8 @@ export function mentionsOverload(message: string): boolean {
 export function errorTypeForStatus(status: number, message: string): ProviderErrorType {
   if (status === 401 || status === 403) return 'auth';
   if (status === 408) return 'timeout';
+  // A completion endpoint names one resource, the model: a 404 without a code says it is gone.
+  if (status === 404) return 'model_not_found';
   if (status === 429) return 'rate_limited';
   if (status === 529) return 'overloaded';
   if (status === 503 && mentionsOverload(message)) return 'overloaded';

@@ -125,6 +125,7 @@ export interface TaxonomyExpectations {
   auth: { wire: string; status: number; message: RegExp };
   forbidden: { wire: string };
   badRequest: { wire: string };
+  modelNotFound: { wire: string };
   contextLength: { wire: string };
   contentFilter: { wire: string };
   /** A revision the simulator rolls the model out to. */
@@ -218,8 +219,15 @@ export function describeAdapterConformance(
     it(`bad_request for ${expected.badRequest.wire}`, async () => {
       fault({ error_rate: 1, status: 400 });
       expect((await harness.fail()).type).toBe('bad_request');
-      fault({ status: 404 });
-      expect(await harness.fail()).toMatchObject({ type: 'bad_request', status: 404 });
+    });
+
+    it(`model_not_found for ${expected.modelNotFound.wire}`, async () => {
+      fault({ retired: true });
+      expect(await harness.fail()).toMatchObject({ type: 'model_not_found', status: 404 });
+      // The same answer as an injected 404, which is how the simulator words an unknown model.
+      harness.sim.clearFaults();
+      fault({ error_rate: 1, status: 404 });
+      expect(await harness.fail()).toMatchObject({ type: 'model_not_found', status: 404 });
     });
 
     it(`context_length_exceeded for ${expected.contextLength.wire}`, async () => {

@@ -40,4 +40,11 @@ describe('cost estimation', () => {
     expect(maxTokensFor(big, {})).toBe(4096);
     expect(maxTokensFor(small, {})).toBe(1000);
   });
+
+  it("caps the job's and the task's max_tokens at the model's max_output_tokens", () => {
+    const small = model('a/two', { max_output_tokens: 1000 });
+    expect(maxTokensFor(small, {}, 50_000)).toBe(1000);
+    expect(maxTokensFor(small, { max_tokens: 2000 })).toBe(1000);
+    expect(maxTokensFor(small, { max_tokens: 2000 }, 500)).toBe(500);
+  });
 });

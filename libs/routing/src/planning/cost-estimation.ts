@@ -42,16 +42,19 @@ export function actualCostUsd(model: ModelConfig, usage: TokenUsage): number {
   return tokensCostUsd(model, usage.input_tokens, usage.output_tokens);
 }
 
-/** The job's own max_tokens, else the task's default, else the model's cap bounded at 4096. */
+/**
+ * The job's own max_tokens, else the task's default, else 4096; never more than the model can
+ * write (`max_output_tokens`): providers refuse a larger max_tokens as a bad request, which would
+ * fail a job another model, or this one with the cap, serves fine.
+ */
 export function maxTokensFor(
   model: ModelConfig,
   task: Pick<TaskConfig, 'max_tokens'>,
   jobMaxTokens?: number,
 ): number {
-  return (
-    jobMaxTokens ??
-    task.max_tokens ??
-    Math.min(model.max_output_tokens, DEFAULT_ESTIMATE_MAX_TOKENS)
+  return Math.min(
+    model.max_output_tokens,
+    jobMaxTokens ?? task.max_tokens ?? DEFAULT_ESTIMATE_MAX_TOKENS,
   );
 }
 

@@ -44,6 +44,21 @@ describe('planJob', () => {
     });
   });
 
+  it("caps each candidate's max_tokens at its model's output limit and estimates the cost with it", () => {
+    const result = plan({
+      max_tokens: 20_000,
+      models: models(model('a/one', { max_output_tokens: 1000 }), model('b/two'), model('c/three')),
+    });
+    // The job's max_tokens is beyond a/one's limit: a/one is still tried, with its own cap.
+    expect(result.candidates.map((c) => [c.id, c.max_tokens])).toEqual([
+      ['a/one', 1000],
+      ['b/two', 8000],
+      ['c/three', 8000],
+    ]);
+    // 100 input tokens at $1/M + 1000 (not 20 000) output tokens at $10/M
+    expect(result.candidates[0].estimated_cost_usd).toBe(0.0101);
+  });
+
   it('skips candidates lacking a capability the task requires', () => {
     const result = plan({
       task: task({ requires: ['citations'] }),

@@ -233,7 +233,10 @@ export const anthropicWire: WireFormat = {
     });
   },
 
-  injectedError(status: number, { apiKey, retryAfterMs }: InjectedErrorContext): WireResponse {
+  injectedError(
+    status: number,
+    { model, apiKey, retryAfterMs }: InjectedErrorContext,
+  ): WireResponse {
     switch (status) {
       case 400:
         return anthropicError(400, 'invalid_request_error', 'Invalid request (simulated fault).');
@@ -246,7 +249,7 @@ export const anthropicWire: WireFormat = {
           'Your API key does not have permission to use the specified resource.',
         );
       case 404:
-        return anthropicError(404, 'not_found_error', 'model: not found');
+        return anthropicError(404, 'not_found_error', `model: ${model}`);
       case 429: {
         const reset = new Date(Date.now() + retryAfterMs).toISOString();
         return anthropicError(
