@@ -112,6 +112,34 @@ describe('decideFallback', () => {
     expect(d).toMatchObject({ kind: 'next', candidate: 2, skipped: [{ reason: 'over_budget' }] });
   });
 
+  it("hands a budget refusal to the next candidate today's remaining budget can pay", () => {
+    const d = decideFallback({
+      job: job(),
+      table,
+      error: { type: 'budget_exhausted', message: 'daily budget cannot pay openai' },
+      afterCandidate: 0,
+      circuits: {},
+      now: Date.now(),
+      // $0.003 unspent (reservations aside): anthropic's $0.004 does not fit, google's $0.002 does
+      dailyBudget: { limit_usd: 0.01, spent_usd: 0.007, reserved_usd: 0.003 },
+    });
+    expect(d).toEqual({
+      kind: 'next',
+      candidate: 2,
+      skipped: [{ id: 'anthropic/claude-haiku-4-5', reason: 'budget_exhausted' }],
+    });
+    const none = decideFallback({
+      job: job(),
+      table,
+      error: { type: 'budget_exhausted', message: '' },
+      afterCandidate: 0,
+      circuits: {},
+      now: Date.now(),
+      dailyBudget: { limit_usd: 0.01, spent_usd: 0.0095, reserved_usd: 0 },
+    });
+    expect(none.kind).toBe('fail');
+  });
+
   it('fails when the plan is exhausted, the deadline passed, or the error does not fall back', () => {
     const now = Date.now();
     expect(
@@ -134,12 +162,7 @@ describe('decideFallback', () => {
         now,
       }).kind,
     ).toBe('fail');
-    for (const type of [
-      'bad_request',
-      'content_filtered',
-      'budget_exhausted',
-      'deadline_exceeded',
-    ]) {
+    for (const type of ['bad_request', 'content_filtered', 'deadline_exceeded']) {
       expect(
         decideFallback({
           job: job(),

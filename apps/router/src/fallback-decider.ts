@@ -2,7 +2,12 @@ import { ERROR_POLICY, PROVIDER_ERROR_TYPES, type ProviderErrorType } from '@swi
 import type { JobRecord } from '@switchyard/jobs';
 import type { AttemptError } from '@switchyard/queue';
 import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
-import type { RoutingTable, TaskConfig } from '@switchyard/routing';
+import {
+  dailyBudgetVerdict,
+  type DailyBudgetState,
+  type RoutingTable,
+  type TaskConfig,
+} from '@switchyard/routing';
 
 /** Error types raised by Switchyard itself (not by a provider) and whether they may fall back. */
 const ROUTER_ERROR_FALLBACK: Record<string, boolean> = {
@@ -10,7 +15,8 @@ const ROUTER_ERROR_FALLBACK: Record<string, boolean> = {
   over_budget: true,
   route_removed: true,
   deadline_exceeded: false,
-  budget_exhausted: false,
+  // Today's budget could not pay that candidate; a cheaper one may still fit.
+  budget_exhausted: true,
 };
 
 export type FallbackDecision =
@@ -27,7 +33,8 @@ export function errorAllowsFallback(error: AttemptError, task: TaskConfig | unde
 
 /**
  * What happens after a hop failed for good: the next candidate of the plan that is still worth
- * trying (circuit not open, affordable with what is left of the job's budget), or failure.
+ * trying (circuit not open, affordable with what is left of the job's budget and of the task's
+ * budget today, reservations of calls in flight aside), or failure.
  * Pure, so the rules are tested without queues.
  */
 export function decideFallback(input: {
@@ -37,8 +44,10 @@ export function decideFallback(input: {
   afterCandidate: number;
   circuits: Record<string, CircuitSnapshot>;
   now: number;
+  /** The task's day so far, when it has a daily budget */
+  dailyBudget?: DailyBudgetState;
 }): FallbackDecision {
-  const { job, table, error, afterCandidate, circuits, now } = input;
+  const { job, table, error, afterCandidate, circuits, now, dailyBudget } = input;
   const task = table.tasks[job.task];
   const skipped: Array<{ id: string; reason: string }> = [];
   if (!errorAllowsFallback(error, task)) {
@@ -60,6 +69,13 @@ export function decideFallback(input: {
     }
     if (candidate.estimated_cost_usd > remainingBudget) {
       skipped.push({ id, reason: 'over_budget' });
+      continue;
+    }
+    if (
+      dailyBudget &&
+      dailyBudgetVerdict(candidate.estimated_cost_usd, dailyBudget) === 'exhausted'
+    ) {
+      skipped.push({ id, reason: 'budget_exhausted' });
       continue;
     }
     return { kind: 'next', candidate: i, skipped };

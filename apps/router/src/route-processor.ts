@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore } from '@switchyard/jobs';
 import { type RouterJobData } from '@switchyard/queue';
-import { RoutingTableHolder } from '@switchyard/routing';
+import { DailySpendStore, RoutingTableHolder, type DailyBudgetState } from '@switchyard/routing';
 import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';
@@ -23,6 +23,7 @@ export class RouteProcessor {
     private readonly breaker: CircuitBreaker,
     private readonly enqueuer: AttemptEnqueuer,
     private readonly finalizer: JobFinalizer,
+    private readonly spend: DailySpendStore,
   ) {}
 
   async process(bullJob: Job<RouterJobData>): Promise<string> {
@@ -46,10 +47,10 @@ export class RouteProcessor {
     const keys = job.plan.candidates
       .slice(data.candidate + 1)
       .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
-    const circuits =
-      hinted && keys.every((k) => k in hinted)
-        ? hinted
-        : await this.breaker.states([...new Set(keys)]);
+    const [circuits, dailyBudget] = await Promise.all([
+      hinted && keys.every((k) => k in hinted) ? hinted : this.breaker.states([...new Set(keys)]),
+      this.dailyBudget(table.tasks[job.task]?.budget, job.task),
+    ]);
     const decision = decideFallback({
       job,
       table,
@@ -57,6 +58,7 @@ export class RouteProcessor {
       afterCandidate: data.candidate,
       circuits,
       now: Date.now(),
+      dailyBudget,
     });
     for (const s of decision.skipped)
       this.logger.debug(`job ${job.id}: skipped ${s.id} (${s.reason})`);
@@ -85,5 +87,19 @@ export class RouteProcessor {
     ]);
     if (!moved) return 'already_ended';
     return 'fallback';
+  }
+
+  /** Today's spend of a task with a daily budget (one read, only for such tasks). */
+  private async dailyBudget(
+    budget: { daily_usd?: number; alert_at?: number } | undefined,
+    task: string,
+  ): Promise<DailyBudgetState | undefined> {
+    if (budget?.daily_usd === undefined) return undefined;
+    const today = await this.spend.snapshot(task, undefined, budget);
+    return {
+      limit_usd: budget.daily_usd,
+      spent_usd: today.spent_usd,
+      reserved_usd: today.reserved_usd,
+    };
   }
 }

@@ -34,6 +34,7 @@ import {
   REDIS_CONSUMER,
 } from '@switchyard/runtime';
 import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
+import { DailyBudgetReservation } from './daily-budget-reservation';
 import { RouterHandoff } from './router-handoff';
 import { toProviderError } from './to-provider-error';
 
@@ -71,6 +72,7 @@ export class AttemptProcessor {
     private readonly budgetAlerts: BudgetAlerts,
     private readonly finalizer: JobFinalizer,
     private readonly handoff: RouterHandoff,
+    private readonly dailyBudget: DailyBudgetReservation,
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
     // The connection every store above uses: writes issued together go out together.
     @Inject(REDIS_CONSUMER) private readonly redis: Redis,
@@ -150,20 +152,10 @@ export class AttemptProcessor {
       );
     }
 
-    let reservation: string | undefined;
-    if (task.budget.daily_usd !== undefined) {
-      const reserved = await this.spend.reserve(task.name, estimate, task.budget);
-      if (!reserved.ok) {
-        await this.finalizer.fail(
-          job,
-          { type: 'budget_exhausted', message: `daily budget of task ${task.name} is spent` },
-          `h${data.hop}`,
-        );
-        return 'handed_off';
-      }
-      reservation = reserved.reservationId;
-      if (reserved.alert) this.budgetAlerts.fire(task);
-    }
+    // A refusal is a hand-off like the gates above: a cheaper candidate may still fit the day.
+    const reserved = await this.dailyBudget.reserve(task, estimate, job.deadline_at);
+    if (reserved.kind === 'refused') return this.handOff(data, reserved.error, job);
+    const reservation = reserved.kind === 'reserved' ? reserved.reservationId : undefined;
 
     // Not awaited before the call: the record is informational, and the outcome's record, written
     // later on the same connection, replaces it in order.
@@ -319,7 +311,7 @@ export class AttemptProcessor {
   private async settle(task: TaskConfig, reservation: string, costUsd: number): Promise<void> {
     const settled = await this.spend.settle(task.name, reservation, costUsd);
     this.metrics.setBudgetSpent(task.name, settled.spent_usd);
-    if (settled.alert) this.budgetAlerts.fire(task);
+    if (settled.alert) this.budgetAlerts.fire(task, settled.day);
   }
 
   private recordCall(

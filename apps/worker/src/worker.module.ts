@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AttemptProcessor } from './attempt-processor';
+import { DailyBudgetReservation } from './daily-budget-reservation';
 import { ProviderWorkerPool, WORKER_PROVIDERS } from './provider-worker-pool';
 import { RouterHandoff } from './router-handoff';
 import { StuckAttemptRescuer } from './stuck-attempt-rescuer';
@@ -14,6 +15,7 @@ export class WorkerModule {
         { provide: WORKER_PROVIDERS, useValue: providers },
         AttemptProcessor,
         RouterHandoff,
+        DailyBudgetReservation,
         StuckAttemptRescuer,
         ProviderWorkerPool,
       ],

@@ -21,3 +21,5 @@ export { DailySpendStore } from './budgets/daily-spend-store';
 export { utcDay } from './budgets/utc-day';
 export { LatencyTracker, type LatencyTrackerOptions } from './latency/latency-tracker';
 export { percentile } from './latency/percentile';
+export * from './budgets/daily-budget-gate';
+export { formatUsd } from './format-usd';

@@ -16,8 +16,8 @@ export class BudgetAlerts {
     private readonly webhooks: WebhookPublisher,
   ) {}
 
-  fire(task: TaskConfig, now = new Date()): void {
-    const day = now.toISOString().slice(0, 10);
+  /** `day`: the UTC day the crossing spend belongs to (its reservation's), not the clock's today. */
+  fire(task: TaskConfig, day: string): void {
     const data = {
       task: task.name,
       day,

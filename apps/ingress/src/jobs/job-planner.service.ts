@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { JobPlan, JobRequest } from '@switchyard/jobs';
 import {
+  DailySpendStore,
+  RESERVATION_RETRY_AFTER_S,
   RoutingTableHolder,
+  dailyBudgetVerdict,
   effectiveBudget,
   planJob,
+  utcDay,
   validateJobBudget,
+  type DailyBudgetState,
   type JobBudget,
   type Plan,
   type TaskConfig,
@@ -13,14 +18,16 @@ import { ApiError, type ErrorDetail } from '../http/api-error';
 import { PlanningSignals } from './planning-signals';
 
 /**
- * Feeds the pure planner with what Redis knows right now (open circuits, recent p95 latency), so a
- * known outage costs new jobs no time: their first hop already goes to a healthy provider.
+ * Feeds the pure planner with what Redis knows right now (open circuits, recent p95 latency, the
+ * task's spend today), so a known outage costs new jobs no time: their first hop already goes to a
+ * healthy provider, and a job is never accepted onto candidates the day's budget cannot pay.
  */
 @Injectable()
 export class JobPlanner {
   constructor(
     private readonly routing: RoutingTableHolder,
     private readonly signals: PlanningSignals,
+    private readonly spend: DailySpendStore,
   ) {}
 
   effectiveBudget(task: TaskConfig, request: JobRequest): JobBudget {
@@ -33,15 +40,25 @@ export class JobPlanner {
 
   /** The plan with every skipped candidate and why, without refusing anything (for /plan). */
   async explain(task: TaskConfig, request: JobRequest): Promise<Plan> {
+    return (await this.planAgainstToday(task, request)).plan;
+  }
+
+  private async planAgainstToday(
+    task: TaskConfig,
+    request: JobRequest,
+  ): Promise<{ plan: Plan; daily?: DailyBudgetState }> {
     const table = this.routing.current;
     const ids = [task.primary, ...task.fallbacks];
     const providers = [
       ...new Set(ids.map((id) => table.models[id]?.provider).filter((p): p is string => !!p)),
     ];
-    const { circuits, p95 } = await this.signals.read([...providers, ...ids], ids);
+    const [{ circuits, p95 }, daily] = await Promise.all([
+      this.signals.read([...providers, ...ids], ids),
+      this.dailyBudget(task),
+    ]);
     const now = Date.now();
     const budget = this.effectiveBudget(task, request);
-    return planJob({
+    const plan = planJob({
       task,
       models: table.models,
       messages: request.messages,
@@ -53,12 +70,14 @@ export class JobPlanner {
         PlanningSignals.isOpen(circuits[c.provider], now) ||
         PlanningSignals.isOpen(circuits[c.id], now),
       p95LatencyMs: (id) => p95.get(id),
+      daily_budget: daily,
     });
+    return { plan, daily };
   }
 
   /** The plan a new job runs with; refuses a job no candidate can serve. */
   async plan(task: TaskConfig, request: JobRequest): Promise<JobPlan> {
-    const plan = await this.explain(task, request);
+    const { plan, daily } = await this.planAgainstToday(task, request);
     if (plan.candidates.length === 0) {
       const details: ErrorDetail[] = plan.skipped.map((s) => ({
         field: s.id,
@@ -72,12 +91,22 @@ export class JobPlanner {
           details,
         );
       }
+      if (plan.skipped.some((s) => s.reason === 'budget_exhausted')) {
+        throw budgetExhausted(task, 'is spent');
+      }
       throw new ApiError(
         422,
         'no_candidate',
         `no model of task "${task.name}" can serve this job: ${details.map((d) => `${d.field} (${d.problem})`).join('; ')}`,
         details,
       );
+    }
+    if (
+      daily &&
+      plan.candidates.every((c) => dailyBudgetVerdict(c.estimated_cost_usd, daily) !== 'fits')
+    ) {
+      // Only reservations of calls in flight stand in the way: they settle within seconds.
+      throw budgetExhausted(task, 'is held by calls in flight for now', RESERVATION_RETRY_AFTER_S);
     }
     return {
       candidates: plan.candidates.map((c) => ({
@@ -96,4 +125,28 @@ export class JobPlanner {
       max_tokens: plan.max_tokens,
     };
   }
+
+  private async dailyBudget(task: TaskConfig): Promise<DailyBudgetState | undefined> {
+    const limit = task.budget.daily_usd;
+    if (limit === undefined) return undefined;
+    const today = await this.spend.snapshot(task.name, utcDay(new Date()), task.budget);
+    return { limit_usd: limit, spent_usd: today.spent_usd, reserved_usd: today.reserved_usd };
+  }
+}
+
+/**
+ * 429 budget_exhausted: until midnight UTC when the day cannot pay any candidate, a few seconds
+ * when only reservations of calls in flight stand in the way.
+ */
+function budgetExhausted(task: TaskConfig, state: string, retryAfterS?: number): ApiError {
+  const now = Date.now();
+  const resetsAt = new Date(Date.parse(`${utcDay(new Date(now))}T00:00:00Z`) + 86_400_000);
+  const wait = retryAfterS ?? Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000));
+  return new ApiError(
+    429,
+    'budget_exhausted',
+    `the daily budget of task "${task.name}" ($${task.budget.daily_usd}) ${state}; retry in ${wait} s (it resets at ${resetsAt.toISOString()})`,
+    [],
+    { task: task.name, resets_at: resetsAt.toISOString(), retry_after_s: wait },
+  );
 }

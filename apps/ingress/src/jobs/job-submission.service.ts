@@ -2,14 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import Ajv from 'ajv';
 import type { SwitchyardConfig } from '@switchyard/config';
-import {
-  IdempotencyStore,
-  JobStore,
-  type JobPlan,
-  type JobRecord,
-  type JobRequest,
-} from '@switchyard/jobs';
-import { DailySpendStore, RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
+import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
+import { RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
 import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
@@ -35,7 +29,6 @@ export class JobSubmissionService {
     private readonly planner: JobPlanner,
     private readonly jobs: JobStore,
     private readonly idempotency: IdempotencyStore,
-    private readonly spend: DailySpendStore,
     private readonly enqueuer: AttemptEnqueuer,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
@@ -75,7 +68,6 @@ export class JobSubmissionService {
     }
 
     const plan = await this.planner.plan(task, request);
-    await this.refuseIfBudgetSpent(task, plan);
     const now = new Date();
     const budget = this.planner.effectiveBudget(task, request);
     const job: JobRecord = {
@@ -149,25 +141,6 @@ export class JobSubmissionService {
     if (details.length) {
       throw ApiError.badRequest(details.map((d) => `${d.field}: ${d.problem}`).join('; '), details);
     }
-  }
-
-  /**
-   * Spent means "cannot pay for even the cheapest candidate any more": once the day's remaining
-   * budget is below every estimate, a new job could only fail, so it is refused up front.
-   */
-  private async refuseIfBudgetSpent(task: TaskConfig, plan: JobPlan): Promise<void> {
-    if (task.budget.daily_usd === undefined) return;
-    const today = await this.spend.snapshot(task.name, undefined, task.budget);
-    const cheapest = Math.min(...plan.candidates.map((c) => c.estimated_cost_usd));
-    if (today.remaining_usd === null || today.remaining_usd >= cheapest) return;
-    const retryAfterS = Math.max(1, Math.ceil((Date.parse(today.resets_at) - Date.now()) / 1000));
-    throw new ApiError(
-      429,
-      'budget_exhausted',
-      `the daily budget of task "${task.name}" ($${task.budget.daily_usd}) is spent; it resets at ${today.resets_at}`,
-      [],
-      { task: task.name, resets_at: today.resets_at, retry_after_s: retryAfterS },
-    );
   }
 }
 

@@ -25,10 +25,11 @@ local function sweep(now)
   redis.call('ZREMRANGEBYSCORE', reservations, '-inf', now)
   redis.call('HINCRBY', totals, 'reserved', -freed)
 end
+-- On settled spend only: a worst-case reservation says nothing about what the day really cost.
 local function maybe_alert()
   local threshold = tonumber(redis.call('HGET', totals, 'alert_threshold') or '-1') or -1
   if threshold < 0 then return 0 end
-  if read('spent') + read('reserved') < threshold then return 0 end
+  if read('spent') < threshold then return 0 end
   return redis.call('HSETNX', totals, 'alerted', '1')
 end
 local function keep_until(at)
@@ -50,9 +51,8 @@ end
 redis.call('ZADD', reservations, ARGV[6], id)
 redis.call('HINCRBY', totals, 'reserved', amount)
 redis.call('HSET', totals, 'limit', limit, 'alert_threshold', threshold)
-local alert = maybe_alert()
 keep_until(ARGV[7])
-return {1, spent, reserved + amount, alert}
+return {1, spent, reserved + amount, 0}
 `,
   3,
 );

@@ -22,7 +22,6 @@ describe('DailySpendStore', () => {
     expect(first).toEqual({
       ok: true,
       reservationId: expect.stringMatching(/^2099-03-10\./),
-      alert: false,
     });
     const refused = await store.reserve('a', 0.5, 1, NOON);
     expect(refused).toEqual({
@@ -46,7 +45,13 @@ describe('DailySpendStore', () => {
     const r = await store.reserve('b', 0.5, 1, NOON);
     if (!r.ok) throw new Error('expected a reservation');
     const settled = await store.settle('b', r.reservationId, 0.2, NOON);
-    expect(settled).toEqual({ settled: true, alert: false, spent_usd: 0.2, reserved_usd: 0 });
+    expect(settled).toEqual({
+      settled: true,
+      alert: false,
+      day: '2099-03-10',
+      spent_usd: 0.2,
+      reserved_usd: 0,
+    });
     expect(await store.snapshot('b', '2099-03-10', undefined, NOON)).toEqual({
       task: 'b',
       day: '2099-03-10',
@@ -63,7 +68,13 @@ describe('DailySpendStore', () => {
     if (!r.ok) throw new Error('expected a reservation');
     expect((await store.settle('c', r.reservationId, 0.3, NOON)).settled).toBe(true);
     const again = await store.settle('c', r.reservationId, 0.3, NOON);
-    expect(again).toEqual({ settled: false, alert: false, spent_usd: 0.3, reserved_usd: 0 });
+    expect(again).toEqual({
+      settled: false,
+      alert: false,
+      day: '2099-03-10',
+      spent_usd: 0.3,
+      reserved_usd: 0,
+    });
   });
 
   it('releases a reservation for a call that never happened, once', async () => {
@@ -119,25 +130,58 @@ describe('DailySpendStore', () => {
     expect(snap).toMatchObject({ spent_usd: 999, limit_usd: null, remaining_usd: null });
   });
 
-  it('alerts exactly once per task per day when spent + reserved crosses alert_at', async () => {
+  it('alerts exactly once per task per day when settled spend crosses alert_at', async () => {
     const budget = { daily_usd: 1, alert_at: 0.5 };
     const alerts: boolean[] = [];
     for (const amount of [0.3, 0.3, 0.3]) {
       const r = await store.reserve('j', amount, budget, NOON);
       if (!r.ok) throw new Error('expected a reservation');
-      alerts.push(r.alert);
       alerts.push((await store.settle('j', r.reservationId, amount, NOON)).alert);
     }
-    expect(alerts).toEqual([false, false, true, false, false, false]);
+    expect(alerts).toEqual([false, true, false]);
     const tomorrow = await store.reserve('j', 0.6, budget, at('2099-03-11T08:00:00Z'));
-    expect(tomorrow).toMatchObject({ ok: true, alert: true });
+    if (!tomorrow.ok) throw new Error('expected a reservation');
+    const settled = await store.settle(
+      'j',
+      tomorrow.reservationId,
+      0.6,
+      at('2099-03-11T08:00:01Z'),
+    );
+    expect(settled).toMatchObject({ alert: true, day: '2099-03-11' });
   });
 
-  it('alerts on settle when the real cost pushes spend over the threshold', async () => {
-    const r = await store.reserve('k', 0.1, { daily_usd: 1 }, NOON);
+  it('does not alert on a worst-case reservation, only when real spend crosses alert_at', async () => {
+    const budget = { daily_usd: 1, alert_at: 0.8 };
+    const worstCase = await store.reserve('k', 0.85, budget, NOON);
+    if (!worstCase.ok) throw new Error('expected a reservation');
+    expect((await store.settle('k', worstCase.reservationId, 0.01, NOON)).alert).toBe(false);
+    // The day's one alert is still there for the settle that really crosses 80 %.
+    const real = await store.reserve('k', 0.8, budget, NOON);
+    if (!real.ok) throw new Error('expected a reservation');
+    expect((await store.settle('k', real.reservationId, 0.8, NOON)).alert).toBe(true);
+  });
+
+  it("alerts in the reservation's day when its settle arrives just after midnight", async () => {
+    const budget = { daily_usd: 1, alert_at: 0.5 };
+    const r = await store.reserve('alert-midnight', 0.6, budget, at('2099-03-10T23:59:59Z'));
     if (!r.ok) throw new Error('expected a reservation');
-    expect(r.alert).toBe(false);
-    expect((await store.settle('k', r.reservationId, 0.85, NOON)).alert).toBe(true);
+    const late = await store.settle(
+      'alert-midnight',
+      r.reservationId,
+      0.6,
+      at('2099-03-11T00:00:01Z'),
+    );
+    expect(late).toMatchObject({ settled: true, alert: true, day: '2099-03-10' });
+    // The new day's own alert is not used up by yesterday's.
+    const next = await store.reserve('alert-midnight', 0.6, budget, at('2099-03-11T00:00:02Z'));
+    if (!next.ok) throw new Error('expected a reservation');
+    const today = await store.settle(
+      'alert-midnight',
+      next.reservationId,
+      0.6,
+      at('2099-03-11T00:00:03Z'),
+    );
+    expect(today).toMatchObject({ alert: true, day: '2099-03-11' });
   });
 
   it('rejects ids it did not issue and negative amounts', async () => {

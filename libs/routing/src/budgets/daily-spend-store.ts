@@ -29,7 +29,8 @@ const NO_LIMIT = -1;
  *
  * Reservations expire (reservationTtlMs) so a worker that dies mid-call cannot hold budget
  * forever; a settle that arrives after expiry still bills the real cost. A reservation is billed
- * to the day it was made on, even if settled after midnight. Settling is idempotent per
+ * to the day it was made on, even if settled after midnight, and so is the alert its settle may
+ * raise (alerts look at settled spend, never at reservations). Settling is idempotent per
  * reservation id. Keys: `<prefix>:spend:<task>:<YYYY-MM-DD>` (totals) plus `:reservations` and
  * `:settled` beside it.
  */
@@ -68,8 +69,8 @@ export class DailySpendStore {
       now.getTime() + this.reservationTtlMs,
       this.keepUntil(day),
     );
-    const [ok, spent, reserved, alert] = numbers(reply);
-    if (ok === 1) return { ok: true, reservationId, alert: alert === 1 };
+    const [ok, spent, reserved] = numbers(reply);
+    if (ok === 1) return { ok: true, reservationId };
     return {
       ok: false,
       spent: fromMicroUsd(spent),
@@ -98,6 +99,7 @@ export class DailySpendStore {
     return {
       settled: settled === 1,
       alert: alert === 1,
+      day,
       spent_usd: fromMicroUsd(spent),
       reserved_usd: fromMicroUsd(reserved),
     };

@@ -2,13 +2,16 @@
 export type DailyLimit = number | { daily_usd?: number; alert_at?: number } | undefined;
 
 export type ReserveResult =
-  | { ok: true; reservationId: string; alert: boolean }
+  | { ok: true; reservationId: string }
   | { ok: false; spent: number; reserved: number; limit: number; resets_at: string };
 
 export interface SettleResult {
   /** False when this reservation had already been settled: nothing was billed again. */
   settled: boolean;
+  /** Settled spend crossed alert_at with this settle, for the first time on `day` */
   alert: boolean;
+  /** The UTC day the reservation (and so this spend and any alert) belongs to */
+  day: string;
   spent_usd: number;
   reserved_usd: number;
 }

@@ -146,6 +146,33 @@ describe('planJob', () => {
     expect(ids(plan({ ...tight, models: capped }).candidates)).toEqual(['a/one']);
   });
 
+  it("skips candidates today's remaining task budget cannot pay, and keeps cheaper ones", () => {
+    const cheap = model('b/two', { price: { input_per_mtok: 0.1, output_per_mtok: 1 } });
+    const result = plan({
+      max_tokens: 1000,
+      models: models(model('a/one'), cheap, model('c/three')),
+      // a/one and c/three estimate $0.0101, b/two $0.00101; $0.005 is left unspent
+      daily_budget: { limit_usd: 0.01, spent_usd: 0.005, reserved_usd: 0 },
+    });
+    expect(ids(result.candidates)).toEqual(['b/two']);
+    expect(result.skipped.map((s) => [s.id, s.reason])).toEqual([
+      ['a/one', 'budget_exhausted'],
+      ['c/three', 'budget_exhausted'],
+    ]);
+    expect(result.skipped[0].detail).toBe(
+      "estimated $0.0101 exceeds the $0.005 left of today's budget of task chat",
+    );
+  });
+
+  it('does not count reservations of calls in flight as spent when gating on the daily budget', () => {
+    const result = plan({
+      max_tokens: 1000,
+      // $0.0101 fits the $0.02 unspent, though reservations hold all of it right now
+      daily_budget: { limit_usd: 0.03, spent_usd: 0.01, reserved_usd: 0.02 },
+    });
+    expect(ids(result.candidates)).toEqual(['a/one', 'b/two', 'c/three']);
+  });
+
   it('skips candidates whose circuit is open', () => {
     const result = plan({ isCircuitOpen: (c) => c.provider === 'b' });
     expect(ids(result.candidates)).toEqual(['a/one', 'c/three']);

@@ -1,4 +1,5 @@
 import type { ChatMessage, ResponseFormat } from '@switchyard/providers';
+import { dailyBudgetVerdict, unspentUsd } from '../budgets/daily-budget-gate';
 import { formatUsd } from '../format-usd';
 import { DEFAULT_ESTIMATE_MAX_TOKENS } from '../routing-defaults';
 import type { Capability, ModelConfig, TaskConfig } from '../routing-table.types';
@@ -18,7 +19,8 @@ import type {
  *
  * Skipped, in this order of checks: models lacking a required capability, models whose context
  * window the input does not fit, models whose estimated cost exceeds what is left of the job's
- * ceiling, and models whose circuit is open. Slow models (p95 over the time left) are not skipped
+ * ceiling, models today's remaining task budget cannot pay (reservations of calls in flight do not
+ * count: they settle within seconds), and models whose circuit is open. Slow models (p95 over the time left) are not skipped
  * but tried after those expected to finish in time: a late answer beats none.
  */
 export function planJob(input: PlanInput): Plan {
@@ -114,19 +116,24 @@ function skipReason(
       detail: `about ${inputTokens} input tokens exceed the ${model.context_window}-token context window of ${ref.id}`,
     };
   }
-  if (input.remaining_cost_usd !== undefined) {
-    const cost = estimateCostUsd(
-      model,
-      inputTokens,
-      maxTokensFor(model, input.task, input.max_tokens),
-    );
-    if (cost > input.remaining_cost_usd) {
-      return {
-        ...ref,
-        reason: 'over_budget',
-        detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(Math.max(0, input.remaining_cost_usd))} left of the job's budget`,
-      };
-    }
+  const cost = estimateCostUsd(
+    model,
+    inputTokens,
+    maxTokensFor(model, input.task, input.max_tokens),
+  );
+  if (input.remaining_cost_usd !== undefined && cost > input.remaining_cost_usd) {
+    return {
+      ...ref,
+      reason: 'over_budget',
+      detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(Math.max(0, input.remaining_cost_usd))} left of the job's budget`,
+    };
+  }
+  if (input.daily_budget && dailyBudgetVerdict(cost, input.daily_budget) === 'exhausted') {
+    return {
+      ...ref,
+      reason: 'budget_exhausted',
+      detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(unspentUsd(input.daily_budget))} left of today's budget of task ${input.task.name}`,
+    };
   }
   if (input.isCircuitOpen?.(ref)) {
     return { ...ref, reason: 'circuit_open', detail: `the circuit for ${ref.id} is open` };

@@ -1,4 +1,5 @@
 import type { ChatMessage, ResponseFormat } from '@switchyard/providers';
+import type { DailyBudgetState } from '../budgets/daily-budget-gate';
 import type { ModelConfig, TaskConfig } from '../routing-table.types';
 
 export interface CandidateRef {
@@ -14,6 +15,7 @@ export const SKIP_REASONS = [
   'missing_capability',
   'context_window',
   'over_budget',
+  'budget_exhausted',
   'circuit_open',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
@@ -28,6 +30,8 @@ export interface PlanInput {
   max_tokens?: number;
   /** USD left of the job's cost ceiling (after earlier attempts); absent = no ceiling */
   remaining_cost_usd?: number;
+  /** The task's day so far, when it has a daily budget; absent = no daily budget */
+  daily_budget?: DailyBudgetState;
   /** Milliseconds left before the job's deadline; absent = no deadline */
   remaining_ms?: number;
   /** True when the candidate's circuit is open; absent = all closed */

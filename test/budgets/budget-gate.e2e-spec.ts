@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { REPO_ROOT, SwitchyardStack } from '@switchyard/testing';
+
+// Prices (catalog): claude-haiku-4-5 $1 / $5 per M tokens, gpt-4o-mini $0.15 / $0.60. Each task's
+// max_tokens is 128, so a job's worst-case estimate is ~$0.00074 on haiku and ~$0.00009 on
+// gpt-4o-mini, while the simulator's echo bills only what it answers.
+const ROUTES = resolve(REPO_ROOT, 'test/fixtures/routes.budgets.e2e.yaml');
+const BUDGETED_DAILY_USD = 0.002;
+const BURST_DAILY_USD = 0.002;
+// 100 input tokens, echoed back as ~102 output tokens: haiku really costs ~$0.00061 per job.
+const longJob = { task: 'budgeted', messages: [{ role: 'user', content: 'x'.repeat(400) }] };
+// 10 input tokens, ~12 output tokens: ~$0.00007 on haiku, a tenth of its worst-case estimate.
+const shortJob = (i: number) => ({
+  task: 'burst',
+  messages: [{ role: 'user', content: `burst job number ${String(i).padStart(4, '0')}!!!` }],
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("daily budget as a candidate gate (what today's remaining budget cannot pay is skipped, not failed)", () => {
+  let stack: SwitchyardStack;
+
+  beforeAll(async () => {
+    stack = await SwitchyardStack.start({
+      providers: ['anthropic', 'openai'],
+      routes: ROUTES,
+      env: {
+        TEST_BUDGETED_DAILY_USD: String(BUDGETED_DAILY_USD),
+        TEST_BURST_DAILY_USD: String(BURST_DAILY_USD),
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('serves jobs on the cheaper fallback once the primary no longer fits the day, and 429s only when no candidate fits', async () => {
+    const jobs: any[] = [];
+    let refusal: { status: number; body: any; headers: Headers } | undefined;
+    for (let i = 0; i < 40 && !refusal; i++) {
+      const res = await stack.submit(longJob, { prefer: 'wait=30' });
+      if (res.status === 429) refusal = res;
+      else jobs.push(res.status === 200 ? res.body : await stack.waitForJob(res.body.id));
+    }
+    // Every accepted job was served: none was accepted only to fail on the budget.
+    expect(jobs.map((j) => j.status)).toEqual(jobs.map(() => 'succeeded'));
+    const servedBy = jobs.map((j) => j.result.provider);
+    expect(servedBy[0]).toBe('anthropic');
+    expect(servedBy).toContain('openai');
+    // Once haiku no longer fits, the later jobs go straight to the fallback.
+    expect(servedBy.slice(servedBy.indexOf('openai'))).not.toContain('anthropic');
+
+    expect(refusal).toBeDefined();
+    expect(refusal!.body.error).toMatchObject({ type: 'budget_exhausted', task: 'budgeted' });
+    expect(refusal!.body.error.resets_at).toMatch(/T00:00:00.000Z$/);
+    expect(Number(refusal!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Refused only when what is left cannot pay even gpt-4o-mini's estimate.
+    const plan = await stack.request('POST', '/v1/routes/budgeted/plan', longJob);
+    const [today] = (await stack.request('GET', '/v1/spend?task=budgeted')).body.spend;
+    expect(today.reserved_usd).toBe(0);
+    const fallback = plan.body.skipped.find((s: any) => s.id === 'openai/gpt-4o-mini');
+    expect(fallback).toMatchObject({ reason: 'budget_exhausted' });
+    expect(today.spent_usd).toBeLessThanOrEqual(BUDGETED_DAILY_USD);
+    expect(BUDGETED_DAILY_USD - today.spent_usd).toBeLessThan(0.0001);
+  });
+
+  it('60 concurrent jobs: never overshoot the day, never fail or refuse until midnight for reservations held by calls in flight', async () => {
+    // Calls take a while, so worst-case reservations pile up far beyond what the calls cost.
+    stack.sim.addFault({ provider: 'anthropic', latency_ms: 300 });
+    const refusals: number[] = [];
+    const finished = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        for (let tries = 0; tries < 200; tries++) {
+          const res = await stack.submit(shortJob(i));
+          if (res.status === 202) return stack.waitForJob(res.body.id, 90_000);
+          expect(res.status).toBe(429);
+          expect(res.body.error.type).toBe('budget_exhausted');
+          const retryAfter = Number(res.headers.get('retry-after'));
+          refusals.push(retryAfter);
+          if (retryAfter > 10) return { status: 'refused_until_midnight', retryAfter };
+          await sleep(retryAfter * 1000 * (0.5 + Math.random()));
+        }
+        return { status: 'gave_up' };
+      }),
+    );
+    stack.sim.clearFaults();
+    const [today] = (await stack.request('GET', '/v1/spend?task=burst')).body.spend;
+    // What the 60 jobs really cost fits the day many times over: every one is served.
+    expect(finished.map((j) => j.status)).toEqual(finished.map(() => 'succeeded'));
+    expect(refusals.every((s) => s <= 10)).toBe(true);
+    expect(today.reserved_usd).toBe(0);
+    expect(today.spent_usd).toBeLessThanOrEqual(BURST_DAILY_USD);
+    const billed = finished.reduce((sum, j) => sum + j.cost_usd, 0);
+    // The day is kept in integer micro-USD: each settle rounds by at most half a micro-dollar.
+    expect(Math.abs(today.spent_usd - billed)).toBeLessThanOrEqual(60 * 0.5e-6 + 1e-9);
+  }, 180_000);
+});
