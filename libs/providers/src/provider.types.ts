@@ -4,7 +4,7 @@
  */
 export type ProviderKind = 'openai' | 'anthropic' | 'google' | 'openai-compatible';
 
-export type MessageRole = 'system' | 'user' | 'assistant';
+export type MessageRole = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface TextPart {
   type: 'text';
@@ -27,8 +27,29 @@ export type ContentPart = TextPart | ImageUrlPart | ImageDataPart;
 
 export interface ChatMessage {
   role: MessageRole;
+  /** May be '' on an assistant message that only carries tool calls. */
   content: string | ContentPart[];
+  /** Assistant messages: the tool calls the model made in that turn. */
+  tool_calls?: ToolCall[];
+  /** Tool messages: the call this message answers. */
+  tool_call_id?: string;
 }
+
+/** A function the model may call; `parameters` is a JSON Schema of its arguments (an object). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One call the model made: its id (the provider's, or a stable generated one), the tool and its parsed arguments. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export type ResponseFormat =
   { type: 'text' } | { type: 'json_schema'; schema: Record<string, unknown> };
@@ -40,6 +61,13 @@ export interface CompletionRequest {
   response_format?: ResponseFormat;
   max_tokens: number;
   temperature?: number;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  /**
+   * Stable per call (job, hop, try): providers without call ids of their own (Gemini) get ids
+   * derived from it, so the same answer read twice carries the same ids.
+   */
+  call_key?: string;
   /** Hard limit for this one call; the adapter turns an overrun into a `timeout` error. */
   timeout_ms: number;
   signal?: AbortSignal;
@@ -56,6 +84,8 @@ export interface CompletionResult {
   text: string;
   /** Parsed and schema-checked output, present when a json_schema response was asked for. */
   json?: unknown;
+  /** The tool calls of the answer, arguments parsed and checked against each tool's parameters. */
+  tool_calls?: ToolCall[];
   finish_reason: FinishReason;
   usage: TokenUsage;
   /** The exact model string the provider says served the call, e.g. gpt-4o-mini-2024-07-18. */

@@ -1,5 +1,6 @@
 import { defaultRevisionFor } from './model-revisions';
 import { planReply } from './reply-planner';
+import { chooseToolCall } from './tool-call-choice';
 import type { FaultRule } from './scenario-types';
 import type { CallOutcome } from './simulator-stats';
 import type { SimulatorState } from './simulator-state';
@@ -78,13 +79,15 @@ export function decideCall(
 
   const scripted = state.replies.find(provider, request.model, request.lastUserText);
   const contentFilter = rule.content_filter === true || scripted?.finish === 'content_filter';
+  const tool = contentFilter ? undefined : chooseToolCall(request);
+  // A tool call's arguments are checked against the tool's schema, an answer against the response's.
   const breakSchema =
-    request.schema !== undefined &&
+    (tool !== undefined || request.schema !== undefined) &&
     !contentFilter &&
     (rule.break_schema === true ||
       state.counter.fires(`${key}|invalid`, rule.worse?.invalid_output_rate));
   const revision = rule.revision ?? defaultRevisionFor(request.model, state.revisions);
-  const reply = planReply(request, { scripted, breakSchema, contentFilter, revision });
+  const reply = planReply(request, { scripted, breakSchema, contentFilter, revision, tool });
   const outcome: CallOutcome = contentFilter
     ? 'content_filtered'
     : breakSchema

@@ -1,7 +1,7 @@
 import type { ScriptedReply } from './scenario-types';
 import { sampleFromSchema, violateSchema } from './schema-sample';
 import { IMAGE_TOKENS, estimateTokens } from './token-estimate';
-import type { SimFinish, SimReply, SimRequest } from './wire/wire-format';
+import type { SimFinish, SimReply, SimRequest, SimTool } from './wire/wire-format';
 
 export interface ReplyPlan {
   scripted?: ScriptedReply;
@@ -9,6 +9,8 @@ export interface ReplyPlan {
   breakSchema: boolean;
   contentFilter: boolean;
   revision: string;
+  /** The tool the model calls instead of answering in text (see chooseToolCall). */
+  tool?: SimTool;
 }
 
 function answerText(request: SimRequest, plan: ReplyPlan): string {
@@ -20,23 +22,38 @@ function answerText(request: SimRequest, plan: ReplyPlan): string {
         : sampleFromSchema(request.schema);
     return JSON.stringify(value);
   }
-  return plan.scripted?.reply ?? `echo: ${request.lastUserText}`;
+  if (plan.scripted?.reply !== undefined) return plan.scripted.reply;
+  return request.toolResultText !== undefined
+    ? `tool result: ${request.toolResultText}`
+    : `echo: ${request.lastUserText}`;
 }
 
-function toolInputFrom(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { unparsable: text };
-  }
+function toolArguments(tool: SimTool, plan: ReplyPlan): string {
+  return plan.breakSchema
+    ? violateSchema(tool.schema)
+    : JSON.stringify(sampleFromSchema(tool.schema));
 }
 
-/** The deterministic answer to one call: echo, scripted reply or schema sample, with usage. */
+/**
+ * The deterministic answer to one call: a tool call, echo, scripted reply, schema sample or the
+ * answer to tool results, with usage.
+ */
 export function planReply(request: SimRequest, plan: ReplyPlan): SimReply {
   const inputTokens = estimateTokens(request.inputChars) + request.imageCount * IMAGE_TOKENS;
   let finish: SimFinish = plan.contentFilter ? 'content_filter' : (plan.scripted?.finish ?? 'stop');
   if (finish === 'content_filter') {
     return { text: '', finish, inputTokens, outputTokens: 0, revision: plan.revision };
+  }
+  if (plan.tool) {
+    const argumentsText = toolArguments(plan.tool, plan);
+    return {
+      text: '',
+      finish: 'stop',
+      toolCalls: [{ name: plan.tool.name, argumentsText }],
+      inputTokens,
+      outputTokens: estimateTokens(plan.tool.name.length + argumentsText.length),
+      revision: plan.revision,
+    };
   }
   let text = answerText(request, plan);
   let outputTokens = estimateTokens(text.length);
@@ -45,6 +62,5 @@ export function planReply(request: SimRequest, plan: ReplyPlan): SimReply {
     outputTokens = request.maxTokens;
     finish = 'length';
   }
-  const toolInput = request.forcedTool !== undefined ? toolInputFrom(text) : undefined;
-  return { text, finish, toolInput, inputTokens, outputTokens, revision: plan.revision };
+  return { text, finish, inputTokens, outputTokens, revision: plan.revision };
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import {
   AdapterHarness,
   describeAdapterConformance,
+  describeToolConformance,
   type AdapterFixture,
 } from '../testing/adapter-conformance';
-import { PERSON_SCHEMA, TINY_PNG_BASE64 } from '../testing/provider-test-kit';
+import { PERSON_SCHEMA, TINY_PNG_BASE64, WEATHER_TOOL } from '../testing/provider-test-kit';
 import { AnthropicAdapter } from './anthropic-adapter';
 
 const MODEL = 'claude-haiku-4-5';
@@ -121,6 +122,60 @@ describe('AnthropicAdapter (@anthropic-ai/sdk against the simulator)', () => {
     });
     expect(JSON.stringify(format.schema)).not.toContain('"minLength"');
   });
+
+  it('maps tools, tool_choice, tool_use and tool_result blocks onto the Messages API', async () => {
+    await harness.adapter.complete({
+      ...harness.request(''),
+      tools: [WEATHER_TOOL],
+      tool_choice: { name: 'get_weather' },
+      messages: [
+        { role: 'user', content: 'weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', unit: 'C' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
+      ],
+    });
+    expect(lastBody()).toMatchObject({
+      tools: [
+        {
+          name: 'get_weather',
+          description: WEATHER_TOOL.description,
+          input_schema: WEATHER_TOOL.parameters,
+        },
+      ],
+      tool_choice: { type: 'tool', name: 'get_weather' },
+      messages: [
+        { role: 'user', content: 'weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: [
+            {
+              type: 'tool_use',
+              id: 'call_1',
+              name: 'get_weather',
+              input: { city: 'Oslo', unit: 'C' },
+            },
+          ],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '4 C' }] },
+      ],
+    });
+    await harness.adapter.complete(
+      harness.request('x', { tools: [WEATHER_TOOL], tool_choice: 'required' }),
+    );
+    expect(lastBody().tool_choice).toEqual({ type: 'any' });
+    await harness.adapter.complete(
+      harness.request('x', { tools: [WEATHER_TOOL], tool_choice: 'none' }),
+    );
+    expect(lastBody().tool_choice).toEqual({ type: 'none' });
+  });
+
+  describeToolConformance(harness);
 
   describeAdapterConformance(harness, {
     rateLimited: { source: 'retry-after', retryAfterMs: 2000, requestId: /^req_/ },

@@ -4,10 +4,19 @@ import type {
   ImageBlockParam,
   MessageCreateParamsNonStreaming,
   MessageParam,
+  Tool,
+  ToolChoice as AnthropicToolChoice,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatMessage, CompletionRequest, ContentPart } from '../provider.types';
+import type {
+  ChatMessage,
+  CompletionRequest,
+  ContentPart,
+  ToolChoice,
+  ToolDefinition,
+} from '../provider.types';
 import { failure } from '../shared/failure';
 import { isImageData, parseDataUrl, textOnly } from '../shared/message-content';
+import { groupToolResults, toolResultText } from '../shared/tool-calls';
 
 type Base64MediaType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
 const MEDIA_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
@@ -36,8 +45,59 @@ function toBlock(part: ContentPart, provider: string): ContentBlockParam {
 
 function toMessage(message: ChatMessage, provider: string): MessageParam {
   const role = message.role === 'assistant' ? 'assistant' : 'user';
+  if (message.role === 'assistant' && message.tool_calls?.length) {
+    const text = textOnly(message);
+    if (text === undefined)
+      throw failure('bad_request', provider, 'images are not allowed in assistant messages');
+    return {
+      role,
+      content: [
+        // The API rejects empty text blocks.
+        ...(text === '' ? [] : [{ type: 'text' as const, text }]),
+        ...message.tool_calls.map((call) => ({
+          type: 'tool_use' as const,
+          id: call.id,
+          name: call.name,
+          input: call.arguments,
+        })),
+      ],
+    };
+  }
   if (typeof message.content === 'string') return { role, content: message.content };
   return { role, content: message.content.map((part) => toBlock(part, provider)) };
+}
+
+/** A run of tool messages is one user turn of tool_result blocks, as the API requires. */
+function toToolResults(results: readonly ChatMessage[]): MessageParam {
+  return {
+    role: 'user',
+    content: results.map((result) => ({
+      type: 'tool_result' as const,
+      tool_use_id: result.tool_call_id ?? '',
+      content: toolResultText(result),
+    })),
+  };
+}
+
+function toMessages(messages: readonly ChatMessage[], provider: string): MessageParam[] {
+  return groupToolResults(messages.filter((m) => m.role !== 'system')).map((group) =>
+    group[0].role === 'tool' ? toToolResults(group) : toMessage(group[0], provider),
+  );
+}
+
+export function toAnthropicTools(tools: readonly ToolDefinition[]): Tool[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    ...(tool.description !== undefined && { description: tool.description }),
+    input_schema: { ...tool.parameters, type: 'object' },
+  }));
+}
+
+export function toAnthropicToolChoice(choice: ToolChoice): AnthropicToolChoice {
+  if (choice === 'auto') return { type: 'auto' };
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'required') return { type: 'any' };
+  return { type: 'tool', name: choice.name };
 }
 
 /** The Messages API takes the system prompt as a top-level parameter, never as a message. */
@@ -78,10 +138,13 @@ export function toAnthropicParams(
   const params: MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.max_tokens,
-    messages: request.messages
-      .filter((m) => m.role !== 'system')
-      .map((m) => toMessage(m, provider)),
+    messages: toMessages(request.messages, provider),
   };
+  if (request.tools?.length) {
+    params.tools = toAnthropicTools(request.tools);
+    if (request.tool_choice !== undefined)
+      params.tool_choice = toAnthropicToolChoice(request.tool_choice);
+  }
   const system = systemPrompt(request.messages, provider);
   if (system !== undefined) params.system = system;
   if (request.response_format?.type === 'json_schema') {

@@ -36,10 +36,20 @@ export function toCompletionResult(
     )
     .map((block) => block.text as string)
     .join('');
+  const toolCalls = body.content
+    .filter((block): block is JsonObject => isJsonObject(block) && block.type === 'tool_use')
+    .map((block, i) => {
+      if (typeof block.id !== 'string' || typeof block.name !== 'string')
+        throw failure('malformed_response', provider, `tool_use block ${i} has no id or name`, {
+          requestId,
+        });
+      return { id: block.id, name: block.name, arguments: block.input };
+    });
   const usage = isJsonObject(body.usage) ? body.usage : undefined;
   return buildCompletionResult(
     {
       text,
+      toolCalls,
       finishReason: finishReasonIn(FINISH_REASONS, body.stop_reason),
       usage: {
         // Cached prompt tokens are billed separately upstream but are still prompt the model read.

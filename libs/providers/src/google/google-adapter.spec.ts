@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import {
   AdapterHarness,
   describeAdapterConformance,
+  describeToolConformance,
   type AdapterFixture,
 } from '../testing/adapter-conformance';
-import { PERSON_SCHEMA, TINY_PNG_BASE64 } from '../testing/provider-test-kit';
+import { PERSON_SCHEMA, TINY_PNG_BASE64, WEATHER_TOOL } from '../testing/provider-test-kit';
 import { GoogleAdapter } from './google-adapter';
 
 const MODEL = 'gemini-2.5-flash';
@@ -22,6 +23,7 @@ interface RecordedGemini {
   contents: { role: string; parts: Record<string, unknown>[] }[];
   systemInstruction?: { parts: { text: string }[] };
   generationConfig?: Record<string, unknown>;
+  toolConfig?: Record<string, unknown>;
 }
 
 describe('GoogleAdapter (@google/genai against the simulator)', () => {
@@ -118,6 +120,73 @@ describe('GoogleAdapter (@google/genai against the simulator)', () => {
       usage: { output_tokens: 2 },
     });
   });
+
+  it('maps tools, toolConfig, functionCall and functionResponse parts onto generateContent', async () => {
+    await harness.adapter.complete({
+      ...harness.request(''),
+      tools: [WEATHER_TOOL],
+      tool_choice: { name: 'get_weather' },
+      messages: [
+        { role: 'user', content: 'weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', unit: 'C' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
+      ],
+    });
+    expect(lastBody()).toMatchObject({
+      tools: [
+        {
+          functionDeclarations: [
+            {
+              name: 'get_weather',
+              description: WEATHER_TOOL.description,
+              parametersJsonSchema: WEATHER_TOOL.parameters,
+            },
+          ],
+        },
+      ],
+      toolConfig: {
+        functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] },
+      },
+      contents: [
+        { role: 'user', parts: [{ text: 'weather in Oslo?' }] },
+        {
+          role: 'model',
+          parts: [{ functionCall: { name: 'get_weather', args: { city: 'Oslo', unit: 'C' } } }],
+        },
+        {
+          role: 'user',
+          parts: [{ functionResponse: { name: 'get_weather', response: { result: '4 C' } } }],
+        },
+      ],
+    });
+    await harness.adapter.complete(
+      harness.request('x', { tools: [WEATHER_TOOL], tool_choice: 'none' }),
+    );
+    expect(lastBody().toolConfig).toEqual({ functionCallingConfig: { mode: 'NONE' } });
+  });
+
+  it('gives function calls stable ids derived from the call key (Gemini has none)', async () => {
+    const ask = (call_key: string) =>
+      harness.adapter.complete(
+        harness.request('call get_weather', { tools: [WEATHER_TOOL], call_key }),
+      );
+    const [a, again, other] = await Promise.all([
+      ask('job_1:h0:t0'),
+      ask('job_1:h0:t0'),
+      ask('job_1:h1:t0'),
+    ]);
+    expect(a.tool_calls?.[0].id).toMatch(/^call_[0-9a-f]{24}$/);
+    expect(again.tool_calls?.[0].id).toBe(a.tool_calls?.[0].id);
+    expect(other.tool_calls?.[0].id).not.toBe(a.tool_calls?.[0].id);
+  });
+
+  describeToolConformance(harness);
 
   describeAdapterConformance(harness, {
     rateLimited: { source: 'RetryInfo', retryAfterMs: 2500 },

@@ -7,6 +7,7 @@ import {
 } from '../shared/completion-result';
 import { failure } from '../shared/failure';
 import { tokenCount } from '../shared/json-object';
+import { stableToolCallId, type RawToolCall } from '../shared/tool-calls';
 
 /** Finish reasons meaning the answer was withheld for policy reasons. */
 const FILTERED = new Set([
@@ -54,10 +55,26 @@ export function toCompletionResult(
     .filter((part) => !part.thought && typeof part.text === 'string')
     .map((part) => part.text)
     .join('');
+  const callKey = request.call_key ?? requestId ?? 'gemini';
+  const toolCalls = parts
+    .filter((part) => part.functionCall !== undefined && part.functionCall !== null)
+    .map((part, i): RawToolCall => {
+      const call = part.functionCall!;
+      if (typeof call.name !== 'string' || call.name === '')
+        throw failure('malformed_response', provider, `functionCall ${i} has no name`, {
+          requestId,
+        });
+      return {
+        id: typeof call.id === 'string' && call.id !== '' ? call.id : stableToolCallId(callKey, i),
+        name: call.name,
+        arguments: call.args ?? {},
+      };
+    });
   const usage = response.usageMetadata;
   return buildCompletionResult(
     {
       text,
+      toolCalls,
       finishReason: finishReasonIn(FINISH_REASONS, finishReason),
       usage: {
         input_tokens: tokenCount(usage?.promptTokenCount),

@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import {
   AdapterHarness,
   describeAdapterConformance,
+  describeToolConformance,
   type AdapterFixture,
 } from '../testing/adapter-conformance';
-import { PERSON_SCHEMA, TINY_PNG_BASE64, textRequest } from '../testing/provider-test-kit';
+import {
+  PERSON_SCHEMA,
+  TINY_PNG_BASE64,
+  WEATHER_TOOL,
+  textRequest,
+} from '../testing/provider-test-kit';
 import { OpenAiAdapter } from './openai-adapter';
 
 const MODEL = 'gpt-4o-mini';
@@ -107,6 +113,59 @@ describe('OpenAiAdapter (openai SDK against the simulator)', () => {
       json_schema: { name: 'output', schema: PERSON_SCHEMA, strict: false },
     });
   });
+
+  it('maps tools, tool_choice, assistant tool_calls and tool messages onto chat completions', async () => {
+    await harness.adapter.complete({
+      ...harness.request(''),
+      tools: [WEATHER_TOOL],
+      tool_choice: { name: 'get_weather' },
+      messages: [
+        { role: 'user', content: 'weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', unit: 'C' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
+      ],
+    });
+    expect(lastBody()).toMatchObject({
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: WEATHER_TOOL.description,
+            parameters: WEATHER_TOOL.parameters,
+          },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      messages: [
+        { role: 'user', content: 'weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Oslo","unit":"C"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
+      ],
+    });
+    await harness.adapter.complete(
+      harness.request('x', { tools: [WEATHER_TOOL], tool_choice: 'required' }),
+    );
+    expect(lastBody().tool_choice).toBe('required');
+  });
+
+  describeToolConformance(harness);
 
   describeAdapterConformance(harness, {
     rateLimited: { source: 'retry-after-ms', retryAfterMs: 1500, requestId: /^req_/ },

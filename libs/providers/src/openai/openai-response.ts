@@ -6,6 +6,7 @@ import {
 } from '../shared/completion-result';
 import { failure } from '../shared/failure';
 import { isJsonObject, tokenCount } from '../shared/json-object';
+import type { RawToolCall } from '../shared/tool-calls';
 
 const FINISH_REASONS: FinishReasonTable = {
   stop: 'stop',
@@ -13,6 +14,33 @@ const FINISH_REASONS: FinishReasonTable = {
   tool_calls: 'tool_calls',
   function_call: 'tool_calls',
 };
+
+/** `message.tool_calls` of function type; their arguments stay JSON text until checked. */
+export function readToolCalls(
+  calls: unknown,
+  provider: string,
+  requestId: string | undefined,
+): RawToolCall[] {
+  if (calls === undefined || calls === null) return [];
+  if (!Array.isArray(calls))
+    throw failure('malformed_response', provider, 'choices[0].message.tool_calls is not a list', {
+      requestId,
+    });
+  return calls.map((call, i) => {
+    const fn = isJsonObject(call) ? call.function : undefined;
+    if (
+      !isJsonObject(call) ||
+      typeof call.id !== 'string' ||
+      !isJsonObject(fn) ||
+      typeof fn.name !== 'string'
+    ) {
+      throw failure('malformed_response', provider, `tool_calls[${i}] has no id or function name`, {
+        requestId,
+      });
+    }
+    return { id: call.id, name: fn.name, arguments: fn.arguments };
+  });
+}
 
 /**
  * A chat completion as a CompletionResult. The body is checked rather than trusted: what the SDK
@@ -58,6 +86,7 @@ export function toCompletionResult(
   return buildCompletionResult(
     {
       text: message.content ?? '',
+      toolCalls: readToolCalls(message.tool_calls, provider, requestId),
       finishReason: finishReasonIn(FINISH_REASONS, choice.finish_reason),
       usage: {
         input_tokens: tokenCount(usage?.prompt_tokens),

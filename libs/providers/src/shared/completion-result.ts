@@ -5,6 +5,7 @@ import type {
   TokenUsage,
 } from '../provider.types';
 import { parseJsonOutput } from './json-output';
+import { checkToolCalls, type RawToolCall } from './tool-calls';
 
 /** A wire's finish reasons by name; the ones it does not list mean `other`. */
 export type FinishReasonTable = Readonly<Record<string, FinishReason>>;
@@ -16,6 +17,8 @@ export function finishReasonIn(table: FinishReasonTable, raw: unknown): FinishRe
 /** What an adapter reads out of its provider's response body. */
 export interface CompletionReading {
   text: string;
+  /** The tool calls of the answer, unchecked; absent or empty when it made none. */
+  toolCalls?: RawToolCall[];
   finishReason: FinishReason;
   usage: TokenUsage;
   /** The model the response says served the call, unchecked. */
@@ -45,6 +48,18 @@ export function buildCompletionResult(
   if (reading.requestId) result.request_id = reading.requestId;
   if (reading.systemFingerprint !== undefined)
     result.system_fingerprint = reading.systemFingerprint;
+  if (reading.toolCalls && reading.toolCalls.length > 0) {
+    result.tool_calls = checkToolCalls(
+      reading.toolCalls,
+      request.tools,
+      provider,
+      reading.requestId,
+    );
+    // Gemini says STOP for an answer made of function calls; the normalized reason says what it is.
+    result.finish_reason = 'tool_calls';
+    // A turn of tool calls is not the final answer a response schema describes.
+    return result;
+  }
   if (request.response_format?.type === 'json_schema') {
     result.json = parseJsonOutput(reading.text, request.response_format.schema, provider);
   }

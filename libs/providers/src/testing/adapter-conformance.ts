@@ -15,6 +15,8 @@ import type {
 import {
   ConsoleRecorder,
   PERSON_SCHEMA,
+  TIME_TOOL,
+  WEATHER_TOOL,
   providerFailure,
   secretLeaks,
   textRequest,
@@ -254,6 +256,99 @@ export function describeAdapterConformance(
       expect((await harness.fail()).type).toBe('malformed_response');
       fault({ malformed: 'not_json' });
       expect((await harness.fail()).type).toBe('malformed_response');
+    });
+  });
+}
+
+/**
+ * The tool-call contract every adapter meets against the simulator, through its real SDK: a call
+ * comes back parsed and checked, its id survives the round trip (the simulator refuses results that
+ * answer no call it made, as the real APIs do), and arguments that break the schema are
+ * `invalid_output`.
+ */
+export function describeToolConformance(harness: AdapterHarness): void {
+  const { provider } = harness.fixture;
+  const tools = [WEATHER_TOOL, TIME_TOOL];
+  const ask = (text: string, extra: Partial<CompletionRequest> = {}) =>
+    harness.request(text, { tools, ...extra });
+
+  describe('tool calls', () => {
+    it('returns the tool call the prompt asks for, arguments parsed, finish_reason tool_calls', async () => {
+      const result = await harness.adapter.complete(ask('please call get_weather for Paris'));
+      expect(result.finish_reason).toBe('tool_calls');
+      expect(result.text).toBe('');
+      expect(result.tool_calls).toEqual([
+        {
+          id: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
+          name: 'get_weather',
+          arguments: { city: 'sample', unit: 'C' },
+        },
+      ]);
+    });
+
+    it('answers in text when no tool is asked for, and never under tool_choice none', async () => {
+      const plain = await harness.adapter.complete(ask('hello'));
+      expect(plain).toMatchObject({ text: 'echo: hello', finish_reason: 'stop' });
+      expect(plain.tool_calls).toBeUndefined();
+      const none = await harness.adapter.complete(ask('call get_weather', { tool_choice: 'none' }));
+      expect(none.tool_calls).toBeUndefined();
+      expect(none.text).toBe('echo: call get_weather');
+    });
+
+    it('calls the tool tool_choice names, and some tool under required', async () => {
+      const named = await harness.adapter.complete(
+        ask('hello', { tool_choice: { name: 'get_time' } }),
+      );
+      expect(named.tool_calls?.map((c) => c.name)).toEqual(['get_time']);
+      const required = await harness.adapter.complete(ask('hello', { tool_choice: 'required' }));
+      expect(required.tool_calls).toHaveLength(1);
+    });
+
+    it('sends the call and its result back with the same id and gets the final answer', async () => {
+      const first = await harness.adapter.complete(ask('call get_weather for Paris'));
+      const calls = first.tool_calls ?? [];
+      expect(calls).toHaveLength(1);
+      const second = await harness.adapter.complete(
+        ask('', {
+          messages: [
+            { role: 'user', content: 'call get_weather for Paris' },
+            { role: 'assistant', content: '', tool_calls: calls },
+            { role: 'tool', tool_call_id: calls[0].id, content: '{"temp_c": 18}' },
+          ],
+        }),
+      );
+      expect(second.tool_calls).toBeUndefined();
+      expect(second.finish_reason).toBe('stop');
+      expect(second.text).toMatch(/^tool result: .*18/);
+    });
+
+    it('carries the tool call ids of another provider through a turn (a fallback mid-conversation)', async () => {
+      const foreign = [
+        {
+          id: 'call_Abc123FromAnotherProvider',
+          name: 'get_weather',
+          arguments: { city: 'Oslo', unit: 'C' },
+        },
+        { id: 'toolu_01SecondCall', name: 'get_time', arguments: { zone: 'CET' } },
+      ];
+      const result = await harness.adapter.complete(
+        ask('', {
+          messages: [
+            { role: 'user', content: 'weather and time in Oslo?' },
+            { role: 'assistant', content: 'Looking both up.', tool_calls: foreign },
+            { role: 'tool', tool_call_id: foreign[0].id, content: 'cloudy, 4 C' },
+            { role: 'tool', tool_call_id: foreign[1].id, content: '14:05' },
+          ],
+        }),
+      );
+      expect(result.text).toMatch(/^tool result: .*cloudy, 4 C.*\n.*14:05/s);
+    });
+
+    it("invalid_output when the arguments break the tool's parameters", async () => {
+      harness.sim.addFault({ provider, break_schema: true });
+      const err = await harness.fail(ask('call get_weather'));
+      expect(err.type).toBe('invalid_output');
+      expect(err.message).toMatch(/get_weather/);
     });
   });
 }

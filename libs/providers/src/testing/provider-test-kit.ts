@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ProviderError, isProviderError } from '../provider-error';
-import type { CompletionRequest } from '../provider.types';
+import type { CompletionRequest, ToolDefinition } from '../provider.types';
 
 /**
  * Helpers for adapter specs (kept free of jest globals so they compile with the library). Not
@@ -91,4 +91,20 @@ export const PERSON_SCHEMA: Record<string, unknown> = {
   },
   required: ['name', 'age', 'tags'],
   additionalProperties: false,
+};
+
+export const WEATHER_TOOL: ToolDefinition = {
+  name: 'get_weather',
+  description: 'The current weather in a city',
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['C', 'F'] } },
+    required: ['city', 'unit'],
+    additionalProperties: false,
+  },
+};
+
+export const TIME_TOOL: ToolDefinition = {
+  name: 'get_time',
+  parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] },
 };

@@ -4,12 +4,20 @@ import type {
   InjectedErrorContext,
   SimReply,
   SimRequest,
+  SimTool,
+  SimToolChoice,
   WireFormat,
   WireResponse,
 } from './wire-format';
 import { joinParts, tallyMessages, type ReadText } from './wire-messages';
 import { WireRequestError } from './wire-request-error';
-import { isRecord, jsonResponse, malformedResponse, randomHex } from './wire-response';
+import {
+  isRecord,
+  jsonResponse,
+  malformedResponse,
+  randomHex,
+  toolArgumentsObject,
+} from './wire-response';
 
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -106,18 +114,83 @@ function parseOutputSchema(body: Record<string, unknown>): Record<string, unknow
   return config.schema;
 }
 
-function forcedTool(
-  body: Record<string, unknown>,
-): { name: string; schema: Record<string, unknown> } | undefined {
-  const choice = body.tool_choice;
-  if (!isRecord(choice) || choice.type !== 'tool' || typeof choice.name !== 'string')
-    return undefined;
-  const tool = Array.isArray(body.tools)
-    ? body.tools.find((t) => isRecord(t) && t.name === choice.name)
-    : undefined;
-  if (!isRecord(tool))
-    throw new WireRequestError(`tool_choice: Tool '${choice.name}' not found in 'tools'`);
-  return { name: choice.name, schema: isRecord(tool.input_schema) ? tool.input_schema : {} };
+function parseTools(tools: unknown): SimTool[] | undefined {
+  if (tools === undefined || tools === null) return undefined;
+  if (!Array.isArray(tools)) throw new WireRequestError('tools: Input should be a valid list');
+  return tools.map((tool, i) => {
+    if (
+      !isRecord(tool) ||
+      typeof tool.name !== 'string' ||
+      !/^[a-zA-Z0-9_-]{1,128}$/.test(tool.name)
+    )
+      throw new WireRequestError(
+        `tools.${i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`,
+      );
+    if (!isRecord(tool.input_schema) || tool.input_schema.type !== 'object')
+      throw new WireRequestError(`tools.${i}.custom.input_schema.type: Input should be 'object'`);
+    return { name: tool.name, schema: tool.input_schema };
+  });
+}
+
+function parseToolChoice(choice: unknown, tools: SimTool[] | undefined): SimToolChoice | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (!isRecord(choice)) throw new WireRequestError('tool_choice: Input should be an object');
+  switch (choice.type) {
+    case 'auto':
+    case 'none':
+      return choice.type;
+    case 'any':
+      return 'required';
+    case 'tool':
+      if (typeof choice.name !== 'string' || !tools?.some((t) => t.name === choice.name))
+        throw new WireRequestError(
+          `tool_choice: Tool '${String(choice.name)}' not found in 'tools'`,
+        );
+      return { name: choice.name };
+    default:
+      throw new WireRequestError(
+        `tool_choice: Input tag '${String(choice.type)}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`,
+      );
+  }
+}
+
+function blocksOf(message: Record<string, unknown>): Record<string, unknown>[] {
+  return Array.isArray(message.content) ? message.content.filter(isRecord) : [];
+}
+
+/**
+ * Every tool_result must answer a tool_use of the assistant message right before it, and a
+ * conversation with tool blocks must define tools, as the API checks. Returns the text of the
+ * results the conversation ends with.
+ */
+function checkToolResults(messages: unknown[], tools: SimTool[] | undefined): string | undefined {
+  let previousUses = new Set<string>();
+  let trailing: string | undefined;
+  messages.forEach((message, i) => {
+    if (!isRecord(message)) return;
+    const blocks = blocksOf(message);
+    const results = blocks.filter((b) => b.type === 'tool_result');
+    if ((results.length > 0 || blocks.some((b) => b.type === 'tool_use')) && !tools?.length)
+      throw new WireRequestError(
+        'Requests which include `tool_use` or `tool_result` blocks must define tools.',
+      );
+    for (const result of results) {
+      if (typeof result.tool_use_id !== 'string' || !previousUses.has(result.tool_use_id))
+        throw new WireRequestError(
+          `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(result.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+        );
+    }
+    previousUses = new Set(
+      blocks
+        .filter((b) => b.type === 'tool_use' && typeof b.id === 'string')
+        .map((b) => b.id as string),
+    );
+    trailing =
+      message.role === 'user' && results.length > 0 && results.length === blocks.length
+        ? results.map((r) => blockText(r, '').text).join('\n')
+        : undefined;
+  });
+  return trailing;
 }
 
 export const anthropicWire: WireFormat = {
@@ -168,16 +241,18 @@ export const anthropicWire: WireFormat = {
       }
       return { ...contentText(message.content, where), fromUser: message.role === 'user' };
     });
-    const tool = forcedTool(body);
-    const toolChars = Array.isArray(body.tools) ? JSON.stringify(body.tools).length : 0;
+    const tools = parseTools(body.tools);
+    const toolChars = tools ? JSON.stringify(body.tools).length : 0;
     return {
       model: body.model,
       lastUserText,
       inputChars: system.length + inputChars + toolChars,
       imageCount,
       maxTokens: body.max_tokens,
-      schema: tool ? tool.schema : parseOutputSchema(body),
-      forcedTool: tool?.name,
+      schema: parseOutputSchema(body),
+      tools,
+      toolChoice: parseToolChoice(body.tool_choice, tools),
+      toolResultText: checkToolResults(body.messages, tools),
     };
   },
 
@@ -187,15 +262,13 @@ export const anthropicWire: WireFormat = {
     if (reply.finish === 'content_filter') {
       content = [];
       stopReason = 'refusal';
-    } else if (reply.toolInput !== undefined) {
-      content = [
-        {
-          type: 'tool_use',
-          id: `toolu_sim${randomHex(10)}`,
-          name: _request.forcedTool,
-          input: reply.toolInput,
-        },
-      ];
+    } else if (reply.toolCalls) {
+      content = reply.toolCalls.map((call) => ({
+        type: 'tool_use',
+        id: `toolu_sim${randomHex(10)}`,
+        name: call.name,
+        input: toolArgumentsObject(call.argumentsText),
+      }));
       stopReason = 'tool_use';
     } else {
       content = [{ type: 'text', text: reply.text }];

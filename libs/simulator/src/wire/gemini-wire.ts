@@ -4,12 +4,20 @@ import type {
   InjectedErrorContext,
   SimReply,
   SimRequest,
+  SimTool,
+  SimToolChoice,
   WireFormat,
   WireResponse,
 } from './wire-format';
 import { joinParts, tallyMessages, type ReadText } from './wire-messages';
 import { WireRequestError } from './wire-request-error';
-import { isRecord, jsonResponse, malformedResponse, randomHex } from './wire-response';
+import {
+  isRecord,
+  jsonResponse,
+  malformedResponse,
+  randomHex,
+  toolArgumentsObject,
+} from './wire-response';
 
 /** Gemini API generateContent (google.rpc.Status error bodies). */
 function geminiError(
@@ -67,6 +75,90 @@ function parseSchema(config: unknown): Record<string, unknown> | undefined {
   return config.responseMimeType === 'application/json' ? { type: 'object' } : undefined;
 }
 
+function parseTools(tools: unknown): SimTool[] | undefined {
+  if (tools === undefined || tools === null) return undefined;
+  if (!Array.isArray(tools)) throw new WireRequestError("Invalid value at 'tools', must be a list");
+  const declared: SimTool[] = [];
+  tools.forEach((tool, i) => {
+    const declarations = isRecord(tool)
+      ? (tool.functionDeclarations ?? tool.function_declarations)
+      : undefined;
+    if (!Array.isArray(declarations)) return;
+    declarations.forEach((fn, j) => {
+      if (!isRecord(fn) || typeof fn.name !== 'string' || fn.name === '')
+        throw new WireRequestError(
+          `* GenerateContentRequest.tools[${i}].function_declarations[${j}].name: Invalid function name.`,
+        );
+      const schema = fn.parametersJsonSchema ?? fn.parameters_json_schema ?? fn.parameters;
+      declared.push({ name: fn.name, schema: isRecord(schema) ? schema : {} });
+    });
+  });
+  return declared.length > 0 ? declared : undefined;
+}
+
+function parseToolConfig(config: unknown, tools: SimTool[] | undefined): SimToolChoice | undefined {
+  const calling = isRecord(config)
+    ? (config.functionCallingConfig ?? config.function_calling_config)
+    : undefined;
+  if (!isRecord(calling)) return undefined;
+  const allowed = calling.allowedFunctionNames ?? calling.allowed_function_names;
+  switch (calling.mode) {
+    case undefined:
+    case 'AUTO':
+      return 'auto';
+    case 'NONE':
+      return 'none';
+    case 'ANY':
+    case 'VALIDATED':
+      if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string') {
+        if (!tools?.some((t) => t.name === allowed[0]))
+          throw new WireRequestError(
+            `* GenerateContentRequest.tool_config.function_calling_config.allowed_function_names: function ${allowed[0]} is not declared.`,
+          );
+        return { name: allowed[0] };
+      }
+      return 'required';
+    default:
+      throw new WireRequestError(
+        `Invalid value at 'tool_config.function_calling_config.mode' (${String(calling.mode)})`,
+      );
+  }
+}
+
+function partsOf(content: unknown): Record<string, unknown>[] {
+  return isRecord(content) && Array.isArray(content.parts) ? content.parts.filter(isRecord) : [];
+}
+
+/**
+ * A turn of function responses must follow the model turn of function calls and answer each of
+ * them, as the API checks (by name and count: Gemini calls carry no ids). Returns the text of the
+ * responses the conversation ends with.
+ */
+function checkFunctionResponses(contents: unknown[]): string | undefined {
+  let previousCalls: string[] = [];
+  let trailing: string | undefined;
+  contents.forEach((content, i) => {
+    const parts = partsOf(content);
+    const responses = parts.map((p) => p.functionResponse).filter(isRecord);
+    if (responses.length > 0) {
+      const names = responses.map((r) => String(r.name)).sort();
+      if (names.join(',') !== [...previousCalls].sort().join(','))
+        throw new WireRequestError(
+          `Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn (contents[${i}]: responses ${names.join(', ')} for calls ${previousCalls.join(', ') || 'none'}).`,
+        );
+    }
+    previousCalls = parts
+      .map((p) => p.functionCall)
+      .filter(isRecord)
+      .map((c) => String(c.name));
+    trailing =
+      responses.length > 0 && responses.length === parts.length
+        ? responses.map((r) => JSON.stringify(r.response ?? {})).join('\n')
+        : undefined;
+  });
+  return trailing;
+}
+
 const SAFETY_BLOCK = [
   { category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true },
   { category: 'HARM_CATEGORY_HARASSMENT', probability: 'NEGLIGIBLE' },
@@ -117,10 +209,14 @@ export const geminiWire: WireFormat = {
     const maxTokens = isRecord(config)
       ? (config.maxOutputTokens ?? config.max_output_tokens)
       : undefined;
+    const tools = parseTools(body.tools);
     return {
       model: pathModel,
       lastUserText,
-      inputChars: systemChars + inputChars,
+      inputChars: systemChars + inputChars + (tools ? JSON.stringify(body.tools).length : 0),
+      tools,
+      toolChoice: parseToolConfig(body.toolConfig ?? body.tool_config, tools),
+      toolResultText: checkFunctionResponses(body.contents),
       imageCount,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       schema: parseSchema(config),
@@ -132,7 +228,17 @@ export const geminiWire: WireFormat = {
       reply.finish === 'content_filter'
         ? { finishReason: 'SAFETY', index: 0, safetyRatings: SAFETY_BLOCK }
         : {
-            content: { parts: [{ text: reply.text }], role: 'model' },
+            content: {
+              parts: reply.toolCalls
+                ? reply.toolCalls.map((call) => ({
+                    functionCall: {
+                      name: call.name,
+                      args: toolArgumentsObject(call.argumentsText),
+                    },
+                  }))
+                : [{ text: reply.text }],
+              role: 'model',
+            },
             finishReason: reply.finish === 'length' ? 'MAX_TOKENS' : 'STOP',
             index: 0,
           };

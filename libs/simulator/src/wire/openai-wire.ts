@@ -4,6 +4,8 @@ import type {
   InjectedErrorContext,
   SimReply,
   SimRequest,
+  SimTool,
+  SimToolChoice,
   WireFormat,
   WireResponse,
 } from './wire-format';
@@ -79,6 +81,80 @@ function parseSchema(format: unknown): Record<string, unknown> | undefined {
   throw new WireRequestError("Invalid value for 'response_format.type'.");
 }
 
+function parseTools(tools: unknown): SimTool[] | undefined {
+  if (tools === undefined || tools === null) return undefined;
+  if (!Array.isArray(tools))
+    throw new WireRequestError("Invalid type for 'tools': expected an array.");
+  return tools.map((tool, i) => {
+    const fn = isRecord(tool) ? tool.function : undefined;
+    if (!isRecord(tool) || tool.type !== 'function' || !isRecord(fn))
+      throw new WireRequestError(`Missing required parameter: 'tools[${i}].function'.`);
+    if (typeof fn.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(fn.name))
+      throw new WireRequestError(
+        `Invalid 'tools[${i}].function.name': string does not match pattern.`,
+      );
+    return { name: fn.name, schema: isRecord(fn.parameters) ? fn.parameters : {} };
+  });
+}
+
+function parseToolChoice(choice: unknown, tools: SimTool[] | undefined): SimToolChoice | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  if (choice === 'auto' || choice === 'none' || choice === 'required') {
+    if (choice !== 'none' && !tools?.length)
+      throw new WireRequestError(
+        "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      );
+    return choice;
+  }
+  const fn = isRecord(choice) ? choice.function : undefined;
+  if (
+    !isRecord(choice) ||
+    choice.type !== 'function' ||
+    !isRecord(fn) ||
+    typeof fn.name !== 'string'
+  )
+    throw new WireRequestError("Invalid value for 'tool_choice'.");
+  if (!tools?.some((t) => t.name === fn.name))
+    throw new WireRequestError(
+      `Invalid value for 'tool_choice': no function named '${fn.name}' was specified in 'tools'.`,
+    );
+  return { name: fn.name };
+}
+
+/**
+ * Tool messages must answer a call of the assistant message before them, as the API checks; the
+ * text of the results the conversation ends with is what the model answers next.
+ */
+function checkToolMessages(messages: unknown[]): string | undefined {
+  let open = new Set<string>();
+  let trailing: string[] = [];
+  messages.forEach((message, i) => {
+    if (!isRecord(message)) return;
+    if (message.role === 'tool') {
+      if (typeof message.tool_call_id !== 'string')
+        throw new WireRequestError(`Missing required parameter: 'messages[${i}].tool_call_id'.`);
+      if (!open.has(message.tool_call_id))
+        throw new WireRequestError(
+          `Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'. No tool call with id '${message.tool_call_id}' (messages[${i}]).`,
+        );
+      trailing.push(partsText(message.content, `messages[${i}]`).text);
+      return;
+    }
+    trailing = [];
+    open = new Set();
+    if (message.role === 'assistant' && Array.isArray(message.tool_calls)) {
+      message.tool_calls.forEach((call, j) => {
+        if (!isRecord(call) || typeof call.id !== 'string' || !isRecord(call.function))
+          throw new WireRequestError(
+            `Missing required parameter: 'messages[${i}].tool_calls[${j}].id'.`,
+          );
+        open.add(call.id);
+      });
+    }
+  });
+  return trailing.length > 0 ? trailing.join('\n') : undefined;
+}
+
 export const openAiWire: WireFormat = {
   api: 'openai',
   defaultProvider: 'openai',
@@ -117,10 +193,14 @@ export const openAiWire: WireFormat = {
       return { ...partsText(message.content, where), fromUser: message.role === 'user' };
     });
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+    const tools = parseTools(body.tools);
     return {
       model: body.model,
       lastUserText,
-      inputChars,
+      inputChars: inputChars + (tools ? JSON.stringify(body.tools).length : 0),
+      tools,
+      toolChoice: parseToolChoice(body.tool_choice, tools),
+      toolResultText: checkToolMessages(body.messages),
       imageCount,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       schema: parseSchema(body.response_format),
@@ -128,8 +208,9 @@ export const openAiWire: WireFormat = {
   },
 
   success(request: SimRequest, reply: SimReply): WireResponse {
-    const finish =
-      reply.finish === 'length'
+    const finish = reply.toolCalls
+      ? 'tool_calls'
+      : reply.finish === 'length'
         ? 'length'
         : reply.finish === 'content_filter'
           ? 'content_filter'
@@ -144,7 +225,14 @@ export const openAiWire: WireFormat = {
           index: 0,
           message: {
             role: 'assistant',
-            content: reply.finish === 'content_filter' ? null : reply.text,
+            content: reply.finish === 'content_filter' || reply.toolCalls ? null : reply.text,
+            ...(reply.toolCalls && {
+              tool_calls: reply.toolCalls.map((call) => ({
+                id: `call_${randomHex(12)}`,
+                type: 'function',
+                function: { name: call.name, arguments: call.argumentsText },
+              })),
+            }),
             refusal: null,
             annotations: [],
           },

@@ -13,8 +13,24 @@ export interface SimRequest {
   maxTokens?: number;
   /** The JSON Schema the answer must satisfy, when structured output was asked for. */
   schema?: Record<string, unknown>;
-  /** Anthropic forced tool choice: the answer is a tool_use block whose input fits `schema`. */
-  forcedTool?: string;
+  /** The tools offered, each with the JSON Schema of its arguments. */
+  tools?: SimTool[];
+  toolChoice?: SimToolChoice;
+  /** The text of the tool results the conversation ends with, when it ends with some. */
+  toolResultText?: string;
+}
+
+export interface SimTool {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+export type SimToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** One tool call of an answer; the arguments as JSON text (what OpenAI sends; the others parse it). */
+export interface SimToolCall {
+  name: string;
+  argumentsText: string;
 }
 
 export type SimFinish = 'stop' | 'length' | 'content_filter';
@@ -22,8 +38,8 @@ export type SimFinish = 'stop' | 'length' | 'content_filter';
 export interface SimReply {
   text: string;
   finish: SimFinish;
-  /** For forced tools: the tool input. */
-  toolInput?: unknown;
+  /** When the answer is a tool call rather than text. */
+  toolCalls?: SimToolCall[];
   inputTokens: number;
   outputTokens: number;
   /** The model revision reported as having served the call. */

@@ -44,3 +44,16 @@ export function malformedResponse(kind: MalformedKind, truncatedPrefix: string):
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * Tool arguments as the wires that send an object (Anthropic `input`, Gemini `args`) carry them:
+ * JSON text that is not an object still arrives as one.
+ */
+export function toolArgumentsObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : { value };
+  } catch {
+    return { unparsable: text };
+  }
+}
