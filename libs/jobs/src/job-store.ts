@@ -35,11 +35,22 @@ else
     'updated_at', ARGV[5], 'finalized_by', ARGV[4])
   if tonumber(ARGV[7]) > 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'cost_usd', ARGV[7]) end
   redis.call('ZREM', KEYS[2], ARGV[6])
+  -- A terminal job has only terminal attempts: one still marked running lost its process (or
+  -- was overtaken by the deadline); its own outcome, should it still come, overwrites this.
+  local attempts = redis.call('HGETALL', KEYS[3])
+  for i = 1, #attempts, 2 do
+    local attempt = cjson.decode(attempts[i + 1])
+    if attempt.status == 'running' then
+      attempt.status = 'failed'
+      attempt.error = { type = 'attempt_abandoned', message = ARGV[9] }
+      redis.call('HSET', KEYS[3], attempts[i], cjson.encode(attempt))
+    end
+  end
 end
 if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[6]) end
 return outcome
 `,
-  2,
+  3,
 );
 
 // queued -> running on the first attempt; returns the whole record (after the transition), so an
@@ -58,13 +69,45 @@ return redis.call('HGETALL', KEYS[1])
 );
 
 // One command instead of MULTI/HSET/EXPIRE/EXEC: attempt records are written twice per attempt.
+// ARGV[4] = '1' marks a running record: one that arrives after the job ended (the deadline
+// sweeper or a cancel got there first) is not written, so a terminal job never shows it running.
 const PUT_ATTEMPT = new RedisScript(
   'switchyardJobPutAttempt',
   `
+if ARGV[4] == '1' then
+  local status = redis.call('HGET', KEYS[2], 'status')
+  if status == 'succeeded' or status == 'failed' or status == 'cancelled' then return 0 end
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
 `,
-  1,
+  2,
+);
+
+/** What an attempt still marked running becomes when its job ends (see FINALIZE). */
+export const ABANDONED_ATTEMPT_MESSAGE =
+  'the job ended while this attempt was marked running (its process stopped, or the job was ' +
+  'cancelled or ran out of time first)';
+
+// Create-if-absent in one step: of two requests racing with one Idempotency-Key only the first
+// writes the job; a later write must never reset a job that already ran back to queued.
+// KEYS: job, tenant index, active index. ARGV: retention s, created ms, index cutoff ms,
+// deadline ms, id, then the record's field/value pairs.
+const CREATE_JOB = new RedisScript(
+  'switchyardJobCreate',
+  `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+-- The index lives as long as its newest job: a tenant that goes quiet leaves nothing behind.
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+return 1
+`,
+  3,
 );
 
 const ADVANCE_HOP = new RedisScript(
@@ -128,7 +171,8 @@ export class JobStore {
     return `${this.prefix}:tenant:${tenant}:jobs`;
   }
 
-  async create(job: JobRecord): Promise<void> {
+  /** Writes the job unless one with its id exists; false when it did (the caller then replays it). */
+  async create(job: JobRecord): Promise<boolean> {
     const key = this.jobKey(job.id);
     const createdMs = Date.parse(job.created_at);
     const fields: Record<string, string> = {
@@ -147,16 +191,19 @@ export class JobStore {
     if (job.max_cost_usd !== undefined) fields.max_cost_usd = String(job.max_cost_usd);
     if (job.trace_id) fields.trace_id = job.trace_id;
     if (job.trace) fields.trace = JSON.stringify(job.trace);
-    const index = this.tenantIndexKey(job.tenant);
-    await this.redis
-      .multi()
-      .hset(key, fields)
-      .expire(key, this.retentionSeconds)
-      .zadd(index, createdMs, job.id)
-      .zremrangebyscore(index, '-inf', createdMs - this.retentionSeconds * 1000)
-      .zadd(this.activeKey, job.deadline_at, job.id)
-      .exec()
-      .then(assertExecOk);
+    const created = await CREATE_JOB.run(
+      this.redis,
+      key,
+      this.tenantIndexKey(job.tenant),
+      this.activeKey,
+      this.retentionSeconds,
+      createdMs,
+      createdMs - this.retentionSeconds * 1000,
+      job.deadline_at,
+      job.id,
+      ...Object.entries(fields).flat(),
+    );
+    return created === 1;
   }
 
   async get(id: string): Promise<JobRecord | null> {
@@ -195,9 +242,11 @@ export class JobStore {
     await PUT_ATTEMPT.run(
       this.redis,
       this.attemptsKey(id),
+      this.jobKey(id),
       `${attempt.hop}.${attempt.try}`,
       JSON.stringify(attempt),
       this.retentionSeconds,
+      attempt.status === 'running' ? '1' : '0',
     );
   }
 
@@ -270,6 +319,7 @@ export class JobStore {
       this.redis,
       this.jobKey(id),
       this.activeKey,
+      this.attemptsKey(id),
       status,
       field,
       value,
@@ -278,6 +328,7 @@ export class JobStore {
       id,
       String(costUsd > 0 ? costUsd : 0),
       options.announce ? jobDoneChannel(this.prefix) : '',
+      ABANDONED_ATTEMPT_MESSAGE,
     );
     if (r === 1) return 'finalized';
     if (r === 2) return 'already_finalized_by_me';
@@ -295,55 +346,56 @@ export class JobStore {
     await this.redis.zrem(this.activeKey, id);
   }
 
-  /** Newest first. Filters are applied while walking the tenant's index, a page at a time. */
+  /**
+   * Newest first. Filters are applied while walking the tenant's index, a batch at a time. Each
+   * batch starts below the last (score, id) seen rather than at an offset, so jobs created while
+   * a page is being read (they land on top) cannot shift an entry into the page twice.
+   */
   async list(tenant: string, filter: JobListFilter): Promise<JobListPage> {
     const index = this.tenantIndexKey(tenant);
-    let max = '+inf';
-    let skipUntilPast: string | undefined;
-    if (filter.cursor) {
-      const decoded = decodeCursor(filter.cursor);
-      max = String(decoded.score);
-      skipUntilPast = decoded.id;
-    }
+    let after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
     const jobs: JobRecord[] = [];
     const batch = Math.max(filter.limit * 2, 50);
-    let offset = 0;
-    let lastSeen: { id: string; score: number } | undefined;
+    // Entries sharing the bound's score that are already behind us (rare: one millisecond).
+    let tiesBehind = 0;
     for (;;) {
       const page = await this.redis.zrevrangebyscore(
         index,
-        max,
+        after ? String(after.score) : '+inf',
         '-inf',
         'WITHSCORES',
         'LIMIT',
-        offset,
+        tiesBehind,
         batch,
       );
       if (page.length === 0) return { jobs, next_cursor: null };
-      offset += page.length / 2;
       const entries: Array<{ id: string; score: number }> = [];
-      for (let i = 0; i < page.length; i += 2)
-        entries.push({ id: page[i], score: Number(page[i + 1]) });
+      for (let i = 0; i < page.length; i += 2) {
+        const entry = { id: page[i], score: Number(page[i + 1]) };
+        if (!after || isBelow(entry, after)) entries.push(entry);
+      }
+      if (entries.length === 0) {
+        tiesBehind += page.length / 2;
+        continue;
+      }
+      tiesBehind = 0;
       const records = await this.getMany(entries.map((e) => e.id));
       for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i];
-        if (skipUntilPast !== undefined) {
-          // Entries with the cursor's score up to and including the cursor's id were on the last page.
-          if (entry.id === skipUntilPast) skipUntilPast = undefined;
-          continue;
-        }
-        lastSeen = entry;
+        after = entries[i];
         const job = records[i];
         if (!job) continue;
         if (filter.task && job.task !== filter.task) continue;
         if (filter.status && job.status !== filter.status) continue;
         jobs.push(job);
-        if (jobs.length === filter.limit) {
-          return { jobs, next_cursor: encodeCursor(lastSeen) };
-        }
+        if (jobs.length === filter.limit) return { jobs, next_cursor: encodeCursor(after) };
       }
     }
   }
+}
+
+/** Index order is score descending, then id descending (ZREVRANGEBYSCORE): is `e` after `bound`? */
+function isBelow(e: { id: string; score: number }, bound: { id: string; score: number }): boolean {
+  return e.score < bound.score || (e.score === bound.score && e.id < bound.id);
 }
 
 function encodeCursor(c: { id: string; score: number }): string {
@@ -362,11 +414,6 @@ export class InvalidCursorError extends Error {
   constructor() {
     super('cursor is not one this API returned');
   }
-}
-
-function assertExecOk(results: Array<[Error | null, unknown]> | null): void {
-  if (!results) throw new Error('Redis transaction aborted');
-  for (const [err] of results) if (err) throw err;
 }
 
 function parseAttempts(raw: Record<string, string>): AttemptRecord[] {

@@ -62,7 +62,7 @@ export class JobSubmissionService {
       }
       if (claim.outcome === 'existing') {
         const existing = await this.jobs.get(claim.jobId);
-        if (existing) return { job: existing, created: false };
+        if (existing) return this.replay(existing);
         id = claim.jobId; // claimed earlier by a request that died before creating the job
       }
     }
@@ -86,8 +86,29 @@ export class JobSubmissionService {
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    await this.jobs.create(job);
-    const first = plan.candidates[0];
+    if (!(await this.jobs.create(job))) {
+      // A concurrent request with the same Idempotency-Key wrote the job first.
+      const existing = await this.jobs.get(id);
+      if (existing) return this.replay(existing);
+    }
+    await this.enqueueFirstHop(job);
+    return { job, created: true };
+  }
+
+  /**
+   * A replayed job still `queued` may be one whose first enqueue failed after its record was
+   * written (the client got a 503 and retried): queue hop 0 again. Its BullMQ id is deterministic,
+   * so when it was queued after all this adds nothing.
+   */
+  private async replay(existing: JobRecord): Promise<Submission> {
+    if (existing.status === 'queued' && existing.current_hop === 0) {
+      await this.enqueueFirstHop(existing);
+    }
+    return { job: existing, created: false };
+  }
+
+  private async enqueueFirstHop(job: JobRecord): Promise<void> {
+    const first = job.plan.candidates[0];
     await this.enqueuer.enqueue(job, {
       hop: 0,
       candidate: 0,
@@ -95,7 +116,6 @@ export class JobSubmissionService {
       model: first.model,
       trace: job.trace,
     });
-    return { job, created: true };
   }
 
   private requireTask(name: string): TaskConfig {
