@@ -1,7 +1,10 @@
 import { IdempotencyStore, JobStore, type JobRecord } from '@switchyard/jobs';
 import { SwitchyardStack } from '@switchyard/testing';
 
-const body = (text: string) => ({ task: 'reasoning', messages: [{ role: 'user' as const, content: text }] });
+const body = (text: string) => ({
+  task: 'reasoning',
+  messages: [{ role: 'user' as const, content: text }],
+});
 
 /**
  * Issue 14, items 7 and 8: a submission whose enqueue failed after its record was written, and
