@@ -28,7 +28,8 @@ export const TENANT_KEYS = { acme: 'sk-acme-test-key-1', globex: 'sk-globex-test
 
 export interface JobBody {
   task: string;
-  messages: Array<{ role: string; content: unknown }>;
+  // Tool messages and assistant tool calls carry more than role and content (content may be absent).
+  messages: Array<{ role: string; content?: unknown; [field: string]: unknown }>;
   [field: string]: unknown;
 }
 

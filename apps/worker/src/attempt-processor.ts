@@ -174,6 +174,10 @@ export class AttemptProcessor {
       model: model.model,
       messages: job.request.messages,
       response_format: job.request.response_format,
+      tools: job.request.tools,
+      tool_choice: job.request.tool_choice,
+      // Gemini's tool calls get ids from this: stable across a re-read, distinct per attempt.
+      call_key: `${job.id}:h${data.hop}:t${ctx.tryNumber}`,
       max_tokens: job.plan.candidates[data.candidate]?.max_tokens ?? job.plan.max_tokens,
       temperature: job.request.temperature,
       timeout_ms: Math.max(1, Math.min(provider.timeout_ms, remainingMs)),
@@ -223,6 +227,7 @@ export class AttemptProcessor {
     const jobResult: JobResult = {
       text: result.text,
       json: result.json,
+      tool_calls: result.tool_calls,
       provider: provider.name,
       model: model.model,
       model_revision: result.model_revision,
@@ -345,7 +350,7 @@ export class AttemptProcessor {
         ? (outcome.result.request_id ?? null)
         : (outcome.error.requestId ?? null),
       prompt: job.request.messages,
-      response: ok ? outcome.result.text : null,
+      response: ok ? ledgerResponse(outcome.result) : null,
       error_type: ok ? null : outcome.error.type,
       error_message: ok ? null : outcome.error.message,
       latency_ms: Math.round(latencyMs),
@@ -389,4 +394,11 @@ export class AttemptProcessor {
     this.logger.debug(`job ${data.job_id} hop ${data.hop} handed to the router: ${error.type}`);
     return 'handed_off';
   }
+}
+
+/** What the ledger keeps of an answer: its text, or the text and tool calls when it made some. */
+function ledgerResponse(result: CompletionResult): string {
+  return result.tool_calls
+    ? JSON.stringify({ text: result.text, tool_calls: result.tool_calls })
+    : result.text;
 }

@@ -1,4 +1,12 @@
-import type { ChatMessage, FinishReason, ResponseFormat, TokenUsage } from '@switchyard/providers';
+import type {
+  ChatMessage,
+  FinishReason,
+  ResponseFormat,
+  TokenUsage,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '@switchyard/providers';
 import type { TraceCarrier } from '@switchyard/queue';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -18,6 +26,8 @@ export interface JobBudgetRequest {
 export interface JobRequest {
   messages: ChatMessage[];
   response_format?: ResponseFormat;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
   max_tokens?: number;
   temperature?: number;
   webhook_url?: string;
@@ -55,6 +65,8 @@ export interface JobError {
 export interface JobResult {
   text: string;
   json?: unknown;
+  /** The calls the model made instead of a final answer (finish_reason `tool_calls`). */
+  tool_calls?: ToolCall[];
   provider: string;
   model: string;
   model_revision: string;

@@ -17,6 +17,9 @@ const request = (lastUserText: string, extra: Partial<SimRequest> = {}): SimRequ
 describe('chooseToolCall', () => {
   it('calls the tool the last user message names, under auto', () => {
     expect(chooseToolCall(request('please call get_time now'))?.name).toBe('get_time');
+    expect(chooseToolCall(request('What time is it? Please call get_time.'))?.name).toBe(
+      'get_time',
+    );
     expect(chooseToolCall(request('what time is it?'))).toBeUndefined();
     expect(chooseToolCall(request('call unknown_tool'))).toBeUndefined();
   });

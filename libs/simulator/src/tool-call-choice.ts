@@ -1,7 +1,7 @@
 import type { SimRequest, SimTool } from './wire/wire-format';
 
 /** "call get_weather", "please call lookup_order now": the tool the prompt asks for, by name. */
-const CALL_REQUEST = /\bcall\s+([A-Za-z_][A-Za-z0-9_.:-]*)/i;
+const CALL_REQUEST = /\bcall\s+([A-Za-z_][A-Za-z0-9_-]*)/i;
 
 /**
  * Which tool, if any, the simulated model calls. Deterministic: a forced choice (`{name}`) always

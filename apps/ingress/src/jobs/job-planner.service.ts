@@ -63,6 +63,7 @@ export class JobPlanner {
       models: table.models,
       messages: request.messages,
       response_format: request.response_format,
+      tools: request.tools,
       max_tokens: request.max_tokens,
       remaining_cost_usd: budget.max_cost_usd,
       remaining_ms: budget.deadline_ms,

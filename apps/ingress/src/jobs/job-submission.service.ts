@@ -3,13 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import Ajv from 'ajv';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
+import type { ChatMessage, ToolDefinition } from '@switchyard/providers';
 import { RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
 import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError, type ErrorDetail } from '../http/api-error';
-import type { CreateJobDto } from './dto/create-job.dto';
+import type { CreateJobDto, MessageDto } from './dto/create-job.dto';
 import { JobPlanner } from './job-planner.service';
+import { toolConversationProblems } from './tool-conversation';
 
 export interface Submission {
   job: JobRecord;
@@ -137,6 +139,7 @@ export class JobSubmissionService {
   private async checkRequest(task: TaskConfig, request: JobRequest): Promise<void> {
     const details: ErrorDetail[] = [];
     details.push(...this.planner.budgetProblems(task, request));
+    details.push(...toolConversationProblems(request));
     const format = request.response_format;
     if (format?.type === 'json_schema') {
       try {
@@ -169,9 +172,33 @@ function newJobId(): string {
   return `job_${Date.now().toString(36)}${randomBytes(10).toString('hex')}`;
 }
 
+export function toChatMessages(messages: readonly MessageDto[]): ChatMessage[] {
+  return messages.map((m) => {
+    const message: ChatMessage = { role: m.role, content: m.content ?? '' };
+    if (m.tool_calls)
+      message.tool_calls = m.tool_calls.map((c) => ({
+        id: c.id,
+        name: c.name,
+        arguments: c.arguments,
+      }));
+    if (m.tool_call_id !== undefined) message.tool_call_id = m.tool_call_id;
+    return message;
+  });
+}
+
+export function toToolDefinitions(dto: CreateJobDto): ToolDefinition[] | undefined {
+  return dto.tools?.map((t) => ({
+    name: t.name,
+    ...(t.description !== undefined && { description: t.description }),
+    parameters: t.parameters,
+  }));
+}
+
 function toJobRequest(dto: CreateJobDto): JobRequest {
   return {
-    messages: dto.messages.map((m) => ({ role: m.role, content: m.content })),
+    messages: toChatMessages(dto.messages),
+    tools: toToolDefinitions(dto),
+    tool_choice: dto.tool_choice,
     response_format:
       dto.response_format?.type === 'json_schema'
         ? { type: 'json_schema', schema: dto.response_format.schema ?? {} }

@@ -10,6 +10,7 @@ import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { CreateJobDto } from '../jobs/dto/create-job.dto';
 import { JobPlanner } from '../jobs/job-planner.service';
+import { toChatMessages, toToolDefinitions } from '../jobs/job-submission.service';
 
 /** The routing table, as loaded, for the person on call. Keys never appear: only their variable names. */
 @ApiTags('routes')
@@ -47,7 +48,8 @@ export class RoutesController {
   plan(@Param('task') name: string, @Body() body: CreateJobDto): Promise<Plan> {
     const task = this.requireTask(name);
     return this.planner.explain(task, {
-      messages: body.messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: toChatMessages(body.messages),
+      tools: toToolDefinitions(body),
       response_format:
         body.response_format?.type === 'json_schema'
           ? { type: 'json_schema', schema: body.response_format.schema ?? {} }

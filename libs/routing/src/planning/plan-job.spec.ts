@@ -76,6 +76,35 @@ describe('planJob', () => {
     expect(result.skipped[0].detail).toBe('a/one lacks citations');
   });
 
+  it('requires tools for a job offering tools or carrying tool calls, skipping models without it', () => {
+    const catalog = models(
+      model('a/one', { capabilities: ['text'] }),
+      model('b/two', { capabilities: ['text', 'tools'] }),
+      model('c/three', { capabilities: ['text', 'tools'] }),
+    );
+    const tools = [{ name: 'get_weather', parameters: { type: 'object' } }];
+    const offered = plan({ models: catalog, messages: text, tools });
+    expect(offered.required_capabilities).toEqual(['tools']);
+    expect(ids(offered.candidates)).toEqual(['b/two', 'c/three']);
+    expect(offered.skipped).toEqual([
+      expect.objectContaining({
+        id: 'a/one',
+        reason: 'missing_capability',
+        detail: 'a/one lacks tools',
+      }),
+    ]);
+    const carried = plan({
+      models: catalog,
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'w', arguments: {} }] },
+        { role: 'tool', tool_call_id: 'c1', content: '4 C' },
+      ],
+    });
+    expect(carried.required_capabilities).toEqual(['tools']);
+    expect(plan({ models: catalog, messages: text }).required_capabilities).toEqual([]);
+  });
+
   it('requires vision for an image part and json_schema for a json_schema response', () => {
     const catalog = models(
       model('a/one', { capabilities: ['text'] }),

@@ -1,4 +1,4 @@
-import type { ChatMessage, ResponseFormat } from '@switchyard/providers';
+import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import { dailyBudgetVerdict, unspentUsd } from '../budgets/daily-budget-gate';
 import { formatUsd } from '../format-usd';
 import { DEFAULT_ESTIMATE_MAX_TOKENS } from '../routing-defaults';
@@ -26,7 +26,7 @@ import type {
 export function planJob(input: PlanInput): Plan {
   const { task } = input;
   const inputTokens = estimateInputTokens(input.messages);
-  const required = requiredCapabilities(task, input.messages, input.response_format);
+  const required = requiredCapabilities(task, input.messages, input.response_format, input.tools);
   const onTime: PlannedCandidate[] = [];
   const late: PlannedCandidate[] = [];
   const skipped: SkippedCandidate[] = [];
@@ -83,6 +83,7 @@ export function requiredCapabilities(
   task: Pick<TaskConfig, 'requires'>,
   messages: readonly ChatMessage[],
   responseFormat?: ResponseFormat,
+  tools?: readonly ToolDefinition[],
 ): Capability[] {
   const required = new Set<Capability>(task.requires);
   const hasImage = messages.some(
@@ -91,6 +92,9 @@ export function requiredCapabilities(
   );
   if (hasImage) required.add('vision');
   if (responseFormat?.type === 'json_schema') required.add('json_schema');
+  // A conversation that carries tool calls needs a model that reads them, even with no tools left.
+  const carriesTools = messages.some((m) => m.role === 'tool' || (m.tool_calls?.length ?? 0) > 0);
+  if ((tools?.length ?? 0) > 0 || carriesTools) required.add('tools');
   return [...required];
 }
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, ResponseFormat } from '@switchyard/providers';
+import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import type { DailyBudgetState } from '../budgets/daily-budget-gate';
 import type { ModelConfig, TaskConfig } from '../routing-table.types';
 
@@ -26,6 +26,8 @@ export interface PlanInput {
   models: Readonly<Record<string, ModelConfig>>;
   messages: readonly ChatMessage[];
   response_format?: ResponseFormat;
+  /** The functions the job offers the model (needs the `tools` capability) */
+  tools?: readonly ToolDefinition[];
   /** The job's max_tokens, if it set one */
   max_tokens?: number;
   /** USD left of the job's cost ceiling (after earlier attempts); absent = no ceiling */

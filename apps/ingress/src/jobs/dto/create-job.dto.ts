@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsDefined,
@@ -13,31 +14,107 @@ import {
   IsPositive,
   IsString,
   IsUrl,
+  Matches,
   Max,
   MaxLength,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { ContentPart, MessageRole } from '@switchyard/providers';
+import type { ContentPart, MessageRole, ToolChoice } from '@switchyard/providers';
 import { IsJsonObjectWithin, IsMessageContent } from './message-content.validator';
+import { IsToolChoice } from './tool-choice.validator';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 
-export class MessageDto {
-  @ApiProperty({ enum: ['system', 'user', 'assistant'] })
+/** Tool names and call ids every provider accepts back (Anthropic allows [A-Za-z0-9_-] only). */
+const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const TOOL_CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class ToolCallDto {
+  @ApiProperty({ description: 'The id the answer gave the call; tool messages answer it by id' })
   @IsDefined({ message: 'is required' })
-  @IsIn(['system', 'user', 'assistant'])
+  @IsString()
+  @Matches(TOOL_CALL_ID, { message: 'must be 1 to 64 letters, digits, _ or -' })
+  id!: string;
+
+  @ApiProperty()
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @IsNotEmpty()
+  name!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @IsDefined({ message: 'is required' })
+  @IsObject({ message: 'must be a JSON object' })
+  arguments!: Record<string, unknown>;
+}
+
+/** An assistant turn made only of tool calls may leave its content empty or out. */
+function onlyToolCalls(m: MessageDto): boolean {
+  return (
+    m.role === 'assistant' &&
+    Array.isArray(m.tool_calls) &&
+    m.tool_calls.length > 0 &&
+    (m.content === undefined || m.content === null || m.content === '')
+  );
+}
+
+export class MessageDto {
+  @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool'] })
+  @IsDefined({ message: 'is required' })
+  @IsIn(['system', 'user', 'assistant', 'tool'])
   role!: MessageRole;
 
   @ApiProperty({
     description:
-      'A string, or parts: {type:"text", text} | {type:"image", url} | {type:"image", data (base64), mime_type}',
+      'A string, or parts: {type:"text", text} | {type:"image", url} | {type:"image", data (base64), mime_type}. May be empty or absent on an assistant message with tool_calls.',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }],
   })
+  @ValidateIf((m: MessageDto) => !onlyToolCalls(m))
   @IsDefined({ message: 'is required' })
   @IsMessageContent()
-  content!: string | ContentPart[];
+  content?: string | ContentPart[] | null;
+
+  @ApiPropertyOptional({ type: [ToolCallDto], description: 'Assistant messages: the calls made' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => ToolCallDto)
+  tool_calls?: ToolCallDto[];
+
+  @ApiPropertyOptional({ description: 'Tool messages: the id of the call this result answers' })
+  @ValidateIf((m: MessageDto) => m.role === 'tool' || m.tool_call_id !== undefined)
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @IsNotEmpty()
+  tool_call_id?: string;
+}
+
+export class ToolDto {
+  @ApiProperty({ example: 'get_weather' })
+  @IsDefined({ message: 'is required' })
+  @IsString()
+  @Matches(TOOL_NAME, {
+    message: 'must be 1 to 64 letters, digits, _ or -, starting with a letter or _',
+  })
+  name!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  description?: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema of the arguments (an object schema)',
+  })
+  @IsDefined({ message: 'is required' })
+  @IsObject({ message: 'must be a JSON Schema object' })
+  parameters!: Record<string, unknown>;
 }
 
 export class ResponseFormatDto {
@@ -93,6 +170,25 @@ export class CreateJobDto {
   @ValidateNested()
   @Type(() => ResponseFormatDto)
   response_format?: ResponseFormatDto;
+
+  @ApiPropertyOptional({ type: [ToolDto], description: 'Functions the model may call' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(128)
+  @ValidateNested({ each: true })
+  @Type(() => ToolDto)
+  tools?: ToolDto[];
+
+  @ApiPropertyOptional({
+    description: '"auto" (default), "none", "required", or {name} to force one tool',
+    oneOf: [
+      { type: 'string', enum: ['auto', 'none', 'required'] },
+      { type: 'object', properties: { name: { type: 'string' } } },
+    ],
+  })
+  @IsOptional()
+  @IsToolChoice()
+  tool_choice?: ToolChoice;
 
   @ApiPropertyOptional()
   @IsOptional()
