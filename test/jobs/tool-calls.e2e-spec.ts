@@ -146,6 +146,17 @@ describe('tool calls through the job API', () => {
       }),
     ]);
     expect(job.result).toMatchObject({ provider: 'openai', finish_reason: 'tool_calls' });
+    // The plan endpoint explains the same skip for the same body.
+    const explained = await stack.request('POST', '/v1/routes/agent_small/plan', {
+      task: 'agent_small',
+      tools: [WEATHER],
+      messages: [ASK],
+    });
+    expect(explained.status).toBe(200);
+    expect(explained.body.required_capabilities).toEqual(['tools']);
+    expect(explained.body.skipped.map((s: { reason: string }) => s.reason)).toEqual([
+      'missing_capability',
+    ]);
     // Without tools the same task still uses its primary.
     const plain = await run({ task: 'agent_small', messages: [{ role: 'user', content: 'hi' }] });
     expect(plain.result.provider).toBe('groq');
