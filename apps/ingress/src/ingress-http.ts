@@ -2,6 +2,7 @@ import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { SwitchyardConfig } from '@switchyard/config';
+import { mountConsole } from './console/console-assets';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { validationException } from './http/validation-errors';
 
@@ -37,4 +38,5 @@ export function configureIngressHttp(app: NestExpressApplication, _config: Switc
     Object.entries(document.paths).filter(([path]) => path.startsWith('/v1/')),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  mountConsole(app);
 }

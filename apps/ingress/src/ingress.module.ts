@@ -1,4 +1,10 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { REDIS_CONSUMER, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { AlertLog } from '@switchyard/webhooks';
+import { ConsoleController } from './console/console.controller';
+import { OperationsController } from './console/operations.controller';
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
 import { JobPlanner } from './jobs/job-planner.service';
@@ -8,6 +14,7 @@ import { JobSubmissionService } from './jobs/job-submission.service';
 import { JobsController } from './jobs/jobs.controller';
 import { ObservabilityController } from './observability/observability.controller';
 import { ProvidersController } from './routes/providers.controller';
+import { ReportsController } from './reports/reports.controller';
 import { RoutesController } from './routes/routes.controller';
 import { SpendController } from './routes/spend.controller';
 
@@ -19,8 +26,22 @@ import { SpendController } from './routes/spend.controller';
     SpendController,
     ProvidersController,
     ObservabilityController,
+    ReportsController,
+    OperationsController,
+    ConsoleController,
   ],
-  providers: [TenantAuthGuard, PlanningSignals, JobPlanner, JobSubmissionService, JobQueryService],
+  providers: [
+    TenantAuthGuard,
+    PlanningSignals,
+    JobPlanner,
+    JobSubmissionService,
+    JobQueryService,
+    {
+      provide: AlertLog,
+      inject: [REDIS_CONSUMER, SWITCHYARD_CONFIG],
+      useFactory: (redis: Redis, config: SwitchyardConfig) => new AlertLog(redis, config.redisPrefix),
+    },
+  ],
 })
 export class IngressModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { circuitKeys } from './circuit-breaker-keys';
 import { resolveCircuitBreakerOptions } from './circuit-breaker-options';
 import { CircuitBreakerScripts, type ScriptArg } from './circuit-breaker-scripts';
+import { CircuitIncidentLog } from './circuit-incident-log';
 import type {
   AcquireResult,
   CallOutcome,
@@ -41,6 +42,8 @@ export class CircuitBreaker {
   readonly options: Readonly<CircuitBreakerOptions>;
   private readonly scripts: CircuitBreakerScripts;
   private readonly configArgs: ScriptArg[];
+  /** Openings, for the incident counts of the console and the weekly report. */
+  readonly incidents: CircuitIncidentLog;
 
   constructor(
     redis: Redis,
@@ -49,6 +52,7 @@ export class CircuitBreaker {
   ) {
     this.options = resolveCircuitBreakerOptions(options);
     this.scripts = new CircuitBreakerScripts(redis);
+    this.incidents = new CircuitIncidentLog(redis, prefix);
     const o = this.options;
     this.configArgs = [
       o.windowMs,
@@ -89,6 +93,9 @@ export class CircuitBreaker {
     );
     const previous = asState(reply[0]);
     const state = asState(reply[1]);
+    // Only the caller whose outcome made the transition sees previous !== 'open' here, so each
+    // opening is written once. Rare (once per outage), so the extra round trip costs nothing.
+    if (state === 'open' && previous !== 'open') await this.incidents.recordOpening(key, now);
     return { state, previous, transitioned: previous !== state };
   }
 

@@ -28,6 +28,8 @@ export interface SwitchyardConfig {
   lockDurationMs: number;
   /** How often workers look for attempts whose lock expired (their process died). */
   stalledIntervalMs: number;
+  /** SWITCHYARD_TRACE_URL_TEMPLATE: a trace viewer URL with `{trace_id}`, for the console's links. */
+  traceUrlTemplate?: string;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +75,17 @@ export function parseApiKeys(raw: string | undefined): Map<string, string> {
   return keys;
 }
 
+/** A trace viewer link template: an http(s) URL naming `{trace_id}` where the id goes. */
+export function parseTraceUrlTemplate(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!raw.includes('{trace_id}') || !/^https?:\/\//i.test(raw)) {
+    throw new ConfigError(
+      'SWITCHYARD_TRACE_URL_TEMPLATE: expected an http(s) URL containing {trace_id}, e.g. http://localhost:16686/trace/{trace_id}',
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConfig {
   return {
     port: intFrom(env, 'PORT', 3000),
@@ -91,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     alertWebhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL || undefined,
     lockDurationMs: positiveIntFrom(env, 'SWITCHYARD_LOCK_DURATION_MS', 15_000),
     stalledIntervalMs: positiveIntFrom(env, 'SWITCHYARD_STALLED_INTERVAL_MS', 5_000),
+    traceUrlTemplate: parseTraceUrlTemplate(env.SWITCHYARD_TRACE_URL_TEMPLATE),
   };
 }

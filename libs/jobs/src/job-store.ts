@@ -140,6 +140,10 @@ export interface JobListFilter {
   limit: number;
   /** Opaque cursor from a previous page */
   cursor?: string;
+  /** Jobs created at or after this epoch ms */
+  since?: number;
+  /** Jobs created at or before this epoch ms */
+  until?: number;
 }
 
 export interface JobListPage {
@@ -354,6 +358,9 @@ export class JobStore {
   async list(tenant: string, filter: JobListFilter): Promise<JobListPage> {
     const index = this.tenantIndexKey(tenant);
     let after = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    // The creation-time window is the index's own score range (a cursor is already inside it).
+    const newest = filter.until === undefined ? '+inf' : String(filter.until);
+    const oldest = filter.since === undefined ? '-inf' : String(filter.since);
     const jobs: JobRecord[] = [];
     const batch = Math.max(filter.limit * 2, 50);
     // Entries sharing the bound's score that are already behind us (rare: one millisecond).
@@ -361,8 +368,8 @@ export class JobStore {
     for (;;) {
       const page = await this.redis.zrevrangebyscore(
         index,
-        after ? String(after.score) : '+inf',
-        '-inf',
+        after ? String(after.score) : newest,
+        oldest,
         'WITHSCORES',
         'LIMIT',
         tiesBehind,

@@ -17,3 +17,7 @@ export * from './compare-revisions';
 export * from './regression-detector';
 export * from './regression-thresholds-env';
 export * from './open-ledger';
+export * from './ledger-reports.types';
+export * from './ledger-reports';
+export * from './series-bucket';
+export * from './weekly-report';

@@ -22,8 +22,8 @@ const GROUP_EXPRESSIONS: Record<StatsGroupBy, string> = {
   model: `provider || '/' || model`,
 };
 
-/** The calls both queries may read: always one tenant's. */
-class Where {
+/** The calls a query may read: always one tenant's. */
+export class Where {
   readonly clauses: string[] = [];
   readonly params: SqlParam[] = [];
 
@@ -37,7 +37,7 @@ class Where {
   }
 }
 
-function sinceIso(since: Date | string | undefined): string | undefined {
+export function sinceIso(since: Date | string | undefined): string | undefined {
   if (since === undefined) return undefined;
   const d = since instanceof Date ? since : new Date(since);
   if (Number.isNaN(d.getTime())) throw new LedgerQueryError('since: not a valid timestamp');
@@ -45,7 +45,7 @@ function sinceIso(since: Date | string | undefined): string | undefined {
 }
 
 /** Duck-typed: PGlite's Dates may come from another realm, where instanceof Date is false. */
-function isoOf(value: unknown): string {
+export function isoOf(value: unknown): string {
   const maybeDate = value as { toISOString?: unknown } | null;
   if (maybeDate && typeof maybeDate.toISOString === 'function') {
     return (value as Date).toISOString();

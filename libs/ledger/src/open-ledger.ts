@@ -1,6 +1,7 @@
 import { CallLedger, type CallLedgerOptions } from './call-ledger';
 import { createSqlClient } from './create-sql-client';
 import { LedgerQueries } from './ledger-queries';
+import { LedgerReports } from './ledger-reports';
 import { runMigrations } from './migrate';
 import { RegressionDetector } from './regression-detector';
 import type { RegressionThresholds } from './regression.types';
@@ -18,6 +19,8 @@ export interface LedgerHandle {
   client: SqlClient;
   ledger: CallLedger;
   queries: LedgerQueries;
+  /** Series and report totals (the console, the weekly report) */
+  reports: LedgerReports;
   regressions: RegressionDetector;
   /** Flushes queued rows, then closes the database client. */
   close(): Promise<void>;
@@ -44,6 +47,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<LedgerHand
     client,
     ledger,
     queries: new LedgerQueries(client, options.schema),
+    reports: new LedgerReports(client, options.schema),
     regressions: new RegressionDetector(client, {
       schema: options.schema,
       thresholds: options.regressionThresholds,

@@ -14,7 +14,7 @@ import { IdempotencyStore, JobCompletionChannel, JobStore } from '@switchyard/jo
 import { QueueRegistry, WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
 import { DailySpendStore, LatencyTracker, RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
-import { WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
+import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
 import { AttemptEnqueuer } from './attempt-enqueuer';
 import { HealthController } from './health.controller';
 import { BudgetAlerts } from './budget-alerts';
@@ -134,9 +134,11 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
       },
       {
         provide: WebhookPublisher,
-        inject: [QueueRegistry, WebhookDeliveryStore],
-        useFactory: (queues: QueueRegistry, store: WebhookDeliveryStore) =>
-          new WebhookPublisher(queues.get(WEBHOOK_QUEUE), store, config.alertWebhookUrl),
+        inject: [QueueRegistry, WebhookDeliveryStore, REDIS_CONSUMER],
+        useFactory: (queues: QueueRegistry, store: WebhookDeliveryStore, redis: Redis) =>
+          new WebhookPublisher(queues.get(WEBHOOK_QUEUE), store, config.alertWebhookUrl, {
+            alertLog: new AlertLog(redis, config.redisPrefix),
+          }),
       },
       ProviderAdapters,
       AttemptEnqueuer,

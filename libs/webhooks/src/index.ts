@@ -17,3 +17,4 @@ export * from './webhook-secret-error';
 export * from './webhook-settings';
 export * from './webhook-signer';
 export * from './webhook-url-guard';
+export * from './alert-log';

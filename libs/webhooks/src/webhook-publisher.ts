@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
+import type { AlertLog } from './alert-log';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
 import { WEBHOOK_BACKOFF_TYPE } from './webhook-dispatcher';
 import { loadWebhookSettings } from './webhook-settings';
@@ -29,6 +30,8 @@ export interface WebhookPublisherOptions {
    */
   keepCompletedSeconds?: number;
   keepFailedSeconds?: number;
+  /** Where every alert is also kept for the console, webhook or not. */
+  alertLog?: AlertLog;
 }
 
 /** The finished job being announced. Without an explicit `data`, this object is the event's data. */
@@ -56,6 +59,7 @@ export class WebhookPublisher {
   private readonly maxAttempts: number;
   private readonly keepCompletedSeconds: number;
   private readonly keepFailedSeconds: number;
+  private readonly alertLog?: AlertLog;
 
   /**
    * @param alertWebhookUrl SWITCHYARD_ALERT_WEBHOOK_URL; without it alerts are not sent.
@@ -72,6 +76,7 @@ export class WebhookPublisher {
     );
     this.keepCompletedSeconds = options.keepCompletedSeconds ?? 86400;
     this.keepFailedSeconds = options.keepFailedSeconds ?? 7 * 86400;
+    this.alertLog = options.alertLog;
   }
 
   /**
@@ -109,6 +114,7 @@ export class WebhookPublisher {
     if (!isAlertWebhookEventType(type)) {
       throw new TypeError(`not an alert webhook event type: ${String(type)}`);
     }
+    await this.alertLog?.record(type, eventId, data);
     if (!this.alertWebhookUrl) return { queued: false, reason: 'no_alert_webhook' };
     return this.publish({
       webhookId: alertWebhookId(type, eventId),

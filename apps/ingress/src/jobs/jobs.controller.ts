@@ -82,6 +82,8 @@ export class JobsController {
     @Query('status') status?: string,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
+    @Query('since') since?: string,
+    @Query('until') until?: string,
   ): Promise<{ jobs: JobView[]; next_cursor: string | null }> {
     if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
       throw ApiError.field('status', `must be one of ${JOB_STATUSES.join(', ')}`);
@@ -94,6 +96,8 @@ export class JobsController {
       status: status as JobStatus | undefined,
       limit: n,
       cursor,
+      since: epochMs('since', since),
+      until: epochMs('until', until),
     });
   }
 
@@ -115,4 +119,12 @@ export class JobsController {
   redeliver(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
     return this.queries.redeliverWebhook(tenant, id);
   }
+}
+
+/** An ISO 8601 filter bound as epoch ms (the job index's score). */
+function epochMs(field: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw);
+  if (Number.isNaN(ms)) throw ApiError.field(field, 'must be an ISO 8601 timestamp');
+  return ms;
 }
