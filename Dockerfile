@@ -60,8 +60,10 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json routes.yaml ./
 # Runtime assets beside the sources that tsc does not copy: the shipped model catalog (found by
-# walking up from dist/libs/routing/src to /app/libs/routing/catalog).
+# walking up from dist/libs/routing/src to /app/libs/routing/catalog), and the console.
 COPY libs/routing/catalog ./libs/routing/catalog
+# The console's static client (served at /console; uPlot comes from node_modules).
+COPY apps/ingress/console ./apps/ingress/console
 COPY deploy/docker/healthcheck.js ./deploy/healthcheck.js
 RUN mkdir -p /app/data && chown 1000:1000 /app/data
 

@@ -38,4 +38,27 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The console's browser modules (served as they are, no build step).
+    files: ['apps/ingress/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'fetch',
+          'sessionStorage',
+          'URL',
+          'URLSearchParams',
+          'FormData',
+          'Node',
+          'setTimeout',
+          'clearTimeout',
+          'devicePixelRatio',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );
