@@ -39,7 +39,8 @@ import { SpendController } from './routes/spend.controller';
     {
       provide: AlertLog,
       inject: [REDIS_CONSUMER, SWITCHYARD_CONFIG],
-      useFactory: (redis: Redis, config: SwitchyardConfig) => new AlertLog(redis, config.redisPrefix),
+      useFactory: (redis: Redis, config: SwitchyardConfig) =>
+        new AlertLog(redis, config.redisPrefix),
     },
   ],
 })

@@ -41,6 +41,14 @@ function consoleHeaders(res: Response): void {
 /** Serves the static console at /console and uPlot at /console/vendor/uplot. */
 export function mountConsole(app: NestExpressApplication): void {
   const options = { etag: true, redirect: true, setHeaders: consoleHeaders };
-  app.useStaticAssets(uplotDir(), { ...options, prefix: `${CONSOLE_PATH}/vendor/uplot`, index: false });
-  app.useStaticAssets(consoleClientDir(), { ...options, prefix: CONSOLE_PATH, index: 'index.html' });
+  app.useStaticAssets(uplotDir(), {
+    ...options,
+    prefix: `${CONSOLE_PATH}/vendor/uplot`,
+    index: false,
+  });
+  app.useStaticAssets(consoleClientDir(), {
+    ...options,
+    prefix: CONSOLE_PATH,
+    index: 'index.html',
+  });
 }
