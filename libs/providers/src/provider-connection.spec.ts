@@ -5,7 +5,15 @@ import { resolveProviderConnection } from './provider-connection';
 const SIM = 'http://127.0.0.1:4010/';
 
 function provider(overrides: Partial<ProviderConfig>): ProviderConfig {
-  return { name: 'p', kind: 'openai', concurrency: 1, timeout_ms: 1000, ...overrides };
+  return {
+    name: 'p',
+    kind: 'openai',
+    concurrency: 1,
+    timeout_ms: 1000,
+    first_token_timeout_ms: 1000,
+    stream_idle_timeout_ms: 1000,
+    ...overrides,
+  };
 }
 
 describe('resolveProviderConnection', () => {

@@ -1,3 +1,5 @@
+import type { PartialOutput } from './provider.types';
+
 /**
  * One error taxonomy for every provider. The worker and the router decide on `type` alone, so an
  * adapter's whole job on failure is to pick the right type.
@@ -74,6 +76,8 @@ export const COUNTS_AGAINST_MODEL: Record<ProviderErrorType, boolean> = {
 
 export interface ProviderErrorInit {
   provider: string;
+  /** What the call had streamed before it failed, when it had streamed anything. */
+  partial?: PartialOutput;
   status?: number;
   retryAfterMs?: number;
   requestId?: string;
@@ -87,6 +91,7 @@ export class ProviderError extends Error {
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly requestId?: string;
+  readonly partial?: PartialOutput;
 
   constructor(type: ProviderErrorType, message: string, init: ProviderErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -95,6 +100,7 @@ export class ProviderError extends Error {
     this.status = init.status;
     this.retryAfterMs = init.retryAfterMs;
     this.requestId = init.requestId;
+    this.partial = init.partial;
   }
 
   get policy(): ErrorPolicy {

@@ -46,6 +46,8 @@ describe('createProviderAdapter', () => {
         kind: kind as ProviderKind,
         concurrency: 1,
         timeout_ms: 5000,
+        first_token_timeout_ms: 5000,
+        stream_idle_timeout_ms: 5000,
         api_key_env: 'NO_SUCH_KEY',
       };
       const { connection, simulated } = resolveProviderConnection(config, {}, sim.url);

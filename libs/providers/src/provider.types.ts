@@ -70,7 +70,31 @@ export interface CompletionRequest {
   call_key?: string;
   /** Hard limit for this one call; the adapter turns an overrun into a `timeout` error. */
   timeout_ms: number;
+  /** Longest wait from the request to the first content delta; an overrun is a `timeout`. */
+  first_token_timeout_ms?: number;
+  /** Longest gap between two deltas of the answer; an overrun is a `timeout`. */
+  stream_idle_timeout_ms?: number;
+  /** Called with every piece of the answer as it streams in, in order. */
+  onDelta?: (delta: CompletionDelta) => void;
   signal?: AbortSignal;
+}
+
+/** One piece of a streamed answer. */
+export interface TextDelta {
+  type: 'text';
+  text: string;
+}
+
+export type CompletionDelta = TextDelta;
+
+/**
+ * What a call that failed mid-stream had produced: never an answer, but what the ledger keeps
+ * of it. `usage_estimated` says the provider reported no (or no complete) usage before the cut.
+ */
+export interface PartialOutput {
+  text: string;
+  usage: TokenUsage;
+  usage_estimated: boolean;
 }
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';

@@ -29,6 +29,10 @@ export interface ProviderConfig {
   concurrency: number;
   rate_limit?: RateLimitConfig;
   timeout_ms: number;
+  /** From the request to the first content or tool-call delta of the streamed answer. */
+  first_token_timeout_ms: number;
+  /** The longest gap between two deltas of the streamed answer. */
+  stream_idle_timeout_ms: number;
 }
 
 export interface ModelPrice {

@@ -64,6 +64,17 @@ describe('simulator admin API', () => {
     expect((await admin('GET', '/admin/faults')).json.faults).toEqual([]);
   });
 
+  it('accepts the stream faults', async () => {
+    const rule = {
+      provider: 'openai',
+      first_token_delay_ms: 500,
+      cut_after_chunks: 3,
+      stall_after_chunks: 0,
+    };
+    expect((await admin('PUT', '/admin/faults', [rule])).status).toBe(200);
+    expect((await admin('GET', '/admin/faults')).json.faults).toEqual([rule]);
+  });
+
   it('accepts {faults: [...]} as the PUT body too', async () => {
     const put = await admin('PUT', '/admin/faults', {
       faults: [{ model: 'gpt-4o', latency_ms: 5 }],
@@ -78,6 +89,9 @@ describe('simulator admin API', () => {
       { status: 418 },
       { provider: 'x', explode: true },
       { worse: { error_rate: 1 } },
+      { cut_after_chunks: 1.5 },
+      { stall_after_chunks: -1 },
+      { first_token_delay_ms: 'soon' },
     ]) {
       const res = await admin('POST', '/admin/faults', bad);
       expect(res.status).toBe(400);

@@ -5,10 +5,21 @@ import type { FaultRule } from './scenario-types';
 import type { CallOutcome } from './simulator-stats';
 import type { SimulatorState } from './simulator-state';
 import { IMAGE_TOKENS, estimateTokens } from './token-estimate';
-import type { SimRequest, WireFormat, WireResponse } from './wire/wire-format';
+import { streamPieces } from './wire/stream-pieces';
+import type { SimRequest, StreamScript, WireFormat, WireResponse } from './wire/wire-format';
+
+/** How a streamed answer misbehaves, from the stream faults of the rule in force. */
+export interface StreamFaults {
+  firstTokenDelayMs: number;
+  cutAfterChunks?: number;
+  stallAfterChunks?: number;
+}
 
 export type CallAction =
-  { kind: 'hang' } | { kind: 'reset' } | { kind: 'respond'; response: WireResponse };
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'respond'; response: WireResponse }
+  | { kind: 'stream'; script: StreamScript; faults: StreamFaults };
 
 export interface CallDecision {
   action: CallAction;
@@ -74,7 +85,8 @@ export function decideCall(
   }
 
   if (rule.malformed) {
-    return respond(wire.malformed(rule.malformed === true ? 'shape' : rule.malformed), 'malformed');
+    const kind = rule.malformed === true ? 'shape' : rule.malformed;
+    return respond(request.stream ? wire.malformedStream(kind) : wire.malformed(kind), 'malformed');
   }
 
   const scripted = state.replies.find(provider, request.model, request.lastUserText);
@@ -93,5 +105,26 @@ export function decideCall(
     : breakSchema
       ? 'invalid_output'
       : 'ok';
-  return respond(wire.success(request, reply), outcome);
+  if (!request.stream) return respond(wire.success(request, reply), outcome);
+  const script = wire.successStream(request, reply, streamPieces(reply.text));
+  const faults: StreamFaults = {
+    firstTokenDelayMs: rule.first_token_delay_ms ?? 0,
+    cutAfterChunks: rule.cut_after_chunks,
+    stallAfterChunks: rule.stall_after_chunks,
+  };
+  return {
+    action: { kind: 'stream', script, faults },
+    outcome: streamOutcome(script, faults) ?? outcome,
+    delayMs,
+  };
+}
+
+/** A stream fault that fires within the answer's pieces (or before its closing frames). */
+function streamOutcome(script: StreamScript, faults: StreamFaults): CallOutcome | undefined {
+  const limit = script.pieces.length;
+  const stall = faults.stallAfterChunks !== undefined && faults.stallAfterChunks <= limit;
+  const cut = faults.cutAfterChunks !== undefined && faults.cutAfterChunks <= limit;
+  if (stall && (!cut || (faults.stallAfterChunks ?? 0) <= (faults.cutAfterChunks ?? 0)))
+    return 'stall';
+  return cut ? 'cut' : undefined;
 }

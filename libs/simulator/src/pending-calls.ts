@@ -25,6 +25,11 @@ export class PendingCalls {
     this.timers.add(timer);
   }
 
+  /** Calls held open right now (delayed, hung or stalled), whose client has not gone away. */
+  get size(): number {
+    return this.held.size;
+  }
+
   closeAll(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();

@@ -4,6 +4,7 @@ import { sendWire } from './http-io';
 import type { PendingCalls } from './pending-calls';
 import type { ProviderRoute } from './provider-route';
 import type { SimulatorState } from './simulator-state';
+import { writeStream } from './stream-writer';
 import type { SimRequest } from './wire/wire-format';
 import { WireRequestError } from './wire/wire-request-error';
 
@@ -54,6 +55,7 @@ export function handleProviderCall(
   let request: SimRequest;
   try {
     request = wire.parse(body, route.pathModel, req.headers);
+    if (route.streamPath) request.stream = true;
   } catch (err) {
     if (!(err instanceof WireRequestError)) throw err;
     state.stats.record(provider, model, 'bad_request');
@@ -75,6 +77,11 @@ export function handleProviderCall(
       return;
     case 'respond':
       pending.delay(decision.delayMs, res, () => sendWire(res, action.response));
+      return;
+    case 'stream':
+      pending.delay(decision.delayMs, res, () =>
+        writeStream(res, action.script, action.faults, pending),
+      );
       return;
   }
 }

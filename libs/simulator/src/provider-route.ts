@@ -9,10 +9,13 @@ export interface ProviderRoute {
   provider: string;
   /** Gemini carries the model in the path. */
   pathModel?: string;
+  /** Gemini streams on its own path (`:streamGenerateContent?alt=sse`). */
+  streamPath?: boolean;
 }
 
 const PROVIDER_PREFIX = /^\/p\/([^/]+)(\/.*)$/;
-const GEMINI_PATH = /^\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):generateContent$/;
+const GEMINI_PATH =
+  /^\/(?:v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
 /** Maps a request path to the wire format it speaks, with or without a provider prefix. */
 export function matchProviderRoute(pathname: string): ProviderRoute | undefined {
@@ -33,6 +36,7 @@ export function matchProviderRoute(pathname: string): ProviderRoute | undefined 
       wire: geminiWire,
       provider: provider ?? geminiWire.defaultProvider,
       pathModel: decodeURIComponent(gemini[1]),
+      streamPath: gemini[2] === 'streamGenerateContent',
     };
   }
   return undefined;

@@ -43,6 +43,12 @@ export interface FaultRule {
   context_window?: number;
   /** The model is gone (retired or renamed): every call gets the provider's unknown-model 404. */
   retired?: boolean;
+  /** Streamed answers: wait this long after the opening frames before the first piece. */
+  first_token_delay_ms?: number;
+  /** Streamed answers: close the connection after this many pieces of the answer. */
+  cut_after_chunks?: number;
+  /** Streamed answers: stop sending after this many pieces, keeping the connection open. */
+  stall_after_chunks?: number;
   /** A revision rollout: the model is served as this revision from now on. */
   revision?: string;
   /** With `revision`: what the new revision does worse. */

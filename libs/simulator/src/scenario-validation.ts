@@ -53,6 +53,13 @@ function optionalNumber(
   return value;
 }
 
+function optionalWholeNumber(raw: Raw, key: string, where: string): number | undefined {
+  const value = optionalNumber(raw, key, where);
+  if (value !== undefined && !Number.isInteger(value))
+    throw new ScenarioError(`${where}.${key}: expected a whole number`);
+  return value;
+}
+
 function optionalRate(raw: Raw, key: string, where: string): number | undefined {
   return optionalNumber(raw, key, where, 1);
 }
@@ -94,6 +101,9 @@ const FAULT_KEYS = [
   'content_filter',
   'context_window',
   'retired',
+  'first_token_delay_ms',
+  'cut_after_chunks',
+  'stall_after_chunks',
   'revision',
   'worse',
 ] as const;
@@ -120,6 +130,9 @@ export function parseFaultRule(raw: unknown, where = 'fault'): FaultRule {
     content_filter: optionalBoolean(raw, 'content_filter', where),
     context_window: optionalNumber(raw, 'context_window', where),
     retired: optionalBoolean(raw, 'retired', where),
+    first_token_delay_ms: optionalNumber(raw, 'first_token_delay_ms', where),
+    cut_after_chunks: optionalWholeNumber(raw, 'cut_after_chunks', where),
+    stall_after_chunks: optionalWholeNumber(raw, 'stall_after_chunks', where),
     revision: optionalString(raw, 'revision', where),
     worse: parseWorse(raw.worse, `${where}.worse`),
   });

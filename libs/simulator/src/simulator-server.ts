@@ -38,6 +38,8 @@ export interface RunningSimulator {
   requests(provider?: string): RecordedRequest[];
   /** Back to the start scenario, with empty stats and request log. */
   reset(): void;
+  /** Calls held open right now (delayed, hung or stalled streams) whose client is still there. */
+  heldCalls(): number;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     resetStats: () => state.stats.reset(),
     requests: (provider) => state.requests.list(provider),
     reset: () => state.reset(),
+    heldCalls: () => pending.size,
     close: () =>
       new Promise<void>((resolve, reject) => {
         pending.closeAll();

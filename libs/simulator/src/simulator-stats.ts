@@ -9,6 +9,8 @@ export type CallOutcome =
   | 'malformed'
   | 'hang'
   | 'reset'
+  | 'cut'
+  | 'stall'
   | 'unauthorized'
   | 'bad_request'
   | 'context_length_exceeded'

@@ -1,12 +1,14 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { CompletionRequest, CompletionResult, ProviderConnection } from '../provider.types';
-import { SdkAdapter } from '../shared/sdk-adapter';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { CompletionRequest, ProviderConnection } from '../provider.types';
+import { SdkAdapter, type OpenedStream } from '../shared/sdk-adapter';
+import type { StreamAssembly } from '../streaming/stream-assembly';
 import { toAnthropicProviderError } from './anthropic-errors';
 import { toAnthropicParams } from './anthropic-request';
-import { toCompletionResult } from './anthropic-response';
+import { readAnthropicEvent } from './anthropic-stream';
 
-/** The Messages API through the official @anthropic-ai/sdk. */
-export class AnthropicAdapter extends SdkAdapter {
+/** The Messages API through the official @anthropic-ai/sdk, streamed (`stream: true` events). */
+export class AnthropicAdapter extends SdkAdapter<RawMessageStreamEvent> {
   override readonly kind = 'anthropic' as const;
   private readonly client: Anthropic;
 
@@ -21,14 +23,18 @@ export class AnthropicAdapter extends SdkAdapter {
     });
   }
 
-  protected override async send(
+  protected override async openStream(
     request: CompletionRequest,
     signal: AbortSignal,
-  ): Promise<CompletionResult> {
-    const params = toAnthropicParams(request, this.provider);
+  ): Promise<OpenedStream<RawMessageStreamEvent>> {
+    const params = { ...toAnthropicParams(request, this.provider), stream: true as const };
     const { data, request_id } = await this.client.messages
       .create(params, { timeout: request.timeout_ms, signal })
       .withResponse();
-    return toCompletionResult(data, request, this.provider, request_id ?? undefined);
+    return { events: data, requestId: request_id ?? undefined };
+  }
+
+  protected override readEvent(event: RawMessageStreamEvent, into: StreamAssembly): void {
+    readAnthropicEvent(event, into, this.provider);
   }
 }

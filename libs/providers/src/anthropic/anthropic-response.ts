@@ -7,7 +7,7 @@ import {
 import { failure } from '../shared/failure';
 import { isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
 
-const FINISH_REASONS: FinishReasonTable = {
+export const FINISH_REASONS: FinishReasonTable = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   // The window filled up mid-answer: the output was cut short, like a max_tokens stop.

@@ -45,7 +45,7 @@ describe('GoogleAdapter (@google/genai against the simulator)', () => {
       request_id: expect.any(String),
     });
     expect(harness.lastRequest()).toMatchObject({
-      path: `/p/gemini/v1beta/models/${MODEL}:generateContent`,
+      path: `/p/gemini/v1beta/models/${MODEL}:streamGenerateContent`,
       auth: 'x-goog-api-key',
     });
     expect(lastBody().generationConfig).toMatchObject({ maxOutputTokens: 256, temperature: 0.3 });

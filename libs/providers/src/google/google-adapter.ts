@@ -1,12 +1,13 @@
-import { GoogleGenAI } from '@google/genai';
-import type { CompletionRequest, CompletionResult, ProviderConnection } from '../provider.types';
-import { SdkAdapter } from '../shared/sdk-adapter';
+import { GoogleGenAI, type GenerateContentResponse } from '@google/genai';
+import type { CompletionRequest, ProviderConnection } from '../provider.types';
+import { SdkAdapter, type OpenedStream } from '../shared/sdk-adapter';
+import type { StreamAssembly } from '../streaming/stream-assembly';
 import { toGoogleProviderError } from './google-errors';
 import { toGoogleParams } from './google-request';
-import { toCompletionResult } from './google-response';
+import { readGeminiFrame } from './google-stream';
 
-/** Gemini generateContent through the official @google/genai SDK. */
-export class GoogleAdapter extends SdkAdapter {
+/** Gemini through the official @google/genai SDK, streamed (generateContentStream). */
+export class GoogleAdapter extends SdkAdapter<GenerateContentResponse> {
   override readonly kind = 'google' as const;
   private readonly client: GoogleGenAI;
 
@@ -27,13 +28,17 @@ export class GoogleAdapter extends SdkAdapter {
     });
   }
 
-  protected override async send(
+  protected override async openStream(
     request: CompletionRequest,
     signal: AbortSignal,
-  ): Promise<CompletionResult> {
-    const response = await this.client.models.generateContent(
+  ): Promise<OpenedStream<GenerateContentResponse>> {
+    const events = await this.client.models.generateContentStream(
       toGoogleParams(request, this.provider, signal),
     );
-    return toCompletionResult(response, request, this.provider);
+    return { events };
+  }
+
+  protected override readEvent(frame: GenerateContentResponse, into: StreamAssembly): void {
+    readGeminiFrame(frame, into, this.provider);
   }
 }

@@ -2,6 +2,7 @@ import { ApiError } from '@google/genai';
 import type { ProviderError, ProviderErrorType } from '../provider-error';
 import type { CallDeadline } from '../shared/call-deadline';
 import { mentionsContextLength, mentionsOverload } from '../shared/http-error-type';
+import { failure } from '../shared/failure';
 import { httpFailure } from '../shared/http-failure';
 import { parseDurationMs } from '../shared/retry-after';
 import { unclassifiedFailure } from '../shared/transport-failure';
@@ -78,6 +79,12 @@ export function toGoogleProviderError(
       type: typeForRpcStatus(status, err.status),
       detail: `${err.status} ${status.status ?? 'error'}: ${message}`,
       retryAfterMs: parseDurationMs(detail(status, 'google.rpc.RetryInfo')?.retryDelay),
+      cause: err,
+    });
+  }
+  // The SDK's own words for a stream whose last frame was cut mid-JSON.
+  if (err instanceof Error && /Incomplete JSON segment/i.test(err.message)) {
+    return failure('malformed_response', provider, 'the stream ended inside a frame', {
       cause: err,
     });
   }

@@ -10,7 +10,7 @@ import { tokenCount } from '../shared/json-object';
 import { stableToolCallId, type RawToolCall } from '../shared/tool-calls';
 
 /** Finish reasons meaning the answer was withheld for policy reasons. */
-const FILTERED = new Set([
+export const FILTERED = new Set([
   'SAFETY',
   'RECITATION',
   'BLOCKLIST',
@@ -21,7 +21,7 @@ const FILTERED = new Set([
   'IMAGE_RECITATION',
 ]);
 
-const FINISH_REASONS: FinishReasonTable = {
+export const FINISH_REASONS: FinishReasonTable = {
   STOP: 'stop',
   MAX_TOKENS: 'length',
 };

@@ -1,20 +1,17 @@
 import OpenAI from 'openai';
-import type {
-  CompletionRequest,
-  CompletionResult,
-  ProviderConnection,
-  ProviderKind,
-} from '../provider.types';
-import { SdkAdapter } from '../shared/sdk-adapter';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { CompletionRequest, ProviderConnection, ProviderKind } from '../provider.types';
+import { SdkAdapter, type OpenedStream } from '../shared/sdk-adapter';
+import type { StreamAssembly } from '../streaming/stream-assembly';
 import { toOpenAiProviderError } from './openai-errors';
 import { toOpenAiParams } from './openai-request';
-import { toCompletionResult } from './openai-response';
+import { readOpenAiChunk } from './openai-stream';
 
 /**
- * Chat completions through the official openai SDK. Serves kind `openai` and every
+ * Chat completions through the official openai SDK, streamed (`stream: true`). Serves kind `openai` and every
  * `openai-compatible` server (Groq, Mistral, Perplexity, Ollama): only the base URL differs.
  */
-export class OpenAiAdapter extends SdkAdapter {
+export class OpenAiAdapter extends SdkAdapter<ChatCompletionChunk> {
   override readonly kind: ProviderKind;
   private readonly client: OpenAI;
 
@@ -34,14 +31,23 @@ export class OpenAiAdapter extends SdkAdapter {
     });
   }
 
-  protected override async send(
+  protected override async openStream(
     request: CompletionRequest,
     signal: AbortSignal,
-  ): Promise<CompletionResult> {
-    const params = toOpenAiParams(request, this.kind, this.provider);
+  ): Promise<OpenedStream<ChatCompletionChunk>> {
+    const params = {
+      ...toOpenAiParams(request, this.kind, this.provider),
+      stream: true as const,
+      // The usage arrives in one more chunk after the last delta, or not at all.
+      stream_options: { include_usage: true },
+    };
     const { data, request_id } = await this.client.chat.completions
       .create(params, { timeout: request.timeout_ms, signal })
       .withResponse();
-    return toCompletionResult(data, request, this.provider, request_id ?? undefined);
+    return { events: data, requestId: request_id ?? undefined };
+  }
+
+  protected override readEvent(chunk: ChatCompletionChunk, into: StreamAssembly): void {
+    readOpenAiChunk(chunk, into, this.provider);
   }
 }

@@ -8,7 +8,7 @@ import { failure } from '../shared/failure';
 import { isJsonObject, tokenCount } from '../shared/json-object';
 import type { RawToolCall } from '../shared/tool-calls';
 
-const FINISH_REASONS: FinishReasonTable = {
+export const FINISH_REASONS: FinishReasonTable = {
   stop: 'stop',
   length: 'length',
   tool_calls: 'tool_calls',

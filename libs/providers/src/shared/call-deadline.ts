@@ -7,6 +7,8 @@ export class CallDeadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private expiredFlag = false;
+  /** Set when something other than timeout_ms ended the call early (a stream watchdog). */
+  private expiryReason?: string;
   private readonly onCallerAbort = () => this.controller.abort(this.callerSignal?.reason);
 
   constructor(
@@ -22,6 +24,18 @@ export class CallDeadline {
     else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
+  /**
+   * Ends the call now as a timeout of its own kind (no first token, a stalled stream): the SDK
+   * request is aborted, and the error mapping reports `reason`.
+   */
+  expire(reason: string): void {
+    if (this.signal.aborted) return;
+    this.expiredFlag = true;
+    this.expiryReason = reason;
+    clearTimeout(this.timer);
+    this.controller.abort(new DOMException(reason, 'TimeoutError'));
+  }
+
   /** The timeout ran out (as opposed to the caller aborting). */
   get expired(): boolean {
     return this.expiredFlag;
@@ -33,9 +47,8 @@ export class CallDeadline {
 
   /** Why the call ended early, in words fit for an error message. */
   describe(): string {
-    return this.cancelledByCaller
-      ? 'call aborted by the caller'
-      : `no answer within ${this.timeoutMs} ms`;
+    if (this.cancelledByCaller) return 'call aborted by the caller';
+    return this.expiryReason ?? `no answer within ${this.timeoutMs} ms`;
   }
 
   dispose(): void {

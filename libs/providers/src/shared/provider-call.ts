@@ -36,6 +36,7 @@ export function scrubProviderError(err: ProviderError, apiKey: string): Provider
     status: err.status,
     retryAfterMs: err.retryAfterMs,
     requestId: err.requestId,
+    partial: err.partial,
     cause: scrubbedCause(err.cause, apiKey),
   });
 }
@@ -46,12 +47,12 @@ export function scrubProviderError(err: ProviderError, apiKey: string): Provider
  */
 export async function runProviderCall<T>(
   context: ProviderCallContext,
-  call: (signal: AbortSignal) => Promise<T>,
+  call: (signal: AbortSignal, deadline: CallDeadline) => Promise<T>,
   toProviderError: ErrorMapper,
 ): Promise<T> {
   const deadline = new CallDeadline(context.timeoutMs, context.signal);
   try {
-    return await call(deadline.signal);
+    return await call(deadline.signal, deadline);
   } catch (err) {
     let mapped: ProviderError;
     try {

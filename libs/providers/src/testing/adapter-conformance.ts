@@ -7,6 +7,7 @@ import {
 } from '@switchyard/simulator';
 import type { ProviderError } from '../provider-error';
 import type {
+  CompletionDelta,
   CompletionRequest,
   ProviderAdapter,
   ProviderConnection,
@@ -100,6 +101,15 @@ export class AdapterHarness {
   }
 }
 
+/** Polls until `check` holds, failing after `timeoutMs`. */
+async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A port nothing listens on: bound a moment ago, then released. */
 async function closedPort(): Promise<number> {
   return new Promise<number>((resolve) => {
@@ -141,6 +151,67 @@ export function describeAdapterConformance(
 ): void {
   const { provider, model } = harness.fixture;
   const fault = (rule: Omit<FaultRule, 'provider'>) => harness.sim.addFault({ provider, ...rule });
+
+  describe('streaming', () => {
+    const collect = () => {
+      const deltas: CompletionDelta[] = [];
+      return { deltas, onDelta: (d: CompletionDelta) => deltas.push(d) };
+    };
+    const textOf = (deltas: CompletionDelta[]) => deltas.map((d) => d.text).join('');
+
+    it('streams the answer as deltas that concatenate to the result text', async () => {
+      const { deltas, onDelta } = collect();
+      const result = await harness.adapter.complete(
+        harness.request('one two three four five', { onDelta }),
+      );
+      expect(result.text).toBe('echo: one two three four five');
+      expect(deltas.length).toBeGreaterThan(3);
+      expect(textOf(deltas)).toBe(result.text);
+      expect(result.usage.output_tokens).toBeGreaterThan(0);
+    });
+
+    it('timeout when the first token is later than first_token_timeout_ms, and the call is aborted', async () => {
+      fault({ first_token_delay_ms: 3000 });
+      const started = Date.now();
+      const err = await harness.fail(
+        harness.request('one two three', { first_token_timeout_ms: 300 }),
+      );
+      expect(err.type).toBe('timeout');
+      expect(err.message).toMatch(/no first token within 300 ms/);
+      expect(err.partial).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(2500);
+      await waitFor(() => harness.sim.heldCalls() === 0);
+    });
+
+    it('timeout when the stream stalls past stream_idle_timeout_ms, with the partial output', async () => {
+      fault({ stall_after_chunks: 2 });
+      const { deltas, onDelta } = collect();
+      const err = await harness.fail(
+        harness.request('one two three four', { stream_idle_timeout_ms: 300, onDelta }),
+      );
+      expect(err.type).toBe('timeout');
+      expect(err.message).toMatch(/stalled: no delta for 300 ms/);
+      expect(err.partial?.text).toBe('echo: one ');
+      expect(textOf(deltas)).toBe('echo: one ');
+      expect(err.partial?.usage.output_tokens).toBeGreaterThan(0);
+      await waitFor(() => harness.sim.heldCalls() === 0);
+    });
+
+    it('a connection cut mid-stream is never a success: network or malformed_response, with the partial output', async () => {
+      fault({ cut_after_chunks: 3 });
+      const err = await harness.fail(harness.request('one two three four'));
+      expect(['network', 'malformed_response']).toContain(err.type);
+      expect(err.partial?.text).toBe('echo: one two ');
+    });
+
+    it('a cut after the last piece, before the stream says it ended, is no success either', async () => {
+      // "echo: ", "one ", "two": all three pieces, then the connection closes.
+      fault({ cut_after_chunks: 3 });
+      const err = await harness.fail(harness.request('one two'));
+      expect(['network', 'malformed_response']).toContain(err.type);
+      expect(err.partial?.text).toBe('echo: one two');
+    });
+  });
 
   it('carries the model revision through a rollout', async () => {
     fault({ model, revision: expected.rolloutRevision });

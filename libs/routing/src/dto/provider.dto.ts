@@ -52,4 +52,14 @@ export class ProviderDto {
   @IsInt({ message: 'must be a whole number of milliseconds' })
   @Min(1, { message: 'must be at least 1' })
   timeout_ms?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1, { message: 'must be at least 1' })
+  first_token_timeout_ms?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(1, { message: 'must be at least 1' })
+  stream_idle_timeout_ms?: number;
 }

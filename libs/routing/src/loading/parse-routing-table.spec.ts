@@ -61,6 +61,8 @@ describe('parseRoutingTable: a valid file', () => {
       api_key_env: 'OPENAI_API_KEY',
       concurrency: 8,
       timeout_ms: 60000,
+      first_token_timeout_ms: 15000,
+      stream_idle_timeout_ms: 30000,
     });
     expect(table.tasks.chat).toEqual({
       name: 'chat',
@@ -181,6 +183,8 @@ describe('parseRoutingTable: errors', () => {
     const doc = validDoc();
     doc.providers.openai.concurrency = 'lots';
     doc.providers.openai.timeout_ms = -5;
+    doc.providers.openai.first_token_timeout_ms = 0;
+    doc.providers.openai.stream_idle_timeout_ms = 1.5;
     delete doc.tasks.chat.primary;
     doc.tasks.chat.retry = 'often';
     doc.tasks.chat.ledger = { store_prompts: 'yes' };
@@ -189,12 +193,17 @@ describe('parseRoutingTable: errors', () => {
       expect.arrayContaining([
         { path: 'providers.openai.concurrency', message: 'must be a whole number, got "lots"' },
         { path: 'providers.openai.timeout_ms', message: 'must be at least 1, got -5' },
+        { path: 'providers.openai.first_token_timeout_ms', message: 'must be at least 1, got 0' },
+        {
+          path: 'providers.openai.stream_idle_timeout_ms',
+          message: 'must be a whole number of milliseconds, got 1.5',
+        },
         { path: 'tasks.chat.primary', message: 'is required' },
         { path: 'tasks.chat.retry', message: 'must be a mapping, got "often"' },
         { path: 'tasks.chat.ledger.store_prompts', message: 'must be true or false, got "yes"' },
       ]),
     );
-    expect(issues).toHaveLength(5);
+    expect(issues).toHaveLength(7);
   });
 
   it('reports unknown fields with a suggestion', () => {

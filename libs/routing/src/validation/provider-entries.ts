@@ -1,6 +1,11 @@
 import type { ProviderKind } from '@switchyard/providers';
 import { ProviderDto } from '../dto/provider.dto';
-import { DEFAULT_PROVIDER_CONCURRENCY, DEFAULT_PROVIDER_TIMEOUT_MS } from '../routing-defaults';
+import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+  DEFAULT_PROVIDER_CONCURRENCY,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+} from '../routing-defaults';
 import type { ProviderConfig, RoutingIssue } from '../routing-table.types';
 import { validateDto } from './dto-validation';
 import { nameProblem } from './names';
@@ -31,6 +36,8 @@ export function readProviderEntry(
     kind: instance.kind as ProviderKind,
     concurrency: instance.concurrency ?? DEFAULT_PROVIDER_CONCURRENCY,
     timeout_ms: instance.timeout_ms ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+    first_token_timeout_ms: instance.first_token_timeout_ms ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+    stream_idle_timeout_ms: instance.stream_idle_timeout_ms ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   };
   if (instance.base_url !== undefined) provider.base_url = instance.base_url;
   if (instance.api_key_env !== undefined) provider.api_key_env = instance.api_key_env;

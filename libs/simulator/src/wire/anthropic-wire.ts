@@ -6,17 +6,22 @@ import type {
   SimRequest,
   SimTool,
   SimToolChoice,
+  StreamScript,
   WireFormat,
   WireResponse,
 } from './wire-format';
 import { joinParts, tallyMessages, type ReadText } from './wire-messages';
+import { streamPieces } from './stream-pieces';
 import { WireRequestError } from './wire-request-error';
 import {
+  EVENT_STREAM_HEADERS,
   isRecord,
   jsonResponse,
   malformedResponse,
+  malformedStreamResponse,
   randomHex,
   toolArgumentsObject,
+  sseFrame,
 } from './wire-response';
 
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
@@ -228,8 +233,6 @@ export const anthropicWire: WireFormat = {
       throw new WireRequestError('max_tokens: Field required');
     }
     if (!Array.isArray(body.messages)) throw new WireRequestError('messages: Field required');
-    if (body.stream === true)
-      throw new WireRequestError('The provider simulator does not stream; send stream: false.');
     const system = systemText(body.system);
     const { inputChars, imageCount, lastUserText } = tallyMessages(body.messages, (message, i) => {
       const where = `messages.${i}`;
@@ -253,6 +256,7 @@ export const anthropicWire: WireFormat = {
       tools,
       toolChoice: parseToolChoice(body.tool_choice, tools),
       toolResultText: checkToolResults(body.messages, tools),
+      stream: body.stream === true,
     };
   },
 
@@ -304,6 +308,110 @@ export const anthropicWire: WireFormat = {
       'anthropic-ratelimit-input-tokens-remaining': String(2000000 - reply.inputTokens),
       'anthropic-ratelimit-input-tokens-reset': reset,
     });
+  },
+
+  successStream(_request: SimRequest, reply: SimReply, pieces: string[]): StreamScript {
+    const usage = {
+      input_tokens: reply.inputTokens,
+      output_tokens: 1,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      service_tier: 'standard',
+    };
+    const opening = [
+      sseFrame(
+        {
+          type: 'message_start',
+          message: {
+            id: `msg_sim${randomHex(12)}`,
+            type: 'message',
+            role: 'assistant',
+            model: reply.revision,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage,
+          },
+        },
+        'message_start',
+      ),
+      sseFrame({ type: 'ping' }, 'ping'),
+    ];
+    // A tool_use block: its start, its input_json_delta pieces and its stop all count as pieces.
+    const streamed: string[] = [];
+    const block = (
+      index: number,
+      start: Record<string, unknown>,
+      deltas: Record<string, unknown>[],
+    ) => {
+      streamed.push(
+        sseFrame(
+          { type: 'content_block_start', index, content_block: start },
+          'content_block_start',
+        ),
+        ...deltas.map((delta) =>
+          sseFrame({ type: 'content_block_delta', index, delta }, 'content_block_delta'),
+        ),
+        sseFrame({ type: 'content_block_stop', index }, 'content_block_stop'),
+      );
+    };
+    let stopReason: string;
+    let textBlockOpen = false;
+    if (reply.finish === 'content_filter') {
+      stopReason = 'refusal';
+    } else if (reply.toolCalls) {
+      reply.toolCalls.forEach((call, index) =>
+        block(
+          index,
+          { type: 'tool_use', id: `toolu_sim${randomHex(10)}`, name: call.name, input: {} },
+          streamPieces(JSON.stringify(toolArgumentsObject(call.argumentsText))).map((piece) => ({
+            type: 'input_json_delta',
+            partial_json: piece,
+          })),
+        ),
+      );
+      stopReason = 'tool_use';
+    } else {
+      // One text block: its start opens the stream and its stop closes it, so the pieces the
+      // stream faults count are the text deltas alone.
+      opening.push(
+        sseFrame(
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          'content_block_start',
+        ),
+      );
+      streamed.push(
+        ...pieces.map((piece) =>
+          sseFrame(
+            { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } },
+            'content_block_delta',
+          ),
+        ),
+      );
+      textBlockOpen = true;
+      stopReason = reply.finish === 'length' ? 'max_tokens' : 'end_turn';
+    }
+    const closing = [
+      ...(textBlockOpen
+        ? [sseFrame({ type: 'content_block_stop', index: 0 }, 'content_block_stop')]
+        : []),
+      sseFrame(
+        {
+          type: 'message_delta',
+          delta: { stop_reason: stopReason, stop_sequence: null },
+          usage: { output_tokens: reply.outputTokens },
+        },
+        'message_delta',
+      ),
+      sseFrame({ type: 'message_stop' }, 'message_stop'),
+    ];
+    return {
+      status: 200,
+      headers: { ...EVENT_STREAM_HEADERS, 'request-id': `req_sim${randomHex(12)}` },
+      opening,
+      pieces: streamed,
+      closing,
+    };
   },
 
   injectedError(
@@ -366,6 +474,14 @@ export const anthropicWire: WireFormat = {
     return malformedResponse(
       kind,
       '{"id":"msg_sim","type":"message","role":"assistant","content":[{"type":"te',
+    );
+  },
+
+  malformedStream(kind: MalformedKind): WireResponse {
+    return malformedStreamResponse(
+      kind,
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_sim","ty\n\n',
+      'message_start',
     );
   },
 };

@@ -6,17 +6,21 @@ import type {
   SimRequest,
   SimTool,
   SimToolChoice,
+  StreamScript,
   WireFormat,
   WireResponse,
 } from './wire-format';
 import { joinParts, tallyMessages, type ReadText } from './wire-messages';
 import { WireRequestError } from './wire-request-error';
 import {
+  EVENT_STREAM_HEADERS,
   isRecord,
   jsonResponse,
   malformedResponse,
+  malformedStreamResponse,
   randomHex,
   toolArgumentsObject,
+  sseFrame,
 } from './wire-response';
 
 /** Gemini API generateContent (google.rpc.Status error bodies). */
@@ -220,6 +224,8 @@ export const geminiWire: WireFormat = {
       imageCount,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       schema: parseSchema(config),
+      // Set from the path (streamGenerateContent) by the handler.
+      stream: false,
     };
   },
 
@@ -253,6 +259,70 @@ export const geminiWire: WireFormat = {
       modelVersion: reply.revision,
       responseId: randomHex(11),
     });
+  },
+
+  // Gemini frames are CRLF-separated; the last one carries the finishReason with its text.
+  successStream(_request: SimRequest, reply: SimReply, pieces: string[]): StreamScript {
+    const responseId = randomHex(11);
+    const frame = (candidate: Record<string, unknown>, outputTokens: number) =>
+      sseFrame(
+        {
+          candidates: [candidate],
+          usageMetadata: {
+            promptTokenCount: reply.inputTokens,
+            candidatesTokenCount: outputTokens,
+            totalTokenCount: reply.inputTokens + outputTokens,
+          },
+          modelVersion: reply.revision,
+          responseId,
+        },
+        undefined,
+        '\r\n\r\n',
+      );
+    const script: StreamScript = {
+      status: 200,
+      headers: { ...EVENT_STREAM_HEADERS },
+      opening: [],
+      pieces: [],
+      closing: [],
+    };
+    if (reply.finish === 'content_filter') {
+      script.closing.push(
+        frame({ finishReason: 'SAFETY', index: 0, safetyRatings: SAFETY_BLOCK }, 0),
+      );
+      return script;
+    }
+    const finishReason = reply.finish === 'length' ? 'MAX_TOKENS' : 'STOP';
+    if (reply.toolCalls) {
+      // Function calls arrive whole, in one frame.
+      const parts = reply.toolCalls.map((call) => ({
+        functionCall: { name: call.name, args: toolArgumentsObject(call.argumentsText) },
+      }));
+      script.pieces.push(
+        frame({ content: { parts, role: 'model' }, finishReason, index: 0 }, reply.outputTokens),
+      );
+      return script;
+    }
+    const total = pieces.join('').length || 1;
+    let sent = 0;
+    script.pieces = pieces.map((piece, i) => {
+      sent += piece.length;
+      const last = i === pieces.length - 1;
+      return frame(
+        {
+          content: { parts: [{ text: piece }], role: 'model' },
+          ...(last ? { finishReason } : {}),
+          index: 0,
+        },
+        last ? reply.outputTokens : Math.round((reply.outputTokens * sent) / total),
+      );
+    });
+    if (pieces.length === 0) {
+      script.closing.push(
+        frame({ content: { parts: [{ text: '' }], role: 'model' }, finishReason, index: 0 }, 0),
+      );
+    }
+    return script;
   },
 
   injectedError(
@@ -351,5 +421,12 @@ export const geminiWire: WireFormat = {
 
   malformed(kind: MalformedKind): WireResponse {
     return malformedResponse(kind, `{"candidates":[{"content":{"parts":[{"text":"trunc`);
+  },
+
+  malformedStream(kind: MalformedKind): WireResponse {
+    return malformedStreamResponse(
+      kind,
+      'data: {"candidates":[{"content":{"parts":[{"text":"trunc\r\n\r\n',
+    );
   },
 };

@@ -6,17 +6,22 @@ import type {
   SimRequest,
   SimTool,
   SimToolChoice,
+  StreamScript,
   WireFormat,
   WireResponse,
 } from './wire-format';
 import { tallyMessages, type ReadText } from './wire-messages';
+import { streamPieces } from './stream-pieces';
 import { WireRequestError } from './wire-request-error';
 import {
+  EVENT_STREAM_HEADERS,
   fingerprintFor,
   isRecord,
   jsonResponse,
   malformedResponse,
+  malformedStreamResponse,
   randomHex,
+  sseFrame,
 } from './wire-response';
 
 /** OpenAI chat completions (also what Groq, Mistral, Perplexity and Ollama speak). */
@@ -155,6 +160,44 @@ function checkToolMessages(messages: unknown[]): string | undefined {
   return trailing.length > 0 ? trailing.join('\n') : undefined;
 }
 
+function finishReason(reply: SimReply): string {
+  if (reply.toolCalls) return 'tool_calls';
+  return reply.finish === 'length'
+    ? 'length'
+    : reply.finish === 'content_filter'
+      ? 'content_filter'
+      : 'stop';
+}
+
+function usageOf(reply: SimReply): Record<string, unknown> {
+  return {
+    prompt_tokens: reply.inputTokens,
+    completion_tokens: reply.outputTokens,
+    total_tokens: reply.inputTokens + reply.outputTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+function successHeaders(reply: SimReply): Record<string, string> {
+  return {
+    'x-request-id': `req_${randomHex(16)}`,
+    'openai-version': '2020-10-01',
+    'openai-processing-ms': '1',
+    'x-ratelimit-limit-requests': '10000',
+    'x-ratelimit-remaining-requests': '9999',
+    'x-ratelimit-reset-requests': '6ms',
+    'x-ratelimit-limit-tokens': '10000000',
+    'x-ratelimit-remaining-tokens': String(10000000 - reply.inputTokens),
+    'x-ratelimit-reset-tokens': '0s',
+  };
+}
+
 export const openAiWire: WireFormat = {
   api: 'openai',
   defaultProvider: 'openai',
@@ -179,8 +222,12 @@ export const openAiWire: WireFormat = {
         "Invalid 'messages': empty array. Expected an array with minimum length 1.",
       );
     }
-    if (body.stream === true)
-      throw new WireRequestError('The provider simulator does not stream; send stream: false.');
+    const stream = body.stream === true;
+    if (body.stream_options !== undefined && body.stream_options !== null && !stream) {
+      throw new WireRequestError(
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      );
+    }
     const { inputChars, imageCount, lastUserText } = tallyMessages(body.messages, (message, i) => {
       const where = `messages[${i}]`;
       if (!isRecord(message) || typeof message.role !== 'string')
@@ -204,17 +251,13 @@ export const openAiWire: WireFormat = {
       imageCount,
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       schema: parseSchema(body.response_format),
+      stream,
+      includeUsage: isRecord(body.stream_options) && body.stream_options.include_usage === true,
     };
   },
 
   success(request: SimRequest, reply: SimReply): WireResponse {
-    const finish = reply.toolCalls
-      ? 'tool_calls'
-      : reply.finish === 'length'
-        ? 'length'
-        : reply.finish === 'content_filter'
-          ? 'content_filter'
-          : 'stop';
+    const finish = finishReason(reply);
     const body = {
       id: `chatcmpl-sim${randomHex(12)}`,
       object: 'chat.completion',
@@ -240,32 +283,55 @@ export const openAiWire: WireFormat = {
           finish_reason: finish,
         },
       ],
-      usage: {
-        prompt_tokens: reply.inputTokens,
-        completion_tokens: reply.outputTokens,
-        total_tokens: reply.inputTokens + reply.outputTokens,
-        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-        completion_tokens_details: {
-          reasoning_tokens: 0,
-          audio_tokens: 0,
-          accepted_prediction_tokens: 0,
-          rejected_prediction_tokens: 0,
-        },
-      },
+      usage: usageOf(reply),
       service_tier: 'default',
       system_fingerprint: fingerprintFor(reply.revision),
     };
-    return jsonResponse(200, body, {
-      'x-request-id': `req_${randomHex(16)}`,
-      'openai-version': '2020-10-01',
-      'openai-processing-ms': '1',
-      'x-ratelimit-limit-requests': '10000',
-      'x-ratelimit-remaining-requests': '9999',
-      'x-ratelimit-reset-requests': '6ms',
-      'x-ratelimit-limit-tokens': '10000000',
-      'x-ratelimit-remaining-tokens': String(10000000 - reply.inputTokens),
-      'x-ratelimit-reset-tokens': '0s',
-    });
+    return jsonResponse(200, body, successHeaders(reply));
+  },
+
+  successStream(request: SimRequest, reply: SimReply, pieces: string[]): StreamScript {
+    const base = {
+      id: `chatcmpl-sim${randomHex(12)}`,
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model: reply.revision,
+      service_tier: 'default',
+      system_fingerprint: fingerprintFor(reply.revision),
+    };
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      sseFrame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    const closing = [chunk({}, finishReason(reply))];
+    if (request.includeUsage)
+      closing.push(sseFrame({ ...base, choices: [], usage: usageOf(reply) }));
+    closing.push(sseFrame('[DONE]'));
+    // A tool call streams as its id and name, then its arguments in fragments.
+    const toolCallPieces = (reply.toolCalls ?? []).flatMap((call, index) => [
+      chunk({
+        tool_calls: [
+          {
+            index,
+            id: `call_${randomHex(12)}`,
+            type: 'function',
+            function: { name: call.name, arguments: '' },
+          },
+        ],
+      }),
+      ...streamPieces(call.argumentsText).map((fragment) =>
+        chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }),
+      ),
+    ]);
+    return {
+      status: 200,
+      headers: { ...EVENT_STREAM_HEADERS, ...successHeaders(reply) },
+      opening: [chunk({ role: 'assistant', content: reply.toolCalls ? null : '', refusal: null })],
+      pieces: reply.toolCalls
+        ? toolCallPieces
+        : reply.finish === 'content_filter'
+          ? []
+          : pieces.map((piece) => chunk({ content: piece })),
+      closing,
+    };
   },
 
   injectedError(
@@ -365,6 +431,13 @@ export const openAiWire: WireFormat = {
     return malformedResponse(
       kind,
       '{"id":"chatcmpl-sim","object":"chat.completion","choices":[{"index":0,"mess',
+    );
+  },
+
+  malformedStream(kind: MalformedKind): WireResponse {
+    return malformedStreamResponse(
+      kind,
+      'data: {"id":"chatcmpl-sim","object":"chat.completion.chunk","choices":[{"index":0,"del\n\n',
     );
   },
 };

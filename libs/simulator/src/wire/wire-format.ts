@@ -18,6 +18,10 @@ export interface SimRequest {
   toolChoice?: SimToolChoice;
   /** The text of the tool results the conversation ends with, when it ends with some. */
   toolResultText?: string;
+  /** The answer goes out as a stream of events (`stream: true`, Gemini's streamGenerateContent). */
+  stream?: boolean;
+  /** OpenAI `stream_options.include_usage`: one more chunk with the usage before [DONE]. */
+  includeUsage?: boolean;
 }
 
 export interface SimTool {
@@ -31,6 +35,18 @@ export type SimToolChoice = 'auto' | 'none' | 'required' | { name: string };
 export interface SimToolCall {
   name: string;
   argumentsText: string;
+}
+
+/**
+ * A streamed answer as frames in the wire's own SSE form: the opening frames, one frame per piece
+ * of the answer (what the stream faults count as chunks), and the closing frames.
+ */
+export interface StreamScript {
+  status: number;
+  headers: Record<string, string>;
+  opening: string[];
+  pieces: string[];
+  closing: string[];
 }
 
 export type SimFinish = 'stop' | 'length' | 'content_filter';
@@ -76,9 +92,13 @@ export interface WireFormat {
   /** Validates the body like the real API does; throws WireRequestError on a bad request. */
   parse(body: unknown, pathModel: string | undefined, headers: IncomingHttpHeaders): SimRequest;
   success(request: SimRequest, reply: SimReply): WireResponse;
+  /** The same answer as `success`, streamed; `pieces` concatenate to the answer's text. */
+  successStream(request: SimRequest, reply: SimReply, pieces: string[]): StreamScript;
   injectedError(status: number, context: InjectedErrorContext): WireResponse;
   missingKey(): WireResponse;
   badRequest(message: string): WireResponse;
   contextExceeded(model: string, inputTokens: number, window: number): WireResponse;
   malformed(kind: MalformedKind): WireResponse;
+  /** A 200 event stream that breaks the API's promise: frames of the wrong shape, or cut mid-JSON. */
+  malformedStream(kind: MalformedKind): WireResponse;
 }

@@ -57,3 +57,27 @@ export function toolArgumentsObject(text: string): Record<string, unknown> {
     return { unparsable: text };
   }
 }
+
+export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+};
+
+/** One SSE frame: `data:` only (OpenAI, Gemini), or with an `event:` line (Anthropic). */
+export function sseFrame(data: unknown, event?: string, separator = '\n\n'): string {
+  const payload = typeof data === 'string' ? data : JSON.stringify(data);
+  return `${event ? `event: ${event}\n` : ''}data: ${payload}${separator}`;
+}
+
+/** A 200 event stream whose frames are valid JSON of the wrong shape, or cut mid-JSON. */
+export function malformedStreamResponse(
+  kind: MalformedKind,
+  truncatedFrame: string,
+  event?: string,
+): WireResponse {
+  const body =
+    kind === 'not_json'
+      ? truncatedFrame
+      : sseFrame({ status: 'ok', note: 'simulated malformed stream: not the API shape' }, event);
+  return { status: 200, headers: { ...EVENT_STREAM_HEADERS }, body };
+}

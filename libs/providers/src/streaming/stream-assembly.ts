@@ -1,0 +1,103 @@
+import type {
+  CompletionDelta,
+  FinishReason,
+  PartialOutput,
+  TokenUsage,
+} from '../provider.types';
+import type { CompletionReading } from '../shared/completion-result';
+
+/** About four characters per token: what an estimate of unreported usage rests on. */
+const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/**
+ * The answer of one streamed call, put together from the provider's events as an adapter reads
+ * them. Every adapter feeds the same calls (text, usage, finish, end); the assembly emits each
+ * delta as it comes and, at the end, yields the reading the non-streamed mapping yields. It never
+ * turns an unfinished stream into an answer: `complete` is false until the wire said it ended.
+ */
+export class StreamAssembly {
+  reportedModel: unknown;
+  requestId: string | undefined;
+  systemFingerprint: string | undefined;
+  private readonly pieces: string[] = [];
+  private chars = 0;
+  private reportedInput?: number;
+  private reportedOutput?: number;
+  /** Whether the reported output count covers every piece received (Gemini reports as it goes). */
+  private outputReportCurrent = false;
+  private finishReason?: FinishReason;
+  private ended = false;
+
+  constructor(private readonly emit: (delta: CompletionDelta) => void) {}
+
+  /** A piece of the answer's text; empty pieces (role-only chunks) are no delta. */
+  text(piece: string): void {
+    if (piece === '') return;
+    this.pieces.push(piece);
+    this.chars += piece.length;
+    this.outputReportCurrent = false;
+    this.emit({ type: 'text', text: piece });
+  }
+
+  /** Usage as the provider reported it so far; each count replaces the earlier one. */
+  usage(reported: { input?: number; output?: number }): void {
+    if (reported.input !== undefined) this.reportedInput = reported.input;
+    if (reported.output !== undefined) {
+      this.reportedOutput = reported.output;
+      this.outputReportCurrent = true;
+    }
+  }
+
+  finish(reason: FinishReason): void {
+    this.finishReason = reason;
+  }
+
+  /** The wire said the answer is whole (OpenAI's finish chunk, Anthropic's message_stop, ...). */
+  end(): void {
+    this.ended = true;
+  }
+
+  get complete(): boolean {
+    return this.ended;
+  }
+
+  get sawOutput(): boolean {
+    return this.pieces.length > 0;
+  }
+
+  /** The whole answer, for buildCompletionResult; only meaningful once `complete`. */
+  reading(): CompletionReading {
+    return {
+      text: this.pieces.join(''),
+      finishReason: this.finishReason ?? 'other',
+      usage: { input_tokens: this.reportedInput ?? 0, output_tokens: this.reportedOutput ?? 0 },
+      reportedModel: this.reportedModel,
+      requestId: this.requestId,
+      systemFingerprint: this.systemFingerprint,
+    };
+  }
+
+  /**
+   * What a stream that did not finish had produced, or undefined when it had produced nothing.
+   * Counts the provider did not report (or reported before the last piece) are estimated, and
+   * the result says so.
+   */
+  partial(estimatedInputTokens: number): PartialOutput | undefined {
+    if (!this.sawOutput) return undefined;
+    const inputReported = this.reportedInput !== undefined;
+    const outputReported = this.reportedOutput !== undefined && this.outputReportCurrent;
+    const usage: TokenUsage = {
+      input_tokens: this.reportedInput ?? estimatedInputTokens,
+      output_tokens: outputReported ? (this.reportedOutput ?? 0) : estimateTokens(this.chars),
+    };
+    return {
+      text: this.pieces.join(''),
+      usage,
+      usage_estimated: !(inputReported && outputReported),
+    };
+  }
+}
