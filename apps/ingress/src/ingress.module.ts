@@ -7,6 +7,7 @@ import { ConsoleController } from './console/console.controller';
 import { OperationsController } from './console/operations.controller';
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
+import { JobEventStreamService } from './jobs/job-event-stream.service';
 import { JobPlanner } from './jobs/job-planner.service';
 import { PlanningSignals } from './jobs/planning-signals';
 import { JobQueryService } from './jobs/job-query.service';
@@ -36,6 +37,7 @@ import { SpendController } from './routes/spend.controller';
     JobPlanner,
     JobSubmissionService,
     JobQueryService,
+    JobEventStreamService,
     {
       provide: AlertLog,
       inject: [REDIS_CONSUMER, SWITCHYARD_CONFIG],

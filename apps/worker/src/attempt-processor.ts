@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { JobStore, type JobRecord, type JobResult } from '@switchyard/jobs';
+import { JobEventLog, JobStore, type JobRecord, type JobResult } from '@switchyard/jobs';
 import {
   COUNTS_AGAINST_MODEL,
   COUNTS_AGAINST_PROVIDER,
@@ -35,6 +35,7 @@ import {
 } from '@switchyard/runtime';
 import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
 import { DailyBudgetReservation } from './daily-budget-reservation';
+import { AttemptEventWriter } from './attempt-events';
 import { RouterHandoff } from './router-handoff';
 import { toProviderError } from './to-provider-error';
 
@@ -49,6 +50,10 @@ interface AttemptContext {
   tryNumber: number;
   maxTries: number;
   startedAt: Date;
+  /** This attempt's entries in the job's event stream. */
+  events: AttemptEventWriter;
+  /** performance.now() when the first delta arrived: the time to first token. */
+  firstDeltaAt?: number;
 }
 
 /**
@@ -73,6 +78,7 @@ export class AttemptProcessor {
     private readonly finalizer: JobFinalizer,
     private readonly handoff: RouterHandoff,
     private readonly dailyBudget: DailyBudgetReservation,
+    private readonly eventLog: JobEventLog,
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
     // The connection every store above uses: writes issued together go out together.
     @Inject(REDIS_CONSUMER) private readonly redis: Redis,
@@ -111,15 +117,22 @@ export class AttemptProcessor {
         job,
       );
     }
+    const tryNumber = bullJob.attemptsMade;
     const ctx: AttemptContext = {
       data,
       job,
       task,
       model,
       provider,
-      tryNumber: bullJob.attemptsMade,
+      tryNumber,
       maxTries: bullJob.opts.attempts ?? 1,
       startedAt: new Date(),
+      events: new AttemptEventWriter(
+        this.eventLog,
+        job.id,
+        { hop: data.hop, try: tryNumber, provider: provider.name, model: model.model },
+        (err) => this.logger.warn(`job ${job.id}: event stream: ${err.message}`),
+      ),
     };
 
     const remainingMs = job.deadline_at - Date.now();
@@ -158,17 +171,20 @@ export class AttemptProcessor {
     const reservation = reserved.kind === 'reserved' ? reserved.reservationId : undefined;
 
     // Not awaited before the call: the record is informational, and the outcome's record, written
-    // later on the same connection, replaces it in order.
-    const running = this.jobs
-      .putAttempt(job.id, {
-        hop: data.hop,
-        try: ctx.tryNumber,
-        provider: provider.name,
-        model: model.model,
-        status: 'running',
-        started_at: ctx.startedAt.toISOString(),
-      })
-      .catch((err: Error) => this.logger.warn(`job ${job.id}: attempt record: ${err.message}`));
+    // later on the same connection, replaces it in order. attempt.started leaves in the same write.
+    const running = inOneWrite(this.redis, () => {
+      ctx.events.started();
+      return this.jobs
+        .putAttempt(job.id, {
+          hop: data.hop,
+          try: ctx.tryNumber,
+          provider: provider.name,
+          model: model.model,
+          status: 'running',
+          started_at: ctx.startedAt.toISOString(),
+        })
+        .catch((err: Error) => this.logger.warn(`job ${job.id}: attempt record: ${err.message}`));
+    });
 
     const request: CompletionRequest = {
       model: model.model,
@@ -181,6 +197,12 @@ export class AttemptProcessor {
       max_tokens: job.plan.candidates[data.candidate]?.max_tokens ?? job.plan.max_tokens,
       temperature: job.request.temperature,
       timeout_ms: Math.max(1, Math.min(provider.timeout_ms, remainingMs)),
+      first_token_timeout_ms: provider.first_token_timeout_ms,
+      stream_idle_timeout_ms: provider.stream_idle_timeout_ms,
+      onDelta: (delta) => {
+        ctx.firstDeltaAt ??= performance.now();
+        ctx.events.delta(delta);
+      },
     };
     const started = performance.now();
     let result: CompletionResult;
@@ -241,6 +263,8 @@ export class AttemptProcessor {
     // ended finds its attempt recorded.
     await inOneWrite(this.redis, () =>
       Promise.all([
+        // The answer's last deltas, before the terminal event the transition appends.
+        ctx.events.finish(),
         reservation ? this.settle(task, reservation, cost) : undefined,
         this.latency.record(model.id, latencyMs),
         this.breaker.record(provider.name, 'success'),
@@ -282,6 +306,8 @@ export class AttemptProcessor {
     await Promise.all([
       inOneWrite(this.redis, () =>
         Promise.all([
+          // A listener learns to discard what this attempt streamed before the next one starts.
+          ctx.events.failed({ type: error.type, message: error.message }),
           reservation ? this.settle(task, reservation, 0) : undefined,
           counts ? this.breaker.record(provider.name, 'failure') : undefined,
           COUNTS_AGAINST_MODEL[error.type] ? this.breaker.record(model.id, 'failure') : undefined,
@@ -350,12 +376,17 @@ export class AttemptProcessor {
         ? (outcome.result.request_id ?? null)
         : (outcome.error.requestId ?? null),
       prompt: job.request.messages,
-      response: ok ? ledgerResponse(outcome.result) : null,
+      // A call cut mid-stream keeps what it had streamed: never the answer, but what it cost.
+      response: ok ? ledgerResponse(outcome.result) : (outcome.error.partial?.text ?? null),
       error_type: ok ? null : outcome.error.type,
       error_message: ok ? null : outcome.error.message,
       latency_ms: Math.round(latencyMs),
-      input_tokens: ok ? outcome.result.usage.input_tokens : null,
-      output_tokens: ok ? outcome.result.usage.output_tokens : null,
+      input_tokens: ok
+        ? outcome.result.usage.input_tokens
+        : (outcome.error.partial?.usage.input_tokens ?? null),
+      output_tokens: ok
+        ? outcome.result.usage.output_tokens
+        : (outcome.error.partial?.usage.output_tokens ?? null),
       cost_usd: ok ? outcome.cost : 0,
       // Only an answer can be schema-checked: a call that failed otherwise (5xx, timeout) has none.
       schema_valid: !asksForJson

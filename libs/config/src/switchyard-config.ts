@@ -30,6 +30,8 @@ export interface SwitchyardConfig {
   stalledIntervalMs: number;
   /** SWITCHYARD_TRACE_URL_TEMPLATE: a trace viewer URL with `{trace_id}`, for the console's links. */
   traceUrlTemplate?: string;
+  /** A job's event stream (GET /v1/jobs/:id/events) sends a keep-alive comment after this much quiet. */
+  eventsKeepAliveMs: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     lockDurationMs: positiveIntFrom(env, 'SWITCHYARD_LOCK_DURATION_MS', 15_000),
     stalledIntervalMs: positiveIntFrom(env, 'SWITCHYARD_STALLED_INTERVAL_MS', 5_000),
     traceUrlTemplate: parseTraceUrlTemplate(env.SWITCHYARD_TRACE_URL_TEMPLATE),
+    eventsKeepAliveMs: positiveIntFrom(env, 'SWITCHYARD_EVENTS_KEEPALIVE_MS', 15_000),
   };
 }

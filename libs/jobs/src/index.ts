@@ -3,3 +3,4 @@ export * from './job-store';
 export * from './idempotency-store';
 export * from './job-completion-channel';
 export * from './job-view';
+export * from './job-events';

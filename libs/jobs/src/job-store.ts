@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { RedisScript } from '@switchyard/queue';
 import { jobDoneChannel } from './job-completion-channel';
+import { JOB_EVENTS_MAX_LEN, jobEventsKey, terminalEventFor } from './job-events';
 import {
   type AttemptRecord,
   type JobError,
@@ -21,6 +22,9 @@ import {
 // produced twice (a stalled attempt re-run while the first run was still alive) is billed once.
 // ARGV[8], when not empty, is the completion channel: the end is announced in the same step,
 // which saves the finalizer a round trip when nothing else (a webhook) has to go out first.
+// KEYS[4] is the job's event stream: the transition that wins appends the terminal event (ARGV[10],
+// capped at ARGV[11], expiring after ARGV[12] s) in the same step, so a listener never waits for
+// the end of a job that has ended.
 const FINALIZE = new RedisScript(
   'switchyardJobFinalize',
   `
@@ -46,11 +50,14 @@ else
       redis.call('HSET', KEYS[3], attempts[i], cjson.encode(attempt))
     end
   end
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[11], '*', 'event', ARGV[10],
+    'data', cjson.encode({status = ARGV[1]}))
+  redis.call('EXPIRE', KEYS[4], ARGV[12])
 end
 if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], ARGV[6]) end
 return outcome
 `,
-  3,
+  4,
 );
 
 // queued -> running on the first attempt; returns the whole record (after the transition), so an
@@ -324,6 +331,7 @@ export class JobStore {
       this.jobKey(id),
       this.activeKey,
       this.attemptsKey(id),
+      jobEventsKey(this.prefix, id),
       status,
       field,
       value,
@@ -333,6 +341,9 @@ export class JobStore {
       String(costUsd > 0 ? costUsd : 0),
       options.announce ? jobDoneChannel(this.prefix) : '',
       ABANDONED_ATTEMPT_MESSAGE,
+      terminalEventFor(status),
+      JOB_EVENTS_MAX_LEN,
+      this.retentionSeconds,
     );
     if (r === 1) return 'finalized';
     if (r === 2) return 'already_finalized_by_me';

@@ -10,7 +10,7 @@ import {
 import type Redis from 'ioredis';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { IdempotencyStore, JobCompletionChannel, JobStore } from '@switchyard/jobs';
+import { IdempotencyStore, JobCompletionChannel, JobEventLog, JobStore } from '@switchyard/jobs';
 import { QueueRegistry, WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
 import { DailySpendStore, LatencyTracker, RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
@@ -80,6 +80,13 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) =>
           new JobStore(redis, config.redisPrefix, config.jobRetentionSeconds),
+      },
+      {
+        // On the stores' connection: a worker's events keep their order with the job's transitions.
+        provide: JobEventLog,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) =>
+          new JobEventLog(redis, config.redisPrefix, config.jobRetentionSeconds),
       },
       {
         provide: IdempotencyStore,

@@ -8,16 +8,18 @@ import {
   Param,
   Post,
   Query,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { JOB_STATUSES, type JobStatus, type JobView } from '@switchyard/jobs';
 import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { Tenant } from '../http/tenant.decorator';
 import { CreateJobDto } from './dto/create-job.dto';
+import { JobEventStreamService } from './job-event-stream.service';
 import { JobQueryService } from './job-query.service';
 import { JobSubmissionService } from './job-submission.service';
 import { parsePreferWait } from './prefer-wait';
@@ -30,6 +32,7 @@ export class JobsController {
   constructor(
     private readonly submissions: JobSubmissionService,
     private readonly queries: JobQueryService,
+    private readonly eventStreams: JobEventStreamService,
   ) {}
 
   @Post()
@@ -105,6 +108,22 @@ export class JobsController {
   @ApiOperation({ summary: 'A job with its result, attempts and webhook delivery' })
   get(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
     return this.queries.view(tenant, id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "The job's events as Server-Sent Events, replayed from the start, until it ends",
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event' })
+  @ApiResponse({ status: 200, description: 'text/event-stream' })
+  async events(
+    @Tenant() tenant: string,
+    @Param('id') id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.eventStreams.stream(tenant, id, lastEventId, req, res);
   }
 
   @Delete(':id')

@@ -37,7 +37,8 @@ export function readGeminiFrame(
   }
   const parts = Array.isArray(candidate.content?.parts) ? candidate.content.parts : [];
   // Thought summaries are not part of the answer.
-  for (const part of parts) if (!part.thought && typeof part.text === 'string') into.text(part.text);
+  for (const part of parts)
+    if (!part.thought && typeof part.text === 'string') into.text(part.text);
   const usage = response.usageMetadata;
   if (usage) {
     into.usage({

@@ -21,8 +21,7 @@ export function readOpenAiChunk(
     throw failure('malformed_response', provider, 'stream chunk has no choices', { requestId });
   }
   if (typeof body.model === 'string' && body.model !== '') into.reportedModel = body.model;
-  if (typeof body.system_fingerprint === 'string')
-    into.systemFingerprint = body.system_fingerprint;
+  if (typeof body.system_fingerprint === 'string') into.systemFingerprint = body.system_fingerprint;
   if (isJsonObject(body.usage)) {
     into.usage({
       input: tokenCount(body.usage.prompt_tokens),

@@ -1,9 +1,4 @@
-import type {
-  CompletionDelta,
-  FinishReason,
-  PartialOutput,
-  TokenUsage,
-} from '../provider.types';
+import type { CompletionDelta, FinishReason, PartialOutput, TokenUsage } from '../provider.types';
 import type { CompletionReading } from '../shared/completion-result';
 
 /** About four characters per token: what an estimate of unreported usage rests on. */

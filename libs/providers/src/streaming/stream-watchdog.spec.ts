@@ -30,7 +30,7 @@ describe('StreamWatchdog', () => {
     expect(reasons).toEqual([]);
     expect(watchdog.sawDelta).toBe(true);
     jest.advanceTimersByTime(1);
-    expect(reasons).toEqual(['the stream stalled: no delta for 50 ms']);
+    expect(reasons).toEqual(['stream idle: no delta for 50 ms']);
   });
 
   it('fires once, and never after dispose', () => {

@@ -27,7 +27,8 @@ export class StreamWatchdog {
     if (this.done) return;
     this.started = true;
     const idleMs = this.limits.idleMs;
-    this.arm(idleMs, () => `the stream stalled: no delta for ${idleMs} ms`);
+    // Not "stalled": the worker reads that word as BullMQ's own stalled-job failure.
+    this.arm(idleMs, () => `stream idle: no delta for ${idleMs} ms`);
   }
 
   /** Whether any delta has arrived. */

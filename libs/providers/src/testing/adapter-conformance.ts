@@ -190,7 +190,7 @@ export function describeAdapterConformance(
         harness.request('one two three four', { stream_idle_timeout_ms: 300, onDelta }),
       );
       expect(err.type).toBe('timeout');
-      expect(err.message).toMatch(/stalled: no delta for 300 ms/);
+      expect(err.message).toMatch(/stream idle: no delta for 300 ms/);
       expect(err.partial?.text).toBe('echo: one ');
       expect(textOf(deltas)).toBe('echo: one ');
       expect(err.partial?.usage.output_tokens).toBeGreaterThan(0);
