@@ -4,13 +4,34 @@ import type { CompletionDelta } from '@switchyard/providers';
 /** How long deltas gather before they go to Redis together: a few ms, not a round trip per token. */
 export const DELTA_FLUSH_MS = 10;
 
-/** Consecutive text deltas as one `delta` event each run: what one flush writes. */
+/**
+ * The deltas gathered since the last write, as few `delta` events as keep their order: consecutive
+ * text is one event, and consecutive fragments of one tool call are one `tool_call` fragment.
+ */
 export function coalesceDeltas(deltas: readonly CompletionDelta[]): JobEvent[] {
   const events: JobEvent[] = [];
-  let text = '';
-  for (const delta of deltas) text += delta.text;
-  if (text !== '') events.push({ event: 'delta', data: { text } });
+  for (const delta of deltas) {
+    const last = events.at(-1)?.data;
+    if (delta.type === 'text') {
+      if (delta.text === '') continue;
+      if (last && 'text' in last) last.text += delta.text;
+      else events.push({ event: 'delta', data: { text: delta.text } });
+      continue;
+    }
+    const { type: _type, ...fragment } = delta;
+    if (last && 'tool_call' in last && last.tool_call.index === delta.index) {
+      last.tool_call.arguments += delta.arguments;
+      last.tool_call.id ??= delta.id;
+      last.tool_call.name ??= delta.name;
+    } else {
+      events.push({ event: 'delta', data: { tool_call: withoutUndefined(fragment) } });
+    }
+  }
   return events;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**

@@ -28,9 +28,17 @@ export interface AttemptIdentity {
   model: string;
 }
 
+/** A piece of a tool call as it streams: the first names it, the rest add to its JSON arguments. */
+export interface ToolCallFragment {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments: string;
+}
+
 export type JobEvent =
   | { event: 'attempt.started'; data: AttemptIdentity }
-  | { event: 'delta'; data: { text: string } }
+  | { event: 'delta'; data: { text: string } | { tool_call: ToolCallFragment } }
   | {
       event: 'attempt.failed';
       data: AttemptIdentity & { error: { type: string; message: string } };

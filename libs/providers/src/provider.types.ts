@@ -85,7 +85,18 @@ export interface TextDelta {
   text: string;
 }
 
-export type CompletionDelta = TextDelta;
+/** A fragment of a tool call: the first names it (id, name), the rest add to its JSON arguments. */
+export interface ToolCallDelta {
+  type: 'tool_call';
+  /** Which call of the answer this fragment belongs to (0-based). */
+  index: number;
+  id?: string;
+  name?: string;
+  /** The next piece of the arguments' JSON text ('' when this fragment only names the call). */
+  arguments: string;
+}
+
+export type CompletionDelta = TextDelta | ToolCallDelta;
 
 /**
  * What a call that failed mid-stream had produced: never an answer, but what the ledger keeps

@@ -19,6 +19,14 @@ function outputTokens(usage: JsonObject): number | undefined {
   return typeof usage.output_tokens === 'number' ? tokenCount(usage.output_tokens) : undefined;
 }
 
+function blockIndex(body: JsonObject, provider: string, requestId: string | undefined): number {
+  if (typeof body.index !== 'number')
+    throw failure('malformed_response', provider, 'a content block event has no index', {
+      requestId,
+    });
+  return body.index;
+}
+
 /**
  * One Messages API stream event into the assembly: message_start names the model and the input
  * usage, text_delta pieces are the answer, message_delta carries the stop reason and the output
@@ -48,8 +56,28 @@ export function readAnthropicEvent(
       }
       return;
     }
+    case 'content_block_start': {
+      const block = isJsonObject(body.content_block) ? body.content_block : undefined;
+      if (block?.type === 'tool_use') {
+        into.toolCall(blockIndex(body, provider, requestId), {
+          id: typeof block.id === 'string' ? block.id : undefined,
+          name: typeof block.name === 'string' ? block.name : undefined,
+          argumentsObject: isJsonObject(block.input) ? block.input : undefined,
+          arguments: '',
+        });
+      }
+      return;
+    }
     case 'content_block_delta': {
       const delta = isJsonObject(body.delta) ? body.delta : undefined;
+      if (delta?.type === 'input_json_delta') {
+        if (typeof delta.partial_json !== 'string') {
+          throw failure('malformed_response', provider, 'input_json_delta has no partial_json', {
+            requestId,
+          });
+        }
+        into.toolCall(blockIndex(body, provider, requestId), { arguments: delta.partial_json });
+      }
       if (delta?.type === 'text_delta') {
         if (typeof delta.text !== 'string') {
           throw failure('malformed_response', provider, 'text_delta has no text', { requestId });
@@ -76,7 +104,7 @@ export function readAnthropicEvent(
       into.end();
       return;
     default:
-      // content_block_start / _stop, ping: nothing the answer needs.
+      // content_block_stop, ping: nothing the answer needs.
       return;
   }
 }

@@ -2,6 +2,7 @@ import type { GenerateContentResponse } from '@google/genai';
 import { finishReasonIn } from '../shared/completion-result';
 import { failure } from '../shared/failure';
 import { tokenCount } from '../shared/json-object';
+import { stableToolCallId } from '../shared/tool-calls';
 import type { StreamAssembly } from '../streaming/stream-assembly';
 import { FILTERED, FINISH_REASONS } from './google-response';
 
@@ -37,8 +38,26 @@ export function readGeminiFrame(
   }
   const parts = Array.isArray(candidate.content?.parts) ? candidate.content.parts : [];
   // Thought summaries are not part of the answer.
-  for (const part of parts)
+  for (const part of parts) {
     if (!part.thought && typeof part.text === 'string') into.text(part.text);
+    const call = part.functionCall;
+    if (call !== undefined && call !== null) {
+      const index = into.toolCallCount;
+      if (typeof call.name !== 'string' || call.name === '')
+        throw failure('malformed_response', provider, `functionCall ${index} has no name`, {
+          requestId,
+        });
+      // Gemini calls carry no id of their own: a stable one, so a re-read gives the same ids.
+      into.toolCall(index, {
+        id:
+          typeof call.id === 'string' && call.id !== ''
+            ? call.id
+            : stableToolCallId(into.callKey ?? requestId ?? 'gemini', index),
+        name: call.name,
+        argumentsObject: call.args ?? {},
+      });
+    }
+  }
   const usage = response.usageMetadata;
   if (usage) {
     into.usage({

@@ -47,6 +47,26 @@ export function readOpenAiChunk(
     }
     into.text(delta.content);
   }
+  if (delta.tool_calls !== undefined && delta.tool_calls !== null) {
+    if (!Array.isArray(delta.tool_calls)) {
+      throw failure('malformed_response', provider, 'delta.tool_calls is not a list', {
+        requestId,
+      });
+    }
+    for (const call of delta.tool_calls as unknown[]) {
+      const fn = isJsonObject(call) && isJsonObject(call.function) ? call.function : {};
+      if (!isJsonObject(call) || typeof call.index !== 'number') {
+        throw failure('malformed_response', provider, 'a tool call delta has no index', {
+          requestId,
+        });
+      }
+      into.toolCall(call.index, {
+        id: typeof call.id === 'string' ? call.id : undefined,
+        name: typeof fn.name === 'string' ? fn.name : undefined,
+        arguments: typeof fn.arguments === 'string' ? fn.arguments : '',
+      });
+    }
+  }
   if (choice.finish_reason === 'content_filter') {
     throw failure('content_filtered', provider, 'the answer was withheld by the content filter', {
       requestId,

@@ -96,6 +96,7 @@ export abstract class SdkAdapter<Event> implements ProviderAdapter {
     try {
       const opened = await this.openStream(request, signal);
       into.requestId = opened.requestId;
+      into.callKey = request.call_key;
       for await (const event of opened.events) this.readEvent(event, into);
       // The SDKs end their iteration quietly when the request is aborted: that is no answer.
       if (signal.aborted) {

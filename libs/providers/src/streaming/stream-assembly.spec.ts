@@ -25,12 +25,34 @@ describe('StreamAssembly', () => {
     ]);
     expect(into.reading()).toEqual({
       text: 'echo: hello',
+      toolCalls: [],
       finishReason: 'stop',
       usage: { input_tokens: 3, output_tokens: 2 },
       reportedModel: 'gpt-4o-mini-2024-07-18',
       requestId: 'req_1',
       systemFingerprint: undefined,
     });
+  });
+
+  it('assembles tool calls from their fragments, in index order, and emits every fragment', () => {
+    const { deltas, into } = assembly();
+    into.toolCall(1, { id: 'call_b', name: 'get_time', argumentsObject: { tz: 'UTC' } });
+    into.toolCall(0, { id: 'call_a', name: 'get_weather', arguments: '' });
+    into.toolCall(0, { arguments: '{"city":' });
+    into.toolCall(0, { arguments: '"Oslo"}' });
+    into.finish('tool_calls');
+    into.end();
+    expect(into.toolCallCount).toBe(2);
+    expect(into.reading().toolCalls).toEqual([
+      { id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+      { id: 'call_b', name: 'get_time', arguments: { tz: 'UTC' } },
+    ]);
+    expect(deltas).toEqual([
+      { type: 'tool_call', index: 1, id: 'call_b', name: 'get_time', arguments: '{"tz":"UTC"}' },
+      { type: 'tool_call', index: 0, id: 'call_a', name: 'get_weather', arguments: '' },
+      { type: 'tool_call', index: 0, id: undefined, name: undefined, arguments: '{"city":' },
+      { type: 'tool_call', index: 0, id: undefined, name: undefined, arguments: '"Oslo"}' },
+    ]);
   });
 
   it('has no partial output before the first piece', () => {

@@ -1,5 +1,15 @@
 import type { CompletionDelta, FinishReason, PartialOutput, TokenUsage } from '../provider.types';
 import type { CompletionReading } from '../shared/completion-result';
+import type { RawToolCall } from '../shared/tool-calls';
+
+interface ToolCallParts {
+  id?: string;
+  name?: string;
+  /** The arguments as JSON text, from the fragments received. */
+  argumentsText: string;
+  /** Arguments that arrived as an object (Gemini's functionCall, Anthropic's tool_use start). */
+  argumentsObject?: unknown;
+}
 
 /** About four characters per token: what an estimate of unreported usage rests on. */
 const CHARS_PER_TOKEN = 4;
@@ -17,6 +27,8 @@ export function estimateTokens(chars: number): number {
 export class StreamAssembly {
   reportedModel: unknown;
   requestId: string | undefined;
+  /** The request's call_key: ids for tool calls whose wire has none derive from it. */
+  callKey: string | undefined;
   systemFingerprint: string | undefined;
   private readonly pieces: string[] = [];
   private chars = 0;
@@ -24,6 +36,7 @@ export class StreamAssembly {
   private reportedOutput?: number;
   /** Whether the reported output count covers every piece received (Gemini reports as it goes). */
   private outputReportCurrent = false;
+  private readonly toolCalls = new Map<number, ToolCallParts>();
   private finishReason?: FinishReason;
   private ended = false;
 
@@ -36,6 +49,35 @@ export class StreamAssembly {
     this.chars += piece.length;
     this.outputReportCurrent = false;
     this.emit({ type: 'text', text: piece });
+  }
+
+  /**
+   * A fragment of tool call `index`: its id and name when the wire names the call, or the next
+   * piece of its JSON arguments. `argumentsObject` is for wires that send the arguments whole.
+   */
+  toolCall(
+    index: number,
+    fragment: { id?: string; name?: string; arguments?: string; argumentsObject?: unknown },
+  ): void {
+    let call = this.toolCalls.get(index);
+    if (!call) {
+      call = { argumentsText: '' };
+      this.toolCalls.set(index, call);
+    }
+    if (fragment.id) call.id = fragment.id;
+    if (fragment.name) call.name = fragment.name;
+    if (fragment.argumentsObject !== undefined) call.argumentsObject = fragment.argumentsObject;
+    const text =
+      fragment.arguments ??
+      (fragment.argumentsObject !== undefined ? JSON.stringify(fragment.argumentsObject) : '');
+    call.argumentsText += fragment.arguments ?? '';
+    this.outputReportCurrent = false;
+    this.emit({ type: 'tool_call', index, id: fragment.id, name: fragment.name, arguments: text });
+  }
+
+  /** How many tool calls have begun so far (the next call's index, for wires without one). */
+  get toolCallCount(): number {
+    return this.toolCalls.size;
   }
 
   /** Usage as the provider reported it so far; each count replaces the earlier one. */
@@ -61,13 +103,25 @@ export class StreamAssembly {
   }
 
   get sawOutput(): boolean {
-    return this.pieces.length > 0;
+    return this.pieces.length > 0 || this.toolCalls.size > 0;
   }
 
   /** The whole answer, for buildCompletionResult; only meaningful once `complete`. */
   reading(): CompletionReading {
+    const toolCalls: RawToolCall[] = [...this.toolCalls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, call]) => ({
+        id: call.id ?? '',
+        name: call.name ?? '',
+        // Fragments win: Anthropic's tool_use start carries an empty input its deltas then fill.
+        arguments:
+          call.argumentsText !== ''
+            ? call.argumentsText
+            : (call.argumentsObject ?? call.argumentsText),
+      }));
     return {
       text: this.pieces.join(''),
+      toolCalls,
       finishReason: this.finishReason ?? 'other',
       usage: { input_tokens: this.reportedInput ?? 0, output_tokens: this.reportedOutput ?? 0 },
       reportedModel: this.reportedModel,

@@ -157,7 +157,8 @@ export function describeAdapterConformance(
       const deltas: CompletionDelta[] = [];
       return { deltas, onDelta: (d: CompletionDelta) => deltas.push(d) };
     };
-    const textOf = (deltas: CompletionDelta[]) => deltas.map((d) => d.text).join('');
+    const textOf = (deltas: CompletionDelta[]) =>
+      deltas.map((d) => (d.type === 'text' ? d.text : '')).join('');
 
     it('streams the answer as deltas that concatenate to the result text', async () => {
       const { deltas, onDelta } = collect();
