@@ -1,7 +1,10 @@
 /// <reference lib="dom" />
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import {
   ManagedProcess,
+  REPO_ROOT,
   SwitchyardStack,
   TENANT_KEYS,
   freePort,
@@ -9,6 +12,7 @@ import {
 } from '@switchyard/testing';
 import { ConsoleBrowser } from '../support/console-browser';
 
+const execFileAsync = promisify(execFile);
 const TRACE_TEMPLATE = 'http://127.0.0.1:16686/trace/{trace_id}';
 const NEW_REVISION = 'gpt-4o-mini-2025-06-01';
 
@@ -258,6 +262,54 @@ describe('the console in a real browser', () => {
     expect(await probe.getByRole('alert').innerText()).toContain('not found');
     expect(expected404).toEqual([expect.stringContaining('status of 404 (Not Found)')]);
     await probe.close();
+  });
+
+  it('counts a circuit opening as a provider incident, in the console and in npm run report', async () => {
+    // An outage long enough to open openai's circuit (5 failures in a row).
+    stack.sim.addFault({ provider: 'openai', error_rate: 1, status: 503 });
+    for (let i = 0; i < 8; i++) {
+      const providers = (await stack.request('GET', '/v1/providers')).body.providers as any[];
+      if (providers.find((p) => p.name === 'openai').circuit.state === 'open') break;
+      await runJob({
+        task: 'extraction',
+        messages: [{ role: 'user', content: `Invoice ${500 + i}` }],
+        response_format: { type: 'json_schema', schema: { type: 'object' } },
+      });
+    }
+    stack.sim.clearFaults();
+    const weekly = (await stack.request('GET', '/v1/reports/weekly')).body;
+    const openai = weekly.providers.find((p: any) => p.provider === 'openai');
+    expect(openai.incidents).toBe(1);
+
+    await show('#/economics', '[data-testid=report-providers]');
+    expect(await page.locator('[data-report-provider=openai] td').nth(1).innerText()).toBe('1');
+
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['dist/apps/cli/src/report.js', '--week', '--url', stack.baseUrl],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, SWITCHYARD_API_KEY: TENANT_KEYS.acme } },
+    );
+    const extraction = weekly.tasks.find((t: any) => t.task === 'extraction');
+    expect(stdout).toContain('# Switchyard report: ');
+    expect(stdout).toContain(
+      `| extraction | ${extraction.jobs} | $${extraction.spend_usd.toFixed(4)} | $${extraction.cost_per_1000_jobs_usd.toFixed(4)} | 100.0 % | 100.0 % |`,
+    );
+    expect(stdout).toMatch(/\| openai \| 1 \| /);
+    expect(stdout).not.toContain(TENANT_KEYS.acme);
+
+    // A wrong key: exit code 1 and the API's message, not a stack trace.
+    await expect(
+      execFileAsync(
+        process.execPath,
+        ['dist/apps/cli/src/report.js', '--url', stack.baseUrl, '--key', 'nope'],
+        {
+          cwd: REPO_ROOT,
+        },
+      ),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('answered 401: invalid API key'),
+    });
   });
 
   it('says so in a banner in open mode, and asks for no key', async () => {

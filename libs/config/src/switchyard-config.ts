@@ -110,3 +110,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     eventsKeepAliveMs: positiveIntFrom(env, 'SWITCHYARD_EVENTS_KEEPALIVE_MS', 15_000),
   };
 }
+
+/** What `npm run report` needs: where the local stack listens, and the key to read it with. */
+export interface ReportClientSettings {
+  /** SWITCHYARD_API_KEY: the tenant key the report reads with (absent: open mode) */
+  apiKey?: string;
+  /** http://127.0.0.1:$PORT, the local stack `npm start` runs */
+  localUrl: string;
+}
+
+export function loadReportClientSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): ReportClientSettings {
+  return {
+    apiKey: env.SWITCHYARD_API_KEY || undefined,
+    localUrl: `http://127.0.0.1:${intFrom(env, 'PORT', 3000)}`,
+  };
+}
