@@ -79,4 +79,55 @@ describe('jobs a candidate can serve do not fail', () => {
       .map((r) => r.body as { max_completion_tokens?: number });
     expect(sent.at(-1)?.max_completion_tokens).toBe(16_384);
   });
+
+  // Item 10: images that pass the ingress and would fail at an adapter or provider.
+  const heicImage = { type: 'image', data: 'AAAAGGZ0eXBoZWlj', mime_type: 'image/heic' };
+
+  it('a HEIC image skips the providers that refuse HEIC and is served by one that takes it', async () => {
+    const body = {
+      task: 'reasoning',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'what is in this photo?' }, heicImage] },
+      ],
+    };
+    const explained = await stack.request('POST', '/v1/routes/reasoning/plan', body);
+    expect(explained.status).toBe(200);
+    expect(explained.body.skipped).toEqual([
+      expect.objectContaining({ id: 'openai/gpt-4o-mini', reason: 'unsupported_image_type' }),
+      expect.objectContaining({
+        id: 'anthropic/claude-haiku-4-5',
+        reason: 'unsupported_image_type',
+      }),
+    ]);
+
+    const submitted = await stack.submit(body);
+    expect(submitted.status).toBe(202);
+    expect(submitted.body.plan).toEqual([{ provider: 'google', model: 'gemini-2.5-flash' }]);
+    const job = await stack.waitForJob(submitted.body.id);
+    expect(job.status).toBe('succeeded');
+    expect(job.attempts).toEqual([
+      expect.objectContaining({ provider: 'google', status: 'succeeded' }),
+    ]);
+  });
+
+  it.each(['system', 'assistant'])(
+    'an image in a %s message is refused at submission, naming the part',
+    async (role) => {
+      const submitted = await stack.submit({
+        task: 'reasoning',
+        messages: [
+          { role, content: [{ type: 'text', text: 'context' }, heicImage] },
+          { role: 'user', content: 'hello' },
+        ],
+      });
+      expect(submitted.status).toBe(400);
+      expect(submitted.body.error.details).toEqual([
+        {
+          field: 'messages[0].content[1]',
+          problem: `images are only accepted in user messages, not in ${role} messages`,
+        },
+      ]);
+      expect(simCalls(stack, 'openai') + simCalls(stack, 'anthropic')).toBe(0);
+    },
+  );
 });

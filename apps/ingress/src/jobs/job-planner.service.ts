@@ -61,6 +61,7 @@ export class JobPlanner {
     const plan = planJob({
       task,
       models: table.models,
+      providers: table.providers,
       messages: request.messages,
       response_format: request.response_format,
       tools: request.tools,

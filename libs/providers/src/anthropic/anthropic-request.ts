@@ -15,11 +15,13 @@ import type {
   ToolDefinition,
 } from '../provider.types';
 import { failure } from '../shared/failure';
+import { IMAGE_TYPES_BY_KIND } from '../shared/image-types';
 import { isImageData, parseDataUrl, textOnly } from '../shared/message-content';
 import { groupToolResults, toolResultText } from '../shared/tool-calls';
 
 type Base64MediaType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
-const MEDIA_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+// The planner skips Anthropic for other types; this guards a plan made under an older table.
+const MEDIA_TYPES = IMAGE_TYPES_BY_KIND.anthropic;
 
 function base64Image(mimeType: string, data: string, provider: string): ImageBlockParam {
   if (!MEDIA_TYPES.includes(mimeType)) {

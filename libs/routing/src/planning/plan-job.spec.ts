@@ -59,6 +59,32 @@ describe('planJob', () => {
     expect(result.candidates[0].estimated_cost_usd).toBe(0.0101);
   });
 
+  it("skips candidates whose provider's API does not take the job's image type, naming it", () => {
+    const heic: ChatMessage[] = [
+      {
+        role: 'user',
+        content: [{ type: 'image', data: 'AAAA', mime_type: 'image/heic' }],
+      },
+    ];
+    const providers = {
+      a: { kind: 'anthropic' as const },
+      b: { kind: 'openai' as const },
+      c: { kind: 'google' as const },
+    };
+    const result = plan({ messages: heic, providers });
+    expect(ids(result.candidates)).toEqual(['c/three']);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        id: 'a/one',
+        reason: 'unsupported_image_type',
+        detail: expect.stringContaining('does not take image/heic images'),
+      }),
+      expect.objectContaining({ id: 'b/two', reason: 'unsupported_image_type' }),
+    ]);
+    // A PNG (here by URL extension) every API takes: nothing skipped.
+    expect(plan({ messages: withImage, providers }).skipped).toEqual([]);
+  });
+
   it('skips candidates lacking a capability the task requires', () => {
     const result = plan({
       task: task({ requires: ['citations'] }),

@@ -1,4 +1,10 @@
-import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
+import {
+  IMAGE_TYPES_BY_KIND,
+  imageTypesIn,
+  type ChatMessage,
+  type ResponseFormat,
+  type ToolDefinition,
+} from '@switchyard/providers';
 import { dailyBudgetVerdict, unspentUsd } from '../budgets/daily-budget-gate';
 import { formatUsd } from '../format-usd';
 import { DEFAULT_ESTIMATE_MAX_TOKENS } from '../routing-defaults';
@@ -18,7 +24,8 @@ import type {
  * (circuit state, observed latency, budget left) comes in through the input.
  *
  * Skipped, in this order of checks: models lacking a required capability, models whose context
- * window the input does not fit, models whose estimated cost exceeds what is left of the job's
+ * window the input does not fit, models whose provider's API does not take the type of an image
+ * in the input (HEIC on Anthropic), models whose estimated cost exceeds what is left of the job's
  * ceiling, models today's remaining task budget cannot pay (reservations of calls in flight do not
  * count: they settle within seconds), and models whose circuit is open. Slow models (p95 over the time left) are not skipped
  * but tried after those expected to finish in time: a late answer beats none.
@@ -120,6 +127,8 @@ function skipReason(
       detail: `about ${inputTokens} input tokens exceed the ${model.context_window}-token context window of ${ref.id}`,
     };
   }
+  const imageSkip = imageTypeSkip(ref, input);
+  if (imageSkip) return imageSkip;
   const cost = estimateCostUsd(
     model,
     inputTokens,
@@ -143,6 +152,22 @@ function skipReason(
     return { ...ref, reason: 'circuit_open', detail: `the circuit for ${ref.id} is open` };
   }
   return undefined;
+}
+
+/** An image type the candidate's API refuses (HEIC on Anthropic) would fail there as a bad request. */
+function imageTypeSkip(ref: CandidateRef, input: PlanInput): SkippedCandidate | undefined {
+  const kind = input.providers?.[ref.provider]?.kind;
+  if (!kind) return undefined;
+  const imageTypes = imageTypesIn(input.messages);
+  if (imageTypes.length === 0) return undefined;
+  const accepted = IMAGE_TYPES_BY_KIND[kind];
+  const refused = imageTypes.filter((type) => !accepted.includes(type));
+  if (refused.length === 0) return undefined;
+  return {
+    ...ref,
+    reason: 'unsupported_image_type',
+    detail: `${ref.id} does not take ${refused.join(', ')} images (it takes ${accepted.join(', ')})`,
+  };
 }
 
 function refOf(id: string, model: ModelConfig | undefined): CandidateRef {

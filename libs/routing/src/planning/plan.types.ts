@@ -1,6 +1,6 @@
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import type { DailyBudgetState } from '../budgets/daily-budget-gate';
-import type { ModelConfig, TaskConfig } from '../routing-table.types';
+import type { ModelConfig, ProviderConfig, TaskConfig } from '../routing-table.types';
 
 export interface CandidateRef {
   provider: string;
@@ -14,6 +14,7 @@ export const SKIP_REASONS = [
   'unknown_model',
   'missing_capability',
   'context_window',
+  'unsupported_image_type',
   'over_budget',
   'budget_exhausted',
   'circuit_open',
@@ -24,6 +25,8 @@ export interface PlanInput {
   task: TaskConfig;
   /** The table's models (RoutingTable.models) */
   models: Readonly<Record<string, ModelConfig>>;
+  /** The table's providers (RoutingTable.providers): their kind says which image types they take; absent = not checked */
+  providers?: Readonly<Record<string, Pick<ProviderConfig, 'kind'>>>;
   messages: readonly ChatMessage[];
   response_format?: ResponseFormat;
   /** The functions the job offers the model (needs the `tools` capability) */

@@ -10,17 +10,30 @@ const IMAGE_MIME = /^image\/(png|jpeg|gif|webp|heic|heif)$/;
 
 /**
  * Message content is either a string or an array of typed parts; class-validator has no union
- * type, so this one validator checks both shapes and names the exact part at fault.
+ * type, so this one validator checks both shapes and names the exact part at fault. Images are
+ * only taken in user messages: OpenAI refuses them in any other role and no provider takes them in
+ * a system prompt, so a job carrying one elsewhere would pass here only to fail at the provider.
  */
-export function contentProblem(value: unknown): string | null {
+export function contentProblem(value: unknown, role?: unknown): string | null {
   if (typeof value === 'string') return value.length > 0 ? null : 'must not be empty';
   if (!Array.isArray(value)) return 'must be a string or an array of parts';
   if (value.length === 0) return 'must have at least one part';
   for (let i = 0; i < value.length; i++) {
     const problem = partProblem(value[i]);
     if (problem) return `[${i}]${problem}`;
+    if ((role === 'system' || role === 'assistant') && isImagePart(value[i])) {
+      return `[${i}] images are only accepted in user messages, not in ${role} messages`;
+    }
   }
   return null;
+}
+
+function isImagePart(part: unknown): boolean {
+  return (part as { type?: unknown }).type === 'image';
+}
+
+function roleOf(args: ValidationArguments | undefined): unknown {
+  return (args?.object as { role?: unknown } | undefined)?.role;
 }
 
 function partProblem(part: unknown): string | null {
@@ -61,9 +74,10 @@ export function IsMessageContent(options?: ValidationOptions): PropertyDecorator
       propertyName: String(propertyName),
       options,
       validator: {
-        validate: (value: unknown) => contentProblem(value) === null,
+        validate: (value: unknown, args?: ValidationArguments) =>
+          contentProblem(value, roleOf(args)) === null,
         defaultMessage: (args?: ValidationArguments) =>
-          contentProblem(args?.value) ?? 'invalid content',
+          contentProblem(args?.value, roleOf(args)) ?? 'invalid content',
       },
     });
   };
