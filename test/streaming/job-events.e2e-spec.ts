@@ -201,7 +201,19 @@ describe('streaming attempts and GET /v1/jobs/:id/events', () => {
         expect(errorTypes).toContain(row.error_type);
         expect(row.response).toBe(partial);
         expect(row.output_tokens).toBeGreaterThan(0);
+        // OpenAI reports usage only after the last delta: these counts are estimates.
+        expect(row.usage_estimated).toBe(true);
+        expect(row.ttft_ms).toEqual(expect.any(Number));
       }
+      const answered = rows.find((r) => r.provider === 'anthropic');
+      expect(answered).toMatchObject({ usage_estimated: false, ttft_ms: expect.any(Number) });
+      expect(answered.ttft_ms).toBeLessThanOrEqual(answered.latency_ms);
+
+      // Time to first token per group in /v1/stats.
+      const stats = await stack.request('GET', '/v1/stats?group_by=provider');
+      const anthropic = stats.body.groups.find((g: any) => g.group === 'anthropic');
+      expect(anthropic.ttft_ms).toEqual({ p50: expect.any(Number), p95: expect.any(Number) });
+      expect(anthropic.ttft_ms.p95).toBeGreaterThanOrEqual(anthropic.ttft_ms.p50);
     },
   );
 });

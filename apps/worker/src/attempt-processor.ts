@@ -52,7 +52,8 @@ interface AttemptContext {
   startedAt: Date;
   /** This attempt's entries in the job's event stream. */
   events: AttemptEventWriter;
-  /** performance.now() when the first delta arrived: the time to first token. */
+  /** performance.now() when the provider call began, and when its first delta arrived. */
+  callStartedAt: number;
   firstDeltaAt?: number;
 }
 
@@ -127,6 +128,7 @@ export class AttemptProcessor {
       tryNumber,
       maxTries: bullJob.opts.attempts ?? 1,
       startedAt: new Date(),
+      callStartedAt: performance.now(),
       events: new AttemptEventWriter(
         this.eventLog,
         job.id,
@@ -205,6 +207,7 @@ export class AttemptProcessor {
       },
     };
     const started = performance.now();
+    ctx.callStartedAt = started;
     let result: CompletionResult;
     try {
       result = await withGenAiSpan(
@@ -381,6 +384,9 @@ export class AttemptProcessor {
       error_type: ok ? null : outcome.error.type,
       error_message: ok ? null : outcome.error.message,
       latency_ms: Math.round(latencyMs),
+      ttft_ms:
+        ctx.firstDeltaAt === undefined ? null : Math.round(ctx.firstDeltaAt - ctx.callStartedAt),
+      usage_estimated: ok ? false : (outcome.error.partial?.usage_estimated ?? null),
       input_tokens: ok
         ? outcome.result.usage.input_tokens
         : (outcome.error.partial?.usage.input_tokens ?? null),

@@ -210,7 +210,8 @@ describe.each([
           ...extra,
         }),
       );
-    for (const latency of [100, 200, 300, 400]) await rec('rev-a', latency);
+    for (const latency of [100, 200, 300, 400])
+      await rec('rev-a', latency, { ttft_ms: latency / 10 });
     await rec('rev-b', 1000, { schema_valid: false });
     await rec('rev-b', 2000);
     await rec('rev-b', 3000, {
@@ -239,9 +240,12 @@ describe.each([
       error_types: {},
       invalid_output_rate: 0,
       latency_ms: { p50: 250, p95: 385 },
+      ttft_ms: { p50: 25, p95: 38.5 },
       mean_cost_usd: expect.closeTo(0.0012, 10),
       tokens: { input: 40, output: 20 },
     });
+    // No call of rev-b streamed a first token.
+    expect(b?.ttft_ms).toBeNull();
     expect(b).toMatchObject({
       calls: 3,
       success_rate: 2 / 3,

@@ -24,8 +24,12 @@ export interface CallRecord {
   error_type?: string | null;
   error_message?: string | null;
   latency_ms: number;
+  /** From the request to the first streamed delta; null when none arrived */
+  ttft_ms?: number | null;
   input_tokens?: number | null;
   output_tokens?: number | null;
+  /** The token counts are estimates (a call cut before the provider reported its usage) */
+  usage_estimated?: boolean | null;
   cost_usd?: number | null;
   /** null when no schema was checked */
   schema_valid?: boolean | null;
@@ -56,8 +60,10 @@ export interface CallRow {
   error_type: string | null;
   error_message: string | null;
   latency_ms: number;
+  ttft_ms: number | null;
   input_tokens: number | null;
   output_tokens: number | null;
+  usage_estimated: boolean | null;
   cost_usd: number | null;
   schema_valid: boolean | null;
   fallback_reason: string | null;
@@ -107,6 +113,8 @@ export interface StatsGroup {
   /** Invalid outputs among calls whose output was schema-checked; null when none was */
   invalid_output_rate: number | null;
   latency_ms: { p50: number; p95: number };
+  /** Time to first token over the calls that streamed one; null when none did */
+  ttft_ms: { p50: number; p95: number } | null;
   /** Mean over calls with a known cost; 0 when none */
   mean_cost_usd: number;
   tokens: { input: number; output: number };

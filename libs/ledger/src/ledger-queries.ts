@@ -86,8 +86,10 @@ function toCallRow(r: RawCallRow): CallRow {
     error_type: (r.error_type as string | null) ?? null,
     error_message: (r.error_message as string | null) ?? null,
     latency_ms: Number(r.latency_ms),
+    ttft_ms: numOrNull(r.ttft_ms),
     input_tokens: numOrNull(r.input_tokens),
     output_tokens: numOrNull(r.output_tokens),
+    usage_estimated: (r.usage_estimated as boolean | null) ?? null,
     cost_usd: numOrNull(r.cost_usd),
     schema_valid: (r.schema_valid as boolean | null) ?? null,
     fallback_reason: (r.fallback_reason as string | null) ?? null,
@@ -136,8 +138,8 @@ export class LedgerQueries {
     const { rows } = await this.client.query<RawCallRow>(
       `SELECT id::text AS id, job_id, tenant, task, attempt, provider, model, model_revision,
           system_fingerprint, provider_request_id, prompt, response, error_type, error_message,
-          latency_ms, input_tokens, output_tokens, cost_usd, schema_valid, fallback_reason, trace_id,
-          started_at, finished_at, created_at,
+          latency_ms, ttft_ms, input_tokens, output_tokens, usage_estimated, cost_usd, schema_valid,
+          fallback_reason, trace_id, started_at, finished_at, created_at,
           (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us
         FROM ${this.table} AS c
         WHERE ${where}
@@ -175,6 +177,9 @@ export class LedgerQueries {
         invalid: number;
         p50: number;
         p95: number;
+        ttft_calls: number;
+        ttft_p50: number | null;
+        ttft_p95: number | null;
         mean_cost: number | null;
         input_tokens: number;
         output_tokens: number;
@@ -186,6 +191,9 @@ export class LedgerQueries {
             count(*) FILTER (WHERE schema_valid = false OR error_type = 'invalid_output')::int AS invalid,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95,
+            count(ttft_ms)::int AS ttft_calls,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY ttft_ms) AS ttft_p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY ttft_ms) AS ttft_p95,
             avg(cost_usd) AS mean_cost,
             coalesce(sum(input_tokens), 0)::double precision AS input_tokens,
             coalesce(sum(output_tokens), 0)::double precision AS output_tokens
@@ -220,6 +228,8 @@ export class LedgerQueries {
         error_types: errorsByGroup.get(r.grp) ?? {},
         invalid_output_rate: checked ? Number(r.invalid) / checked : null,
         latency_ms: { p50: Number(r.p50), p95: Number(r.p95) },
+        ttft_ms:
+          Number(r.ttft_calls) > 0 ? { p50: Number(r.ttft_p50), p95: Number(r.ttft_p95) } : null,
         mean_cost_usd: r.mean_cost === null ? 0 : Number(r.mean_cost),
         tokens: { input: Number(r.input_tokens), output: Number(r.output_tokens) },
       };

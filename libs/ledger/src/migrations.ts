@@ -71,4 +71,13 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'streamed calls: time to first token, estimated usage',
+    statements: (t) => [
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS ttft_ms integer`,
+      // true: the call was cut before the provider reported its usage, so the counts are estimates.
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS usage_estimated boolean`,
+    ],
+  },
 ];

@@ -31,6 +31,8 @@ export const CALL_COLUMNS = [
   'trace_id',
   'started_at',
   'finished_at',
+  'ttft_ms',
+  'usage_estimated',
 ] as const;
 
 /** Casts so that both backends infer the same types for a multi-row VALUES list. */
@@ -43,6 +45,8 @@ const COLUMN_CASTS: Partial<Record<(typeof CALL_COLUMNS)[number], string>> = {
   schema_valid: 'boolean',
   started_at: 'timestamptz',
   finished_at: 'timestamptz',
+  ttft_ms: 'integer',
+  usage_estimated: 'boolean',
 };
 
 export type PreparedCall = SqlParam[];
@@ -92,6 +96,8 @@ export function prepareCall(call: CallRecord, secrets: readonly string[]): Prepa
     storedField(call.trace_id, secrets, 64),
     iso(call.started_at),
     iso(call.finished_at),
+    int(call.ttft_ms),
+    call.usage_estimated ?? null,
   ];
 }
 
