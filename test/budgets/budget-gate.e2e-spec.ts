@@ -95,4 +95,32 @@ describe("daily budget as a candidate gate (what today's remaining budget cannot
     // The day is kept in integer micro-USD: each settle rounds by at most half a micro-dollar.
     expect(Math.abs(today.spent_usd - billed)).toBeLessThanOrEqual(60 * 0.5e-6 + 1e-9);
   }, 180_000);
+
+  it('bills cached prompt tokens at the catalog cached prices, through the SDKs (job cost_usd and usage)', async () => {
+    // 400 characters: 100 prompt tokens, echoed back as 102 output tokens.
+    const job = { task: 'cached', messages: [{ role: 'user', content: 'c'.repeat(400) }] };
+    stack.sim.addFault({
+      provider: 'anthropic',
+      cached_input_tokens: 60,
+      cache_write_input_tokens: 30,
+    });
+    const onAnthropic = (await stack.submit(job, { prefer: 'wait=30' })).body;
+    expect(onAnthropic.result.usage).toMatchObject({
+      input_tokens: 100,
+      cached_input_tokens: 60,
+      cache_write_input_tokens: 30,
+    });
+    // haiku: 10 plain × $1 + 60 reads × $0.10 + 30 writes × $1.25 + 102 output × $5, per M tokens
+    expect(onAnthropic.cost_usd).toBeCloseTo((10 + 6 + 37.5 + 510) / 1e6, 12);
+
+    stack.sim.clearFaults();
+    stack.sim.addFault({ provider: 'anthropic', error_rate: 1, status: 529 });
+    stack.sim.addFault({ provider: 'openai', cached_input_tokens: 80 });
+    const onOpenAi = (await stack.submit(job, { prefer: 'wait=30' })).body;
+    stack.sim.clearFaults();
+    expect(onOpenAi.result.provider).toBe('openai');
+    expect(onOpenAi.result.usage).toMatchObject({ input_tokens: 100, cached_input_tokens: 80 });
+    // gpt-4o-mini: 20 plain × $0.15 + 80 cached × $0.075 + 102 output × $0.60, per M tokens
+    expect(onOpenAi.cost_usd).toBeCloseTo((3 + 6 + 61.2) / 1e6, 12);
+  });
 });

@@ -111,8 +111,13 @@ export interface PartialOutput {
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
 
 export interface TokenUsage {
+  /** Every prompt token, cached reads and cache writes included */
   input_tokens: number;
   output_tokens: number;
+  /** Of input_tokens, read from the provider's prompt cache (billed at the cached price) */
+  cached_input_tokens?: number;
+  /** Of input_tokens, written to the prompt cache (Anthropic; billed at the cache-write price) */
+  cache_write_input_tokens?: number;
 }
 
 export interface CompletionResult {

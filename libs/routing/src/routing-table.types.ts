@@ -40,6 +40,10 @@ export interface ModelPrice {
   input_per_mtok: number;
   /** USD per million output tokens */
   output_per_mtok: number;
+  /** USD per million input tokens read from the prompt cache; absent = the input price */
+  cached_input_per_mtok?: number;
+  /** USD per million input tokens written to the prompt cache; absent = the input price */
+  cache_write_per_mtok?: number;
 }
 
 export interface ModelConfig {

@@ -100,6 +100,10 @@ export function decideCall(
       state.counter.fires(`${key}|invalid`, rule.worse?.invalid_output_rate));
   const revision = rule.revision ?? defaultRevisionFor(request.model, state.revisions);
   const reply = planReply(request, { scripted, breakSchema, contentFilter, revision, tool });
+  const cached = Math.min(rule.cached_input_tokens ?? 0, reply.inputTokens);
+  if (cached > 0) reply.cachedInputTokens = cached;
+  const written = Math.min(rule.cache_write_input_tokens ?? 0, reply.inputTokens - cached);
+  if (written > 0) reply.cacheWriteInputTokens = written;
   const outcome: CallOutcome = contentFilter
     ? 'content_filtered'
     : breakSchema

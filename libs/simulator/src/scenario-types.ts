@@ -41,6 +41,10 @@ export interface FaultRule {
   content_filter?: boolean;
   /** Context window in tokens; longer prompts get the provider's context-length error. */
   context_window?: number;
+  /** Report this many of each answer's prompt tokens as read from the prompt cache. */
+  cached_input_tokens?: number;
+  /** Report this many of each answer's prompt tokens as written to the prompt cache (Anthropic). */
+  cache_write_input_tokens?: number;
   /** The model is gone (retired or renamed): every call gets the provider's unknown-model 404. */
   retired?: boolean;
   /** Streamed answers: wait this long after the opening frames before the first piece. */

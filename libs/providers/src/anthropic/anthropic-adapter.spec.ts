@@ -25,6 +25,21 @@ describe('AnthropicAdapter (@anthropic-ai/sdk against the simulator)', () => {
   const harness = new AdapterHarness(FIXTURE).register();
   const lastBody = () => harness.lastRequest().body as Recorded;
 
+  it('reports cache reads and cache writes apart, both counted in input_tokens', async () => {
+    harness.sim.addFault({
+      provider: 'claude',
+      cached_input_tokens: 4,
+      cache_write_input_tokens: 3,
+    });
+    const result = await harness.adapter.complete(harness.request('z'.repeat(40)));
+    expect(result.usage).toEqual({
+      input_tokens: 10,
+      output_tokens: expect.any(Number),
+      cached_input_tokens: 4,
+      cache_write_input_tokens: 3,
+    });
+  });
+
   it('completes plain text with usage, revision and request id', async () => {
     const result = await harness.adapter.complete(harness.request('hello claude'));
     expect(result).toEqual({

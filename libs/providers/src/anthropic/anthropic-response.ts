@@ -5,7 +5,7 @@ import {
   type FinishReasonTable,
 } from '../shared/completion-result';
 import { failure } from '../shared/failure';
-import { isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
+import { cacheCounts, isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
 
 export const FINISH_REASONS: FinishReasonTable = {
   end_turn: 'stop',
@@ -58,6 +58,10 @@ export function toCompletionResult(
           tokenCount(usage?.cache_creation_input_tokens) +
           tokenCount(usage?.cache_read_input_tokens),
         output_tokens: tokenCount(usage?.output_tokens),
+        ...cacheCounts(
+          tokenCount(usage?.cache_read_input_tokens),
+          tokenCount(usage?.cache_creation_input_tokens),
+        ),
       },
       reportedModel: body.model,
       requestId,

@@ -15,6 +15,16 @@ function inputTokens(usage: JsonObject): number | undefined {
   );
 }
 
+/** Cache reads and writes, when this event reports them (both are part of inputTokens). */
+export function cacheTokens(usage: JsonObject): { cachedInput?: number; cacheWrite?: number } {
+  const counts: { cachedInput?: number; cacheWrite?: number } = {};
+  if (typeof usage.cache_read_input_tokens === 'number')
+    counts.cachedInput = tokenCount(usage.cache_read_input_tokens);
+  if (typeof usage.cache_creation_input_tokens === 'number')
+    counts.cacheWrite = tokenCount(usage.cache_creation_input_tokens);
+  return counts;
+}
+
 function outputTokens(usage: JsonObject): number | undefined {
   return typeof usage.output_tokens === 'number' ? tokenCount(usage.output_tokens) : undefined;
 }
@@ -52,7 +62,11 @@ export function readAnthropicEvent(
       }
       into.reportedModel = message.model;
       if (isJsonObject(message.usage)) {
-        into.usage({ input: inputTokens(message.usage), output: outputTokens(message.usage) });
+        into.usage({
+          input: inputTokens(message.usage),
+          output: outputTokens(message.usage),
+          ...cacheTokens(message.usage),
+        });
       }
       return;
     }
@@ -96,7 +110,11 @@ export function readAnthropicEvent(
       }
       // The counts in message_delta are cumulative.
       if (isJsonObject(body.usage)) {
-        into.usage({ input: inputTokens(body.usage), output: outputTokens(body.usage) });
+        into.usage({
+          input: inputTokens(body.usage),
+          output: outputTokens(body.usage),
+          ...cacheTokens(body.usage),
+        });
       }
       return;
     }

@@ -6,7 +6,7 @@ import {
   type FinishReasonTable,
 } from '../shared/completion-result';
 import { failure } from '../shared/failure';
-import { tokenCount } from '../shared/json-object';
+import { cacheCounts, tokenCount } from '../shared/json-object';
 import { stableToolCallId, type RawToolCall } from '../shared/tool-calls';
 
 /** Finish reasons meaning the answer was withheld for policy reasons. */
@@ -81,6 +81,7 @@ export function toCompletionResult(
         // Thinking tokens are billed as output.
         output_tokens:
           tokenCount(usage?.candidatesTokenCount) + tokenCount(usage?.thoughtsTokenCount),
+        ...cacheCounts(tokenCount(usage?.cachedContentTokenCount), 0),
       },
       reportedModel: response.modelVersion,
       requestId,

@@ -67,6 +67,11 @@ export function readGeminiFrame(
         usage.candidatesTokenCount === undefined
           ? undefined
           : tokenCount(usage.candidatesTokenCount) + tokenCount(usage.thoughtsTokenCount),
+      // Part of promptTokenCount, billed at the cached price.
+      cachedInput:
+        usage.cachedContentTokenCount === undefined
+          ? undefined
+          : tokenCount(usage.cachedContentTokenCount),
     });
   }
   if (finishReason) {

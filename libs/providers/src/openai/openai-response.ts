@@ -6,6 +6,8 @@ import {
 } from '../shared/completion-result';
 import { failure } from '../shared/failure';
 import { isJsonObject, tokenCount } from '../shared/json-object';
+import { cacheCounts } from '../shared/json-object';
+import { cachedPromptTokens } from './openai-stream';
 import type { RawToolCall } from '../shared/tool-calls';
 
 export const FINISH_REASONS: FinishReasonTable = {
@@ -91,6 +93,7 @@ export function toCompletionResult(
       usage: {
         input_tokens: tokenCount(usage?.prompt_tokens),
         output_tokens: tokenCount(usage?.completion_tokens),
+        ...cacheCounts(usage ? cachedPromptTokens(usage) : 0, 0),
       },
       reportedModel: body.model,
       requestId,

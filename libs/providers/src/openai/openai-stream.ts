@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { finishReasonIn } from '../shared/completion-result';
 import { failure } from '../shared/failure';
-import { isJsonObject, tokenCount } from '../shared/json-object';
+import { isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
 import type { StreamAssembly } from '../streaming/stream-assembly';
 import { FINISH_REASONS } from './openai-response';
 
@@ -26,6 +26,7 @@ export function readOpenAiChunk(
     into.usage({
       input: tokenCount(body.usage.prompt_tokens),
       output: tokenCount(body.usage.completion_tokens),
+      cachedInput: cachedPromptTokens(body.usage),
     });
   }
   const choice: unknown = body.choices[0];
@@ -76,4 +77,10 @@ export function readOpenAiChunk(
     into.finish(finishReasonIn(FINISH_REASONS, choice.finish_reason));
     into.end();
   }
+}
+
+/** `prompt_tokens_details.cached_tokens`: the part of prompt_tokens read from the prompt cache. */
+export function cachedPromptTokens(usage: JsonObject): number {
+  const details = usage.prompt_tokens_details;
+  return isJsonObject(details) ? tokenCount(details.cached_tokens) : 0;
 }

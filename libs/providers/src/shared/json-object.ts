@@ -9,3 +9,14 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function tokenCount(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
+
+/** The optional cache fields of a TokenUsage, present only when the provider reported some. */
+export function cacheCounts(
+  cachedInput: number,
+  cacheWrite: number,
+): { cached_input_tokens?: number; cache_write_input_tokens?: number } {
+  return {
+    ...(cachedInput > 0 ? { cached_input_tokens: cachedInput } : {}),
+    ...(cacheWrite > 0 ? { cache_write_input_tokens: cacheWrite } : {}),
+  };
+}

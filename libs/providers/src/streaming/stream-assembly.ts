@@ -34,6 +34,8 @@ export class StreamAssembly {
   private chars = 0;
   private reportedInput?: number;
   private reportedOutput?: number;
+  private reportedCachedInput?: number;
+  private reportedCacheWrite?: number;
   /** Whether the reported output count covers every piece received (Gemini reports as it goes). */
   private outputReportCurrent = false;
   private readonly toolCalls = new Map<number, ToolCallParts>();
@@ -81,8 +83,15 @@ export class StreamAssembly {
   }
 
   /** Usage as the provider reported it so far; each count replaces the earlier one. */
-  usage(reported: { input?: number; output?: number }): void {
+  usage(reported: {
+    input?: number;
+    output?: number;
+    cachedInput?: number;
+    cacheWrite?: number;
+  }): void {
     if (reported.input !== undefined) this.reportedInput = reported.input;
+    if (reported.cachedInput !== undefined) this.reportedCachedInput = reported.cachedInput;
+    if (reported.cacheWrite !== undefined) this.reportedCacheWrite = reported.cacheWrite;
     if (reported.output !== undefined) {
       this.reportedOutput = reported.output;
       this.outputReportCurrent = true;
@@ -123,11 +132,21 @@ export class StreamAssembly {
       text: this.pieces.join(''),
       toolCalls,
       finishReason: this.finishReason ?? 'other',
-      usage: { input_tokens: this.reportedInput ?? 0, output_tokens: this.reportedOutput ?? 0 },
+      usage: this.cacheCounts({
+        input_tokens: this.reportedInput ?? 0,
+        output_tokens: this.reportedOutput ?? 0,
+      }),
       reportedModel: this.reportedModel,
       requestId: this.requestId,
       systemFingerprint: this.systemFingerprint,
     };
+  }
+
+  /** Cached-read and cache-write counts, only when the provider reported some. */
+  private cacheCounts(usage: TokenUsage): TokenUsage {
+    if (this.reportedCachedInput) usage.cached_input_tokens = this.reportedCachedInput;
+    if (this.reportedCacheWrite) usage.cache_write_input_tokens = this.reportedCacheWrite;
+    return usage;
   }
 
   /**
@@ -139,10 +158,10 @@ export class StreamAssembly {
     if (!this.sawOutput) return undefined;
     const inputReported = this.reportedInput !== undefined;
     const outputReported = this.reportedOutput !== undefined && this.outputReportCurrent;
-    const usage: TokenUsage = {
+    const usage: TokenUsage = this.cacheCounts({
       input_tokens: this.reportedInput ?? estimatedInputTokens,
       output_tokens: outputReported ? (this.reportedOutput ?? 0) : estimateTokens(this.chars),
-    };
+    });
     return {
       text: this.pieces.join(''),
       usage,

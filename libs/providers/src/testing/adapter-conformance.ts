@@ -214,6 +214,12 @@ export function describeAdapterConformance(
     });
   });
 
+  it('reports prompt tokens read from the prompt cache as cached_input_tokens, within input_tokens', async () => {
+    fault({ cached_input_tokens: 4 });
+    const result = await harness.adapter.complete(harness.request('y'.repeat(40)));
+    expect(result.usage).toMatchObject({ input_tokens: 10, cached_input_tokens: 4 });
+  });
+
   it('carries the model revision through a rollout', async () => {
     fault({ model, revision: expected.rolloutRevision });
     const result = await harness.adapter.complete(harness.request('x'));

@@ -1,4 +1,4 @@
-import { IsDefined, IsNumber, Min } from 'class-validator';
+import { IsDefined, IsNumber, IsOptional, Min } from 'class-validator';
 
 /** USD per million tokens. */
 export class ModelPriceDto {
@@ -11,4 +11,14 @@ export class ModelPriceDto {
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a number (USD)' })
   @Min(0, { message: 'must not be negative' })
   output_per_mtok!: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a number (USD)' })
+  @Min(0, { message: 'must not be negative' })
+  cached_input_per_mtok?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a number (USD)' })
+  @Min(0, { message: 'must not be negative' })
+  cache_write_per_mtok?: number;
 }

@@ -32,6 +32,11 @@ describe('model catalog', () => {
     expect(catalog.get('openai/gpt-4o-mini')?.price).toEqual({
       input_per_mtok: 0.15,
       output_per_mtok: 0.6,
+      cached_input_per_mtok: 0.075,
+    });
+    expect(catalog.get('anthropic/claude-haiku-4-5')?.price).toMatchObject({
+      cached_input_per_mtok: 0.1,
+      cache_write_per_mtok: 1.25,
     });
   });
 

@@ -32,6 +32,29 @@ describe('cost estimation', () => {
     expect(actualCostUsd(m, { input_tokens: 3, output_tokens: 7 })).toBeCloseTo(0.0000775, 12);
   });
 
+  it('bills cached reads and cache writes at their own prices, the rest of the prompt at the input price', () => {
+    const m = model('anthropic/haiku', {
+      price: {
+        input_per_mtok: 1,
+        output_per_mtok: 5,
+        cached_input_per_mtok: 0.1,
+        cache_write_per_mtok: 1.25,
+      },
+    });
+    // 1M prompt tokens: 600k cached reads ($0.06), 200k cache writes ($0.25), 200k plain ($0.2)
+    const usage = {
+      input_tokens: 1_000_000,
+      output_tokens: 0,
+      cached_input_tokens: 600_000,
+      cache_write_input_tokens: 200_000,
+    };
+    expect(actualCostUsd(m, usage)).toBeCloseTo(0.51, 12);
+    // Without cached prices in the table, cached tokens cost what input does.
+    expect(
+      actualCostUsd(model('a/one', { price: { input_per_mtok: 1, output_per_mtok: 5 } }), usage),
+    ).toBe(1);
+  });
+
   it('picks max_tokens from the job, then the task, then the model cap bounded at 4096', () => {
     const big = model('a/one', { max_output_tokens: 64000 });
     const small = model('a/two', { max_output_tokens: 1000 });

@@ -38,8 +38,20 @@ export function estimateCostUsd(
   return tokensCostUsd(model, inputTokens, maxTokens);
 }
 
+/**
+ * What a call cost by its reported usage: cached reads and cache writes at their own prices (the
+ * input price when the table has none), the rest of the prompt at the input price.
+ */
 export function actualCostUsd(model: ModelConfig, usage: TokenUsage): number {
-  return tokensCostUsd(model, usage.input_tokens, usage.output_tokens);
+  const cached = Math.min(usage.cached_input_tokens ?? 0, usage.input_tokens);
+  const written = Math.min(usage.cache_write_input_tokens ?? 0, usage.input_tokens - cached);
+  const price = model.price;
+  const usdPerMillion =
+    (usage.input_tokens - cached - written) * price.input_per_mtok +
+    cached * (price.cached_input_per_mtok ?? price.input_per_mtok) +
+    written * (price.cache_write_per_mtok ?? price.input_per_mtok) +
+    usage.output_tokens * price.output_per_mtok;
+  return Math.round(usdPerMillion * 1e6) / 1e12;
 }
 
 /**

@@ -42,6 +42,12 @@ export function readModelEntry(
       price: {
         input_per_mtok: instance.price.input_per_mtok,
         output_per_mtok: instance.price.output_per_mtok,
+        ...(instance.price.cached_input_per_mtok === undefined
+          ? {}
+          : { cached_input_per_mtok: instance.price.cached_input_per_mtok }),
+        ...(instance.price.cache_write_per_mtok === undefined
+          ? {}
+          : { cache_write_per_mtok: instance.price.cache_write_per_mtok }),
       },
     },
   };

@@ -291,10 +291,8 @@ export const anthropicWire: WireFormat = {
           ? { type: 'refusal', category: 'general_harms', explanation: 'Simulated refusal.' }
           : null,
       usage: {
-        input_tokens: reply.inputTokens,
+        ...anthropicInputUsage(reply),
         output_tokens: reply.outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
         service_tier: 'standard',
       },
     };
@@ -312,10 +310,8 @@ export const anthropicWire: WireFormat = {
 
   successStream(_request: SimRequest, reply: SimReply, pieces: string[]): StreamScript {
     const usage = {
-      input_tokens: reply.inputTokens,
+      ...anthropicInputUsage(reply),
       output_tokens: 1,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
       service_tier: 'standard',
     };
     const opening = [
@@ -485,3 +481,14 @@ export const anthropicWire: WireFormat = {
     );
   },
 };
+
+/** Anthropic counts cache reads and writes apart from input_tokens, which is only the rest. */
+function anthropicInputUsage(reply: SimReply): Record<string, number> {
+  const read = reply.cachedInputTokens ?? 0;
+  const written = reply.cacheWriteInputTokens ?? 0;
+  return {
+    input_tokens: reply.inputTokens - read - written,
+    cache_creation_input_tokens: written,
+    cache_read_input_tokens: read,
+  };
+}

@@ -255,6 +255,7 @@ export const geminiWire: WireFormat = {
         candidatesTokenCount: reply.outputTokens,
         totalTokenCount: reply.inputTokens + reply.outputTokens,
         promptTokensDetails: [{ modality: 'TEXT', tokenCount: reply.inputTokens }],
+        ...(reply.cachedInputTokens ? { cachedContentTokenCount: reply.cachedInputTokens } : {}),
       },
       modelVersion: reply.revision,
       responseId: randomHex(11),
@@ -272,6 +273,9 @@ export const geminiWire: WireFormat = {
             promptTokenCount: reply.inputTokens,
             candidatesTokenCount: outputTokens,
             totalTokenCount: reply.inputTokens + outputTokens,
+            ...(reply.cachedInputTokens
+              ? { cachedContentTokenCount: reply.cachedInputTokens }
+              : {}),
           },
           modelVersion: reply.revision,
           responseId,

@@ -56,8 +56,13 @@ export interface SimReply {
   finish: SimFinish;
   /** When the answer is a tool call rather than text. */
   toolCalls?: SimToolCall[];
+  /** Every prompt token, cached ones included */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, read from the prompt cache */
+  cachedInputTokens?: number;
+  /** Of inputTokens, written to the prompt cache */
+  cacheWriteInputTokens?: number;
   /** The model revision reported as having served the call. */
   revision: string;
 }
