@@ -100,6 +100,34 @@ describe('decideFallback', () => {
     expect(byModel).toMatchObject({ kind: 'next', candidate: 2 });
   });
 
+  it('skips a candidate whose provider a 429 paused past the job deadline, not one paused shorter', () => {
+    const j = job();
+    const paused = decideFallback({
+      job: j,
+      table,
+      error: { type: 'rate_limited', message: '429' },
+      afterCandidate: 0,
+      circuits: {},
+      pausedUntil: { anthropic: j.deadline_at + 1 },
+      now: Date.now(),
+    });
+    expect(paused).toEqual({
+      kind: 'next',
+      candidate: 2,
+      skipped: [{ id: 'anthropic/claude-haiku-4-5', reason: 'rate_limited' }],
+    });
+    const brief = decideFallback({
+      job: j,
+      table,
+      error: serverError,
+      afterCandidate: 0,
+      circuits: {},
+      pausedUntil: { anthropic: j.deadline_at - 10_000 },
+      now: Date.now(),
+    });
+    expect(brief).toEqual({ kind: 'next', candidate: 1, skipped: [] });
+  });
+
   it('skips a candidate the remaining job budget cannot pay for', () => {
     const d = decideFallback({
       job: job({ max_cost_usd: 0.005, cost_usd: 0.002 }),

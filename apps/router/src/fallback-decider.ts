@@ -33,7 +33,7 @@ export function errorAllowsFallback(error: AttemptError, task: TaskConfig | unde
 
 /**
  * What happens after a hop failed for good: the next candidate of the plan that is still worth
- * trying (circuit not open, affordable with what is left of the job's budget and of the task's
+ * trying (circuit not open, provider not paused by a 429 past the deadline, affordable with what is left of the job's budget and of the task's
  * budget today, reservations of calls in flight aside), or failure.
  * Pure, so the rules are tested without queues.
  */
@@ -46,8 +46,11 @@ export function decideFallback(input: {
   now: number;
   /** The task's day so far, when it has a daily budget */
   dailyBudget?: DailyBudgetState;
+  /** provider -> paused until (ms), after a 429 asked to wait; absent = none paused */
+  pausedUntil?: Record<string, number>;
 }): FallbackDecision {
   const { job, table, error, afterCandidate, circuits, now, dailyBudget } = input;
+  const pausedUntil = input.pausedUntil ?? {};
   const task = table.tasks[job.task];
   const skipped: Array<{ id: string; reason: string }> = [];
   if (!errorAllowsFallback(error, task)) {
@@ -65,6 +68,11 @@ export function decideFallback(input: {
     }
     if (circuits[candidate.provider]?.state === 'open' || circuits[id]?.state === 'open') {
       skipped.push({ id, reason: 'circuit_open' });
+      continue;
+    }
+    // Paused past the deadline: the hop would only wait in the paused queue and expire there.
+    if ((pausedUntil[candidate.provider] ?? 0) >= job.deadline_at) {
+      skipped.push({ id, reason: 'rate_limited' });
       continue;
     }
     if (candidate.estimated_cost_usd > remainingBudget) {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore } from '@switchyard/jobs';
-import { type RouterJobData } from '@switchyard/queue';
+import { ProviderPauses, type RouterJobData } from '@switchyard/queue';
 import { DailySpendStore, RoutingTableHolder, type DailyBudgetState } from '@switchyard/routing';
 import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
@@ -24,6 +24,7 @@ export class RouteProcessor {
     private readonly enqueuer: AttemptEnqueuer,
     private readonly finalizer: JobFinalizer,
     private readonly spend: DailySpendStore,
+    private readonly pauses: ProviderPauses,
   ) {}
 
   async process(bullJob: Job<RouterJobData>): Promise<string> {
@@ -47,9 +48,11 @@ export class RouteProcessor {
     const keys = job.plan.candidates
       .slice(data.candidate + 1)
       .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
-    const [circuits, dailyBudget] = await Promise.all([
+    const laterProviders = job.plan.candidates.slice(data.candidate + 1).map((c) => c.provider);
+    const [circuits, dailyBudget, pausedUntil] = await Promise.all([
       hinted && keys.every((k) => k in hinted) ? hinted : this.breaker.states([...new Set(keys)]),
       this.dailyBudget(table.tasks[job.task]?.budget, job.task),
+      this.pauses.pausedUntil([...new Set(laterProviders)]),
     ]);
     const decision = decideFallback({
       job,
@@ -59,6 +62,7 @@ export class RouteProcessor {
       circuits,
       now: Date.now(),
       dailyBudget,
+      pausedUntil,
     });
     for (const s of decision.skipped)
       this.logger.debug(`job ${job.id}: skipped ${s.id} (${s.reason})`);

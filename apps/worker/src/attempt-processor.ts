@@ -11,6 +11,7 @@ import {
   type CompletionResult,
 } from '@switchyard/providers';
 import {
+  ProviderPauses,
   QueueRegistry,
   inOneWrite,
   providerQueueName,
@@ -36,6 +37,7 @@ import {
 import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
 import { DailyBudgetReservation } from './daily-budget-reservation';
 import { AttemptEventWriter } from './attempt-events';
+import { retriesOnSameProvider } from './retry-decision';
 import { RouterHandoff } from './router-handoff';
 import { toProviderError } from './to-provider-error';
 
@@ -78,6 +80,7 @@ export class AttemptProcessor {
     private readonly budgetAlerts: BudgetAlerts,
     private readonly finalizer: JobFinalizer,
     private readonly handoff: RouterHandoff,
+    private readonly pauses: ProviderPauses,
     private readonly dailyBudget: DailyBudgetReservation,
     private readonly eventLog: JobEventLog,
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
@@ -300,8 +303,14 @@ export class AttemptProcessor {
     const counts = COUNTS_AGAINST_PROVIDER[error.type];
     const remainingMs = job.deadline_at - Date.now();
     const backoffMs = task.retry.backoff_ms * 2 ** ctx.tryNumber;
-    const mayRetry =
-      error.policy.retrySameProvider && ctx.tryNumber + 1 < ctx.maxTries && remainingMs > backoffMs;
+    const mayRetry = retriesOnSameProvider({
+      error,
+      tryNumber: ctx.tryNumber,
+      maxTries: ctx.maxTries,
+      backoffMs,
+      remainingMs,
+    });
+    const pauseMs = error.type === 'rate_limited' ? error.retryAfterMs : undefined;
     this.recordCall(ctx, latencyMs, { error });
     // The hand-off goes out with the bookkeeping rather than after it: the router's decision
     // reads the circuit state this failure updates, and those writes leave first, but waiting for
@@ -312,6 +321,9 @@ export class AttemptProcessor {
           // A listener learns to discard what this attempt streamed before the next one starts.
           ctx.events.failed({ type: error.type, message: error.message }),
           reservation ? this.settle(task, reservation, 0) : undefined,
+          // Recorded before the hand-off leaves: the router's decision skips a provider paused
+          // past the job's deadline.
+          pauseMs ? this.pauses.pause(provider.name, pauseMs) : undefined,
           counts ? this.breaker.record(provider.name, 'failure') : undefined,
           COUNTS_AGAINST_MODEL[error.type] ? this.breaker.record(model.id, 'failure') : undefined,
           this.jobs.putAttempt(job.id, {
@@ -326,9 +338,9 @@ export class AttemptProcessor {
           }),
         ]),
       ),
-      error.type === 'rate_limited' && error.retryAfterMs
+      pauseMs
         ? // Pause the whole provider queue rather than let every worker hammer a provider that said wait.
-          this.queues.get(providerQueueName(provider.name)).rateLimit(error.retryAfterMs)
+          this.queues.get(providerQueueName(provider.name)).rateLimit(pauseMs)
         : undefined,
       mayRetry
         ? undefined

@@ -16,6 +16,9 @@ import { StuckAttemptRescuer } from './stuck-attempt-rescuer';
 
 export const WORKER_PROVIDERS = Symbol('WORKER_PROVIDERS');
 
+/** A limiter that only serves to make BullMQ honour Queue.rateLimit(): no provider is this fast. */
+const UNLIMITED_PER_MINUTE = 1_000_000_000;
+
 /**
  * One BullMQ Worker per provider this process serves, each with the provider's concurrency and
  * rate limit from the routing table. On shutdown the workers stop taking jobs and let the calls in
@@ -47,6 +50,9 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, BeforeApplica
       const limiter = provider.rate_limit?.requests_per_minute
         ? { max: provider.rate_limit.requests_per_minute, duration: 60_000 }
         : undefined;
+      // BullMQ honours a queue's rateLimit() (the pause a 429 asks for) only in workers that have a
+      // limiter, so a provider without requests_per_minute gets one that never limits on its own.
+      const workerLimiter = limiter ?? { max: UNLIMITED_PER_MINUTE, duration: 60_000 };
       const worker = new Worker<AttemptJobData, AttemptOutcome>(
         providerQueueName(name),
         (job: Job<AttemptJobData>) =>
@@ -55,7 +61,7 @@ export class ProviderWorkerPool implements OnApplicationBootstrap, BeforeApplica
           connection: createRedisClient(this.redisUrl, 'consumer', `worker-${name}`),
           prefix: this.config.queuePrefix,
           concurrency: provider.concurrency,
-          limiter,
+          limiter: workerLimiter,
           // A call may legitimately run for the provider's whole timeout; the lock is renewed meanwhile.
           // A crashed worker's attempts are only taken up again once their lock has expired.
           lockDuration: this.config.lockDurationMs,

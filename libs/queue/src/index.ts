@@ -3,3 +3,4 @@ export * from './queue-jobs';
 export * from './queue-registry';
 export * from './redis-connection';
 export * from './redis-script';
+export * from './provider-pauses';

@@ -11,7 +11,7 @@ import type Redis from 'ioredis';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { IdempotencyStore, JobCompletionChannel, JobEventLog, JobStore } from '@switchyard/jobs';
-import { QueueRegistry, WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
+import { ProviderPauses, QueueRegistry, WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
 import { DailySpendStore, LatencyTracker, RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
@@ -115,6 +115,11 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         provide: CircuitBreaker,
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) => new CircuitBreaker(redis, config.redisPrefix),
+      },
+      {
+        provide: ProviderPauses,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new ProviderPauses(redis, config.redisPrefix),
       },
       {
         provide: DailySpendStore,

@@ -14,6 +14,7 @@ import {
   type Plan,
   type TaskConfig,
 } from '@switchyard/routing';
+import { ProviderPauses } from '@switchyard/queue';
 import { ApiError, type ErrorDetail } from '../http/api-error';
 import { PlanningSignals } from './planning-signals';
 
@@ -28,6 +29,7 @@ export class JobPlanner {
     private readonly routing: RoutingTableHolder,
     private readonly signals: PlanningSignals,
     private readonly spend: DailySpendStore,
+    private readonly pauses: ProviderPauses,
   ) {}
 
   effectiveBudget(task: TaskConfig, request: JobRequest): JobBudget {
@@ -52,9 +54,10 @@ export class JobPlanner {
     const providers = [
       ...new Set(ids.map((id) => table.models[id]?.provider).filter((p): p is string => !!p)),
     ];
-    const [{ circuits, p95 }, daily] = await Promise.all([
+    const [{ circuits, p95 }, daily, pausedUntil] = await Promise.all([
       this.signals.read([...providers, ...ids], ids),
       this.dailyBudget(task),
+      this.pauses.pausedUntil(providers),
     ]);
     const now = Date.now();
     const budget = this.effectiveBudget(task, request);
@@ -72,6 +75,8 @@ export class JobPlanner {
         PlanningSignals.isOpen(circuits[c.provider], now) ||
         PlanningSignals.isOpen(circuits[c.id], now),
       p95LatencyMs: (id) => p95.get(id),
+      providerWaitMs: (provider) =>
+        pausedUntil[provider] === undefined ? undefined : pausedUntil[provider] - now,
       daily_budget: daily,
     });
     return { plan, daily };
@@ -85,11 +90,14 @@ export class JobPlanner {
         field: s.id,
         problem: `${s.reason}: ${s.detail}`,
       }));
-      if (plan.skipped.length > 0 && plan.skipped.every((s) => s.reason === 'circuit_open')) {
+      if (
+        plan.skipped.length > 0 &&
+        plan.skipped.every((s) => s.reason === 'circuit_open' || s.reason === 'rate_limited')
+      ) {
         throw new ApiError(
           503,
           'providers_unavailable',
-          `every candidate of task "${task.name}" is behind an open circuit; retry shortly`,
+          `every candidate of task "${task.name}" is behind an open circuit or rate-limited; retry shortly`,
           details,
         );
       }

@@ -1,6 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CircuitBreaker, type CircuitSnapshot } from '@switchyard/circuit-breaker';
+import { ProviderPauses } from '@switchyard/queue';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 
@@ -34,20 +35,30 @@ export class ProvidersController {
   constructor(
     private readonly routing: RoutingTableHolder,
     private readonly breaker: CircuitBreaker,
+    private readonly pauses: ProviderPauses,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Circuit state per provider and per provider/model' })
+  @ApiOperation({
+    summary: 'Circuit state per provider and per provider/model, and rate-limit pauses',
+  })
   async list(): Promise<{ providers: unknown[] }> {
     const table = this.routing.current;
     const models = Object.values(table.models).filter((m) => table.providers[m.provider]);
     const keys = [...Object.keys(table.providers), ...models.map((m) => m.id)];
-    const states = await this.breaker.states(keys);
+    const [states, pausedUntil] = await Promise.all([
+      this.breaker.states(keys),
+      this.pauses.pausedUntil(Object.keys(table.providers)),
+    ]);
     return {
       providers: Object.values(table.providers).map((p) => ({
         name: p.name,
         kind: p.kind,
         circuit: view(states[p.name]),
+        // Set while a 429 has the provider's queue paused: jobs that cannot wait until then skip
+        // it (skip reason rate_limited).
+        rate_limited_until:
+          pausedUntil[p.name] === undefined ? null : new Date(pausedUntil[p.name]).toISOString(),
         models: models
           .filter((m) => m.provider === p.name)
           .map((m) => ({ id: m.id, model: m.model, circuit: view(states[m.id]) })),

@@ -242,6 +242,21 @@ describe('planJob', () => {
     ]);
   });
 
+  it('skips candidates whose provider a 429 paused for longer than the job can wait', () => {
+    const waits: Record<string, number> = { a: 60_000, b: 2_000 };
+    const result = plan({ remaining_ms: 30_000, providerWaitMs: (p) => waits[p] });
+    expect(ids(result.candidates)).toEqual(['b/two', 'c/three']);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        id: 'a/one',
+        reason: 'rate_limited',
+        detail: 'a asked to wait 60 s (429), longer than the 30000 ms the job can wait',
+      }),
+    ]);
+    // Without a deadline any pause can be waited out.
+    expect(plan({ providerWaitMs: (p) => waits[p] }).skipped).toEqual([]);
+  });
+
   it('moves candidates slower than the time left behind those that fit, without removing them', () => {
     const p95: Record<string, number> = { 'a/one': 9000, 'b/two': 500, 'c/three': 7000 };
     const result = plan({ remaining_ms: 5000, p95LatencyMs: (id) => p95[id] });

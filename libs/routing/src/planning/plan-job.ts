@@ -27,7 +27,8 @@ import type {
  * window the input does not fit, models whose provider's API does not take the type of an image
  * in the input (HEIC on Anthropic), models whose estimated cost exceeds what is left of the job's
  * ceiling, models today's remaining task budget cannot pay (reservations of calls in flight do not
- * count: they settle within seconds), and models whose circuit is open. Slow models (p95 over the time left) are not skipped
+ * count: they settle within seconds), models whose circuit is open, and models whose provider a
+ * 429 paused for longer than the job can wait. Slow models (p95 over the time left) are not skipped
  * but tried after those expected to finish in time: a late answer beats none.
  */
 export function planJob(input: PlanInput): Plan {
@@ -150,6 +151,14 @@ function skipReason(
   }
   if (input.isCircuitOpen?.(ref)) {
     return { ...ref, reason: 'circuit_open', detail: `the circuit for ${ref.id} is open` };
+  }
+  const waitMs = input.providerWaitMs?.(ref.provider) ?? 0;
+  if (waitMs > 0 && input.remaining_ms !== undefined && waitMs >= input.remaining_ms) {
+    return {
+      ...ref,
+      reason: 'rate_limited',
+      detail: `${ref.provider} asked to wait ${Math.ceil(waitMs / 1000)} s (429), longer than the ${Math.max(0, Math.round(input.remaining_ms))} ms the job can wait`,
+    };
   }
   return undefined;
 }

@@ -18,6 +18,7 @@ export const SKIP_REASONS = [
   'over_budget',
   'budget_exhausted',
   'circuit_open',
+  'rate_limited',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -41,6 +42,11 @@ export interface PlanInput {
   remaining_ms?: number;
   /** True when the candidate's circuit is open; absent = all closed */
   isCircuitOpen?: (candidate: CandidateRef) => boolean;
+  /**
+   * Milliseconds until the provider takes calls again (a 429 paused it); absent or 0 = now.
+   * A provider paused for longer than the job can wait (remaining_ms) is skipped.
+   */
+  providerWaitMs?: (provider: string) => number | undefined;
   /** Recently observed p95 latency of a model id, if known */
   p95LatencyMs?: (modelId: string) => number | undefined;
 }
