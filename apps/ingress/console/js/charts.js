@@ -42,7 +42,10 @@ function widthOf(container) {
  * Lines over time. xs: epoch seconds; series[i].values aligned with xs (null = no calls then).
  * markers: vertical lines with a text label (e.g. when a revision first appeared).
  */
-export function lineChart(container, { title, xs, series, format, markers = [], height = 220 }) {
+export function lineChart(
+  container,
+  { title, xs, series, format, markers = [], xRange, yRange, height = 220 },
+) {
   const holder = h('div', { class: 'chart', 'data-chart': title });
   container.append(h('div', { class: 'chart-title' }, title), holder);
   const markerHook = (u) => {
@@ -59,7 +62,11 @@ export function lineChart(container, { title, xs, series, format, markers = [], 
       ctx.moveTo(x, u.bbox.top);
       ctx.lineTo(x, u.bbox.top + u.bbox.height);
       ctx.stroke();
-      ctx.fillText(`▼ ${m.label}`, x + 4, u.bbox.top + (12 + 12 * (i % 3)) * devicePixelRatio);
+      // Labels near the right edge go to the left of their line, so they stay on the plot.
+      const rightHalf = x > u.bbox.left + u.bbox.width / 2;
+      ctx.textAlign = rightHalf ? 'right' : 'left';
+      const y = u.bbox.top + (12 + 12 * (i % 4)) * devicePixelRatio;
+      ctx.fillText(rightHalf ? `${m.label} ▼` : `▼ ${m.label}`, rightHalf ? x - 4 : x + 4, y);
     });
     ctx.restore();
   };
@@ -68,7 +75,11 @@ export function lineChart(container, { title, xs, series, format, markers = [], 
       width: widthOf(container),
       height,
       tzDate: utcDate,
-      scales: { x: { time: true } },
+      // The whole window on x (a revision with one point must not stretch the axis over years).
+      scales: {
+        x: { time: true, ...(xRange ? { range: () => xRange } : {}) },
+        y: yRange ? { range: (_u, _min, max) => [yRange[0], Math.max(yRange[1], max)] } : {},
+      },
       axes: [{}, { values: (_u, ticks) => ticks.map((v) => format(v)), size: 70 }],
       series: [
         { label: 'time (UTC)' },

@@ -304,6 +304,6 @@ export async function renderJob(root, id) {
       card('Metadata', job.metadata ? json(job.metadata) : h('p', { class: 'muted' }, 'none')),
     ),
     card('Webhook deliveries', webhook),
-    job.skipped ? card('Skipped candidates', json(job.skipped)) : null,
+    ...(job.skipped ? [card('Skipped candidates', json(job.skipped))] : []),
   );
 }

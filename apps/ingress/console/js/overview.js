@@ -60,7 +60,13 @@ function sinceCell(circuit) {
   );
 }
 
-function providersCard(providers, queues, byProvider, byModel) {
+/** The models some task routes to: the catalog's other models only show when something happened to them. */
+function routedModels(tasks) {
+  return new Set(Object.values(tasks).flatMap((t) => [t.primary, ...(t.fallbacks ?? [])]));
+}
+
+function providersCard(providers, queues, byProvider, byModel, routed) {
+  let hidden = 0;
   const queueOf = Object.fromEntries(queues.filter((q) => q.provider).map((q) => [q.provider, q]));
   const rows = [];
   for (const p of providers) {
@@ -82,6 +88,10 @@ function providersCard(providers, queues, byProvider, byModel) {
     );
     for (const m of p.models) {
       const ms = byModel[m.id];
+      if (!routed.has(m.id) && !ms && m.circuit.state === 'closed') {
+        hidden++;
+        continue;
+      }
       rows.push(
         h(
           'tr',
@@ -120,6 +130,9 @@ function providersCard(providers, queues, byProvider, byModel) {
         (q) => `${q.queue}: ${q.waiting} waiting, ${q.active} active, ${q.delayed} delayed. `,
       ),
       'Calls and error rates are this tenant’s; circuits and queues are shared by every tenant.',
+      hidden
+        ? ` ${hidden} catalog models no task routes to (no calls, circuit closed) are not listed.`
+        : '',
     ),
   );
 }
@@ -211,7 +224,7 @@ function alertsCard(alerts) {
               { 'data-alert-type': a.type },
               h('td', { class: 'small' }, `${utc(a.at)} (${ago(a.at)})`),
               h('td', { class: 'mono' }, a.type),
-              h('td', {}, describeAlert(a)),
+              h('td', { class: 'wrap' }, describeAlert(a)),
             ),
           ),
           { 'data-testid': 'alerts' },
@@ -245,7 +258,13 @@ export function renderOverview(root) {
       ]);
       const byGroup = (s) => Object.fromEntries(s.groups.map((g) => [g.group, g]));
       clear(body).append(
-        providersCard(providers.providers, queues.queues, byGroup(statsP), byGroup(statsM)),
+        providersCard(
+          providers.providers,
+          queues.queues,
+          byGroup(statsP),
+          byGroup(statsM),
+          routedModels(routes.tasks),
+        ),
         h(
           'div',
           { class: 'grid' },

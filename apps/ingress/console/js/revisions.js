@@ -102,28 +102,35 @@ export async function renderRevisions(root, params, navigate) {
       return { label: label(s.group), values: xs.map((x) => (at.has(x) ? at.get(x) : null)) };
     });
   const sinceS = Date.parse(series.since) / 1000;
+  const xRange = [Date.parse(series.since) / 1000, Date.parse(series.until) / 1000];
   const markers = series.series
     .filter((s) => Date.parse(s.first_seen) / 1000 >= sinceS)
     .map((s) => ({ t: Date.parse(s.first_seen) / 1000, label: `${label(s.group)} first seen` }));
   lineChart(plots, {
     title: 'error rate',
+    yRange: [0, 1],
     xs,
     series: column((p) => p.error_rate),
     format: (v) => pct(v, 0),
     markers,
+    xRange,
   });
   lineChart(plots, {
     title: 'p95 latency',
+    yRange: [0, 1],
     xs,
     series: column((p) => p.latency_ms.p95),
     format: ms,
     markers,
+    xRange,
   });
   lineChart(plots, {
     title: 'calls per hour',
+    yRange: [0, 1],
     xs,
     series: column((p) => p.calls),
     format: (v) => String(Math.round(v)),
     markers,
+    xRange,
   });
 }
