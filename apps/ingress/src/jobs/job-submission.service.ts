@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import Ajv from 'ajv';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
 import type { ChatMessage, ToolDefinition } from '@switchyard/providers';
 import { RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
+import { schemaShapeProblems } from '@switchyard/schemas';
 import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
@@ -24,8 +24,6 @@ const DEFAULT_DEADLINE_MS = 10 * 60 * 1000;
 /** Validate → plan → record → enqueue. Nothing is enqueued unless the job record exists first. */
 @Injectable()
 export class JobSubmissionService {
-  private readonly ajv = new Ajv({ strict: false });
-
   constructor(
     private readonly routing: RoutingTableHolder,
     private readonly planner: JobPlanner,
@@ -142,13 +140,10 @@ export class JobSubmissionService {
     details.push(...toolConversationProblems(request));
     const format = request.response_format;
     if (format?.type === 'json_schema') {
-      try {
-        this.ajv.compile(format.schema);
-      } catch (err) {
-        details.push({
-          field: 'response_format.schema',
-          problem: `not a valid JSON Schema: ${(err as Error).message}`,
-        });
+      // Checked against the draft's meta-schema, never compiled here: compiling is the worker's,
+      // once per distinct schema (see @switchyard/schemas).
+      for (const p of schemaShapeProblems(format.schema)) {
+        details.push({ field: `response_format.schema${p.path}`, problem: p.problem });
       }
     }
     if (request.webhook_url) {

@@ -1,6 +1,5 @@
 import { ProviderError } from '../provider-error';
-import { InvalidSchemaError } from './invalid-schema-error';
-import { JsonSchemaValidator } from './json-schema-validator';
+import { InvalidSchemaError, JsonSchemaValidator } from '@switchyard/schemas';
 
 const validator = new JsonSchemaValidator();
 

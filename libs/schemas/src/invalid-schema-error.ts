@@ -1,4 +1,4 @@
-/** A schema that ajv cannot compile: the request is at fault, not the provider. */
+/** A schema that cannot be compiled: the request is at fault, not the provider. */
 export class InvalidSchemaError extends Error {
   override readonly name = 'InvalidSchemaError';
 }

@@ -1,0 +1,12 @@
+export * from './schema-drafts';
+export { linearRegExpProblem } from './linear-regexp';
+export { type SchemaProblem } from './schema-walk';
+export { SCHEMA_MAX_BYTES, schemaShapeProblems } from './schema-shape';
+export {
+  CompiledSchemaCache,
+  DEFAULT_SCHEMA_CACHE_LIMITS,
+  schemaKey,
+  type CompiledSchemaCacheLimits,
+} from './compiled-schema-cache';
+export { JsonSchemaValidator, type SchemaCheck } from './json-schema-validator';
+export { InvalidSchemaError } from './invalid-schema-error';

@@ -1,0 +1,76 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { newMetaAjv } from './ajv-instances';
+import { META_SCHEMA_URI, draftOf, type SchemaDraft } from './schema-drafts';
+import { walkProblems, type SchemaProblem } from './schema-walk';
+
+/** Largest `response_format.schema`, as JSON. Compiling costs about 2 ms per KiB of schema. */
+export const SCHEMA_MAX_BYTES = 32 * 1024;
+
+const MAX_REPORTED = 5;
+
+// One meta-schema validator per draft per process, compiled on first use and never again: the
+// ingress checks every submitted schema with it instead of compiling the schema itself.
+const metaValidators = new Map<SchemaDraft, ValidateFunction>();
+
+function metaValidator(draft: SchemaDraft): ValidateFunction {
+  let validate = metaValidators.get(draft);
+  if (!validate) {
+    const found = newMetaAjv(draft).getSchema(META_SCHEMA_URI[draft]);
+    if (!found) throw new Error(`ajv has no meta-schema for ${draft}`);
+    validate = found;
+    metaValidators.set(draft, validate);
+  }
+  return validate;
+}
+
+/** `/properties/a/required/0` → `.properties.a.required[0]`, arrays told apart by the value. */
+function pathFromPointer(root: unknown, pointer: string): string {
+  let path = '';
+  let current: unknown = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(current)) {
+      path += `[${segment}]`;
+      current = current[Number(segment)];
+    } else {
+      path += `.${segment}`;
+      current =
+        current && typeof current === 'object'
+          ? (current as Record<string, unknown>)[segment]
+          : undefined;
+    }
+  }
+  return path;
+}
+
+function describe(root: unknown, error: ErrorObject): SchemaProblem {
+  return {
+    path: pathFromPointer(root, error.instancePath),
+    problem: error.message ?? 'is invalid',
+  };
+}
+
+/**
+ * Everything ajv would refuse in a caller's schema, found without compiling it: the draft named
+ * by `$schema`, the draft's meta-schema (keyword types and values), `pattern`s RE2 can run, `$ref`s that
+ * resolve inside the schema and `$id`s declared once. Costs about 0.5 ms for a 15 KB schema and
+ * allocates nothing that outlives the call, so a flood of rejected jobs leaves no trace.
+ */
+export function schemaShapeProblems(schema: Record<string, unknown>): SchemaProblem[] {
+  const draft = draftOf(schema);
+  if (!draft.ok) return [{ path: '.$schema', problem: draft.problem }];
+  const validate = metaValidator(draft.draft);
+  if (!validate(schema)) {
+    const errors = (validate.errors ?? []).filter(
+      (e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf',
+    );
+    const problems = (errors.length ? errors : (validate.errors ?? [])).map((e) =>
+      describe(schema, e),
+    );
+    const seen = new Set<string>();
+    return problems
+      .filter((p) => !seen.has(p.path + p.problem) && seen.add(p.path + p.problem))
+      .slice(0, MAX_REPORTED);
+  }
+  return walkProblems(schema, draft.draft).slice(0, MAX_REPORTED);
+}
