@@ -18,7 +18,8 @@ export function configureIngressHttp(app: NestExpressApplication, _config: Switc
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      stopAtFirstError: true,
+      // All failed constraints of a field are collected; validation-errors reports the most basic.
+      stopAtFirstError: false,
       exceptionFactory: validationException,
     }),
   );

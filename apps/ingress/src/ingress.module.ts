@@ -6,6 +6,7 @@ import { AlertLog } from '@switchyard/webhooks';
 import { ConsoleController } from './console/console.controller';
 import { OperationsController } from './console/operations.controller';
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
+import { RequestBodyLimitsMiddleware } from './http/request-body-limits.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
 import { JobEventStreamService } from './jobs/job-event-stream.service';
 import { JobPlanner } from './jobs/job-planner.service';
@@ -48,6 +49,6 @@ import { SpendController } from './routes/spend.controller';
 })
 export class IngressModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RedisAvailabilityMiddleware).forRoutes('v1/*path');
+    consumer.apply(RedisAvailabilityMiddleware, RequestBodyLimitsMiddleware).forRoutes('v1/*path');
   }
 }

@@ -41,6 +41,11 @@ export function sinceIso(since: Date | string | undefined): string | undefined {
   if (since === undefined) return undefined;
   const d = since instanceof Date ? since : new Date(since);
   if (Number.isNaN(d.getTime())) throw new LedgerQueryError('since: not a valid timestamp');
+  // Past year 9999 toISOString writes "+099999-…", which PostgreSQL does not read.
+  const year = d.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw new LedgerQueryError('since: must be a timestamp between the years 0001 and 9999');
+  }
   return d.toISOString();
 }
 

@@ -13,6 +13,10 @@ interface BodyParserError {
   type?: string;
   status?: number;
   limit?: number;
+  charset?: string;
+  encoding?: string;
+  /** zlib's code when a compressed body does not decompress (Z_DATA_ERROR, ...) */
+  code?: string;
 }
 
 /**
@@ -51,6 +55,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
         `the request body exceeds the limit of ${parserError.limit} bytes`,
       );
     }
+    const bodyError = bodyParserFailure(parserError);
+    if (bodyError) return bodyError;
     if (exception instanceof BadRequestException && /JSON/.test(exception.message)) {
       // Nest turns body-parser's SyntaxError into a BadRequestException before filters see it.
       return wrap(400, 'invalid_json', `the request body is not valid JSON: ${exception.message}`);
@@ -75,8 +81,38 @@ function wrap(
   status: number,
   type: string,
   message: string,
+  details: ApiErrorBody['error']['details'] = [],
 ): { status: number; body: ApiErrorBody } {
-  return { status, body: { error: { type, message, details: [] } } };
+  return { status, body: { error: { type, message, details } } };
+}
+
+/**
+ * The body parser's other refusals (http-errors with a 4xx status): a charset other than UTF-8,
+ * a Content-Encoding it cannot undo, a body that does not decompress. Each names the header.
+ */
+function bodyParserFailure(
+  err: BodyParserError | undefined,
+): { status: number; body: ApiErrorBody } | null {
+  if (!err || typeof err !== 'object') return null;
+  if (err.type === 'charset.unsupported') {
+    const problem = `charset "${err.charset ?? ''}" is not supported; send UTF-8`;
+    return wrap(415, 'unsupported_media_type', `Content-Type: ${problem}`, [
+      { field: 'Content-Type', problem },
+    ]);
+  }
+  if (err.type === 'encoding.unsupported') {
+    const problem = `"${err.encoding ?? ''}" is not supported; use gzip, deflate, br or identity`;
+    return wrap(415, 'unsupported_media_type', `Content-Encoding: ${problem}`, [
+      { field: 'Content-Encoding', problem },
+    ]);
+  }
+  if (typeof err.code === 'string' && err.code.startsWith('Z_') && err.status === 400) {
+    const problem = 'the body does not decompress as its Content-Encoding says';
+    return wrap(400, 'invalid_body', `Content-Encoding: ${problem}`, [
+      { field: 'Content-Encoding', problem },
+    ]);
+  }
+  return null;
 }
 
 export function isRedisUnavailable(err: unknown): boolean {

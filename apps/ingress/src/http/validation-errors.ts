@@ -10,7 +10,8 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    for (const message of Object.values(error.constraints ?? {})) {
+    const message = mostTelling(error.constraints);
+    if (message !== undefined) {
       details.push(withSubPath(field, stripPropertyName(message, error.property)));
     }
     if (error.children?.length) details.push(...flattenValidationErrors(error.children, field));
@@ -18,9 +19,31 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return details;
 }
 
+// Every failed constraint of a field is known (the pipe does not stop at the first); the one
+// reported is the most basic: a missing field before a wrong type before a wrong value, so
+// `temperature: "hot"` says "must be a number", not "must not be greater than 2".
+const CONSTRAINT_PRIORITY = [
+  'isDefined',
+  'whitelistValidation',
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'nestedValidation',
+  'isIn',
+];
+
+function mostTelling(constraints: Record<string, string> | undefined): string | undefined {
+  if (!constraints) return undefined;
+  for (const name of CONSTRAINT_PRIORITY) if (constraints[name]) return constraints[name];
+  return Object.values(constraints)[0];
+}
+
 // Validators of nested free-form values (message parts) name the sub-path first: "[1].url must be …".
 function withSubPath(field: string, message: string): ErrorDetail {
-  const m = /^((?:\[\d+\])+(?:\.[a-z_]+)?) ?(.*)$/.exec(message);
+  const m = /^((?:\[\d+\])+(?:\.[^\s.[\]]+)?) ?(.*)$/.exec(message);
   return m ? { field: `${field}${m[1]}`, problem: m[2] } : { field, problem: message };
 }
 

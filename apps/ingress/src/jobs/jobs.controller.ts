@@ -16,6 +16,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@n
 import type { Request, Response } from 'express';
 import { JOB_STATUSES, type JobStatus, type JobView } from '@switchyard/jobs';
 import { ApiError } from '../http/api-error';
+import { requireSingleValues } from '../http/single-query-values';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { Tenant } from '../http/tenant.decorator';
 import { CreateJobDto } from './dto/create-job.dto';
@@ -81,6 +82,7 @@ export class JobsController {
   @ApiOperation({ summary: "List the caller's jobs, newest first" })
   async list(
     @Tenant() tenant: string,
+    @Query() raw: Record<string, unknown>,
     @Query('task') task?: string,
     @Query('status') status?: string,
     @Query('limit') limit?: string,
@@ -88,6 +90,7 @@ export class JobsController {
     @Query('since') since?: string,
     @Query('until') until?: string,
   ): Promise<{ jobs: JobView[]; next_cursor: string | null }> {
+    requireSingleValues(raw, ['task', 'status', 'limit', 'cursor']);
     if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
       throw ApiError.field('status', `must be one of ${JOB_STATUSES.join(', ')}`);
     }

@@ -9,21 +9,9 @@ import {
 } from '@switchyard/ledger';
 import { LedgerService } from '@switchyard/runtime';
 import { ApiError } from '../http/api-error';
+import { requireSingleValues } from '../http/single-query-values';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { Tenant } from '../http/tenant.decorator';
-
-/**
- * A repeated parameter (`?task=a&task=b`) arrives as an array, which the validation pipe turns into
- * the string "a,b" for a string parameter: a filter that quietly matches nothing. Checked on the
- * raw query instead.
- */
-function once(query: Record<string, unknown>): void {
-  for (const [field, value] of Object.entries(query)) {
-    if (typeof value !== 'string') {
-      throw ApiError.field(field, 'must be given once, as a single value');
-    }
-  }
-}
 
 /** The call ledger, read back: which model revision served what, and how well. Tenant-scoped. */
 @ApiTags('observability')
@@ -53,7 +41,15 @@ export class ObservabilityController {
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ): Promise<ListCallsResult> {
-    once(raw);
+    requireSingleValues(raw, [
+      'job_id',
+      'task',
+      'provider',
+      'model_revision',
+      'since',
+      'limit',
+      'cursor',
+    ]);
     const n = limit === undefined ? undefined : Number(limit);
     if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 500)) {
       throw ApiError.field('limit', 'must be an integer from 1 to 500');
@@ -78,7 +74,7 @@ export class ObservabilityController {
     @Query('since') since?: string,
     @Query('group_by') groupBy = 'model_revision',
   ): Promise<{ group_by: string; groups: StatsGroup[] }> {
-    once(raw);
+    requireSingleValues(raw, ['task', 'since', 'group_by']);
     if (!(STATS_GROUP_BY as readonly string[]).includes(groupBy)) {
       throw ApiError.field('group_by', `must be one of ${STATS_GROUP_BY.join(', ')}`);
     }

@@ -8,7 +8,7 @@ import {
 } from '@switchyard/routing';
 import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
-import { CreateJobDto } from '../jobs/dto/create-job.dto';
+import { PlanRequestDto } from '../jobs/dto/plan-request.dto';
 import { JobPlanner } from '../jobs/job-planner.service';
 import { toChatMessages, toToolDefinitions } from '../jobs/job-submission.service';
 
@@ -45,8 +45,11 @@ export class RoutesController {
   @Post(':task/plan')
   @HttpCode(200)
   @ApiOperation({ summary: 'The plan a job with this body would get, and why' })
-  plan(@Param('task') name: string, @Body() body: CreateJobDto): Promise<Plan> {
+  plan(@Param('task') name: string, @Body() body: PlanRequestDto): Promise<Plan> {
     const task = this.requireTask(name);
+    if (body.task !== undefined && body.task !== name) {
+      throw ApiError.field('task', `must be the task in the path ("${name}") or left out`);
+    }
     return this.planner.explain(task, {
       messages: toChatMessages(body.messages),
       tools: toToolDefinitions(body),

@@ -63,7 +63,7 @@ export function parseRoutingTable(
   }
   const fromEnv = interpolated.fromEnv;
 
-  const providers: Record<string, ProviderConfig> = {};
+  const providers = nameTable<ProviderConfig>();
   for (const [name, raw] of sectionEntries(root, 'providers', true, issues)) {
     const entry = readProviderEntry(name, raw, childPath('providers', name), fromEnv);
     issues.push(...entry.issues);
@@ -87,7 +87,7 @@ export function parseRoutingTable(
   }
   const directory = new ModelDirectory(allModels, declared);
 
-  const tasks: Record<string, TaskConfig> = {};
+  const tasks = nameTable<TaskConfig>();
   for (const [name, raw] of sectionEntries(root, 'tasks', true, issues)) {
     const entry = readTaskEntry(name, raw, childPath('tasks', name), fromEnv, directory);
     issues.push(...entry.issues);
@@ -97,10 +97,19 @@ export function parseRoutingTable(
   const errors = withoutEchoes([...interpolated.issues, ...issues], interpolated.issues);
   if (errors.length > 0) throw new RoutingTableError(source, errors);
 
-  const models: Record<string, ModelConfig> = {};
+  const models = nameTable<ModelConfig>();
   for (const id of directory.usableIds()) models[id] = allModels.get(id) as ModelConfig;
   const table: RoutingTable = { providers, models, tasks, source };
   return { table, warnings: collectWarnings(table, env) };
+}
+
+/**
+ * A section keyed by names that come from outside (tasks in a request path or body): without a
+ * prototype, `tasks["constructor"]` or `tasks["__proto__"]` is simply absent instead of being
+ * Object.prototype's member, which every `tasks[name]` lookup in every process would trip on.
+ */
+function nameTable<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 /** The entries of a top-level section, reporting a missing or malformed section once. */

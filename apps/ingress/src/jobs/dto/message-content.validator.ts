@@ -36,9 +36,18 @@ function roleOf(args: ValidationArguments | undefined): unknown {
   return (args?.object as { role?: unknown } | undefined)?.role;
 }
 
+// The keys each kind of part may have: like messages and the top level, a part refuses the rest.
+const PART_KEYS: Record<string, readonly string[]> = {
+  text: ['type', 'text'],
+  image: ['type', 'url', 'data', 'mime_type'],
+};
+
 function partProblem(part: unknown): string | null {
   if (!part || typeof part !== 'object' || Array.isArray(part)) return ' must be an object';
   const p = part as Record<string, unknown>;
+  const allowed = typeof p.type === 'string' ? PART_KEYS[p.type] : undefined;
+  const unknown = allowed && Object.keys(p).find((key) => !allowed.includes(key));
+  if (unknown) return `.${unknown} is not a field of a ${String(p.type)} part`;
   if (p.type === 'text') {
     return typeof p.text === 'string' && p.text.length > 0
       ? null
