@@ -35,7 +35,7 @@ function expectError(
 async function rawPost(
   stack: SwitchyardStack,
   path: string,
-  body: string | Buffer,
+  body: string | Blob,
   headers: Record<string, string>,
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(`${stack.baseUrl}${path}`, {
@@ -214,7 +214,7 @@ describe('hostile input gets a clear 4xx, never a 500, a stall or a wrong answer
         'content-encoding': 'gzip',
       });
       expectError(res, 400, 'Content-Encoding');
-      const real = await rawPost(stack, '/v1/jobs', gzipSync(body), {
+      const real = await rawPost(stack, '/v1/jobs', new Blob([new Uint8Array(gzipSync(body))]), {
         'content-type': 'application/json',
         'content-encoding': 'gzip',
       });

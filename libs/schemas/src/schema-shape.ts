@@ -67,10 +67,9 @@ export function schemaShapeProblems(schema: Record<string, unknown>): SchemaProb
     const problems = (errors.length ? errors : (validate.errors ?? [])).map((e) =>
       describe(schema, e),
     );
+    // One problem per path: a failed `anyOf` reports each branch, the first says enough.
     const seen = new Set<string>();
-    return problems
-      .filter((p) => !seen.has(p.path + p.problem) && seen.add(p.path + p.problem))
-      .slice(0, MAX_REPORTED);
+    return problems.filter((p) => !seen.has(p.path) && seen.add(p.path)).slice(0, MAX_REPORTED);
   }
   return walkProblems(schema, draft.draft).slice(0, MAX_REPORTED);
 }

@@ -181,7 +181,7 @@ export function toChatMessages(messages: readonly MessageDto[]): ChatMessage[] {
   });
 }
 
-export function toToolDefinitions(dto: CreateJobDto): ToolDefinition[] | undefined {
+export function toToolDefinitions(dto: Pick<CreateJobDto, 'tools'>): ToolDefinition[] | undefined {
   return dto.tools?.map((t) => ({
     name: t.name,
     ...(t.description !== undefined && { description: t.description }),

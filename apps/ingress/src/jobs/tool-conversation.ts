@@ -1,8 +1,6 @@
-import Ajv from 'ajv';
 import type { ChatMessage, ToolChoice, ToolDefinition } from '@switchyard/providers';
+import { schemaShapeProblems } from '@switchyard/schemas';
 import type { ErrorDetail } from '../http/api-error';
-
-const ajv = new Ajv({ strict: false });
 
 export interface ToolConversation {
   messages: readonly ChatMessage[];
@@ -24,13 +22,9 @@ function toolProblems(tools: readonly ToolDefinition[]): ErrorDetail[] {
       });
       return;
     }
-    try {
-      ajv.compile(tool.parameters);
-    } catch (err) {
-      details.push({
-        field: `tools[${i}].parameters`,
-        problem: `not a valid JSON Schema: ${(err as Error).message}`,
-      });
+    // Shape-checked, not compiled: the worker compiles each distinct schema once.
+    for (const p of schemaShapeProblems(tool.parameters)) {
+      details.push({ field: `tools[${i}].parameters${p.path}`, problem: p.problem });
     }
   });
   return details;

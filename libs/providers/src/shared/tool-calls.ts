@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
+import { InvalidSchemaError, JsonSchemaValidator } from '@switchyard/schemas';
 import type { ChatMessage, ToolCall, ToolDefinition } from '../provider.types';
 import { failure } from './failure';
-import { InvalidSchemaError } from './invalid-schema-error';
 import { isJsonObject } from './json-object';
-import { JsonSchemaValidator } from './json-schema-validator';
 import { textOnly } from './message-content';
 
 const validator = new JsonSchemaValidator();
