@@ -204,7 +204,10 @@ describe('tool calls through the job API', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
       { field: 'tools[1].name', problem: 'duplicate tool name "get_weather"' },
-      { field: 'tools[2].parameters', problem: expect.stringMatching(/not a valid JSON Schema/) },
+      {
+        field: 'tools[2].parameters.properties.x.type',
+        problem: expect.stringMatching(/allowed values/),
+      },
       { field: 'tool_choice.name', problem: 'names no tool in tools ("get_time")' },
       {
         field: 'messages[3].tool_call_id',
