@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ValidateFunction } from 'ajv';
 import { newCompilingAjv } from './ajv-instances';
 import { InvalidSchemaError } from './invalid-schema-error';
+import { PatternBudget, SCHEMA_MAX_PATTERNS } from './pattern-budget';
 import { draftOf } from './schema-drafts';
 import { schemaShapeProblems } from './schema-shape';
 
@@ -67,7 +68,10 @@ export class CompiledSchemaCache {
   }
 
   private compile(schema: Record<string, unknown>): ValidateFunction {
-    const problems = schemaShapeProblems(schema);
+    // No time budget here: the ingress bounded the checking time already, and a busier worker
+    // must not refuse a schema the ingress accepted (that would fail a job after its answer).
+    const patterns = new PatternBudget({ maxPatterns: SCHEMA_MAX_PATTERNS, budgetMs: Infinity });
+    const problems = schemaShapeProblems(schema, patterns);
     if (problems.length > 0) {
       throw new InvalidSchemaError(
         `the response schema is not valid: ${problems.map((p) => `${p.path || '(root)'} ${p.problem}`).join('; ')}`,

@@ -1,5 +1,10 @@
 export * from './schema-drafts';
 export { linearRegExpProblem } from './linear-regexp';
+export {
+  PatternBudget,
+  SCHEMA_MAX_PATTERNS,
+  SCHEMA_PATTERN_CHECK_BUDGET_MS,
+} from './pattern-budget';
 export { type SchemaProblem } from './schema-walk';
 export { SCHEMA_MAX_BYTES, schemaShapeProblems } from './schema-shape';
 export {

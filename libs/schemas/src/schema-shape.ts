@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { newMetaAjv } from './ajv-instances';
 import { META_SCHEMA_URI, draftOf, type SchemaDraft } from './schema-drafts';
+import { PatternBudget } from './pattern-budget';
 import { walkProblems, type SchemaProblem } from './schema-walk';
 
 /** Largest `response_format.schema`, as JSON. Compiling costs about 2 ms per KiB of schema. */
@@ -53,10 +54,14 @@ function describe(root: unknown, error: ErrorObject): SchemaProblem {
 /**
  * Everything ajv would refuse in a caller's schema, found without compiling it: the draft named
  * by `$schema`, the draft's meta-schema (keyword types and values), `pattern`s RE2 can run, `$ref`s that
- * resolve inside the schema and `$id`s declared once. Costs about 0.5 ms for a 15 KB schema and
- * allocates nothing that outlives the call, so a flood of rejected jobs leaves no trace.
+ * resolve inside the schema and `$id`s declared once. Nothing outlives the call but a bounded
+ * memo of pattern verdicts, so a flood of rejected jobs leaves no trace; the RE2 checks, the one
+ * costly part, stay within `patterns` (at most 100 patterns and 100 ms per schema by default).
  */
-export function schemaShapeProblems(schema: Record<string, unknown>): SchemaProblem[] {
+export function schemaShapeProblems(
+  schema: Record<string, unknown>,
+  patterns: PatternBudget = new PatternBudget(),
+): SchemaProblem[] {
   const draft = draftOf(schema);
   if (!draft.ok) return [{ path: '.$schema', problem: draft.problem }];
   const validate = metaValidator(draft.draft);
@@ -71,5 +76,5 @@ export function schemaShapeProblems(schema: Record<string, unknown>): SchemaProb
     const seen = new Set<string>();
     return problems.filter((p) => !seen.has(p.path) && seen.add(p.path)).slice(0, MAX_REPORTED);
   }
-  return walkProblems(schema, draft.draft).slice(0, MAX_REPORTED);
+  return walkProblems(schema, draft.draft, patterns).slice(0, MAX_REPORTED);
 }

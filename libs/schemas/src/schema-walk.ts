@@ -1,4 +1,4 @@
-import { linearRegExpProblem } from './linear-regexp';
+import { PatternBudget } from './pattern-budget';
 import { META_SCHEMA_URI, type SchemaDraft } from './schema-drafts';
 
 export interface SchemaProblem {
@@ -91,7 +91,11 @@ function pathOf(parent: string, key: string | number): string {
  * `$id`s declared twice. With the meta-schema check this lets the ingress accept exactly the
  * schemas a worker can compile, at a cost linear in the schema's size.
  */
-export function walkProblems(schema: Node, draft: SchemaDraft): SchemaProblem[] {
+export function walkProblems(
+  schema: Node,
+  draft: SchemaDraft,
+  patterns: PatternBudget = new PatternBudget(),
+): SchemaProblem[] {
   const resources = new Map<string, { node: Node; path: string }>();
   const anchors = new Set<string>();
   const refs: Array<{ ref: string; base: string; path: string }> = [];
@@ -130,12 +134,12 @@ export function walkProblems(schema: Node, draft: SchemaDraft): SchemaProblem[] 
       if (typeof anchor === 'string') anchors.add(`${here}#${anchor}`);
     }
     if (typeof node.pattern === 'string') {
-      const problem = linearRegExpProblem(node.pattern);
+      const problem = patterns.problem(node.pattern);
       if (problem) problems.push({ path: pathOf(path, 'pattern'), problem });
     }
     if (isNode(node.patternProperties)) {
       for (const key of Object.keys(node.patternProperties)) {
-        const problem = linearRegExpProblem(key);
+        const problem = patterns.problem(key);
         if (problem)
           problems.push({
             path: pathOf(pathOf(path, 'patternProperties'), key),
