@@ -99,7 +99,18 @@ export class RedisServerProcess {
     await exited;
   }
 
+  /** SIGSTOP: Redis freezes with every connection left open (a black hole, not an outage). */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after freeze(): Redis answers everything that waited. */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async destroy(): Promise<void> {
+    this.thaw();
     await this.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }

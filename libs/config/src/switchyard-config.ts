@@ -32,6 +32,11 @@ export interface SwitchyardConfig {
   traceUrlTemplate?: string;
   /** A job's event stream (GET /v1/jobs/:id/events) sends a keep-alive comment after this much quiet. */
   eventsKeepAliveMs: number;
+  /**
+   * Longest wait for a reply on the store and queue connections: a Redis that hangs without
+   * dropping the connection (frozen, black-holed) turns into a 503 this soon, not a hung request.
+   */
+  redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     stalledIntervalMs: positiveIntFrom(env, 'SWITCHYARD_STALLED_INTERVAL_MS', 5_000),
     traceUrlTemplate: parseTraceUrlTemplate(env.SWITCHYARD_TRACE_URL_TEMPLATE),
     eventsKeepAliveMs: positiveIntFrom(env, 'SWITCHYARD_EVENTS_KEEPALIVE_MS', 15_000),
+    redisCommandTimeoutMs: positiveIntFrom(env, 'SWITCHYARD_REDIS_COMMAND_TIMEOUT_MS', 2_000),
   };
 }
 

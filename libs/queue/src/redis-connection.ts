@@ -18,8 +18,22 @@ export function redisOptionsFor(role: RedisRole): RedisOptions {
   return { ...reconnect, maxRetriesPerRequest: null, enableOfflineQueue: true };
 }
 
-export function createRedisClient(url: string, role: RedisRole, name?: string): Redis {
-  const client = new Redis(url, { ...redisOptionsFor(role), connectionName: name });
+/**
+ * `commandTimeoutMs` bounds the wait for any one reply; only for connections that never block
+ * (the stores' and the queue producers'), never a BullMQ Worker's, whose blocking reads wait on
+ * purpose and which needs maxRetriesPerRequest null.
+ */
+export function createRedisClient(
+  url: string,
+  role: RedisRole,
+  name?: string,
+  commandTimeoutMs?: number,
+): Redis {
+  const client = new Redis(url, {
+    ...redisOptionsFor(role),
+    connectionName: name,
+    commandTimeout: commandTimeoutMs,
+  });
   // ioredis emits 'error' on every failed reconnect; without a listener Node would crash the process.
   client.on('error', () => undefined);
   return client;

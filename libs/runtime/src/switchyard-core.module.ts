@@ -59,7 +59,13 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
       { provide: SWITCHYARD_CONFIG, useValue: config },
       {
         provide: REDIS_CONSUMER,
-        useFactory: () => createRedisClient(redisUrl, 'consumer', options.processName),
+        useFactory: () =>
+          createRedisClient(
+            redisUrl,
+            'consumer',
+            options.processName,
+            config.redisCommandTimeoutMs,
+          ),
       },
       {
         provide: REDIS_SUBSCRIBER,
@@ -98,7 +104,13 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         // script onto each multi()/pipeline(): on a shared connection that made every store
         // transaction pay for BullMQ's 60-odd scripts (measured by npm run bench).
         provide: REDIS_QUEUE,
-        useFactory: () => createRedisClient(redisUrl, 'consumer', `${options.processName}-queues`),
+        useFactory: () =>
+          createRedisClient(
+            redisUrl,
+            'consumer',
+            `${options.processName}-queues`,
+            config.redisCommandTimeoutMs,
+          ),
       },
       {
         provide: QueueRegistry,

@@ -119,7 +119,7 @@ export function isRedisUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as NodeJS.ErrnoException).code;
   return (
-    /Stream isn't writeable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest/i.test(
+    /Stream isn't writeable|Connection is closed|enableOfflineQueue|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|Command timed out/i.test(
       err.message,
     ) ||
     code === 'ECONNREFUSED' ||
