@@ -123,4 +123,35 @@ describe("daily budget as a candidate gate (what today's remaining budget cannot
     // gpt-4o-mini: 20 plain × $0.15 + 80 cached × $0.075 + 102 output × $0.60, per M tokens
     expect(onOpenAi.cost_usd).toBeCloseTo((3 + 6 + 61.2) / 1e6, 12);
   });
+
+  it('bills a call whose output failed the schema check from its usage: attempt, job cost_usd and daily spend', async () => {
+    stack.sim.addFault({ provider: 'anthropic', break_schema: true });
+    const res = await stack.submit(
+      {
+        task: 'billed_json',
+        messages: [{ role: 'user', content: 'Invoice 42 from ACME, total 99.50 EUR' }],
+        response_format: {
+          type: 'json_schema',
+          schema: {
+            type: 'object',
+            required: ['vendor'],
+            properties: { vendor: { type: 'string' } },
+          },
+        },
+      },
+      { prefer: 'wait=30' },
+    );
+    stack.sim.clearFaults();
+    const job = res.status === 200 ? res.body : await stack.waitForJob(res.body.id);
+    expect(job.status).toBe('succeeded');
+    expect(job.result.provider).toBe('openai');
+    const [invalid, served] = job.attempts;
+    expect(invalid).toMatchObject({ provider: 'anthropic', status: 'failed' });
+    expect(invalid.error.type).toBe('invalid_output');
+    expect(invalid.cost_usd).toBeGreaterThan(0);
+    expect(job.cost_usd).toBeCloseTo(invalid.cost_usd + served.cost_usd, 12);
+    const [today] = (await stack.request('GET', '/v1/spend?task=billed_json')).body.spend;
+    expect(today.spent_usd).toBeCloseTo(job.cost_usd, 5);
+    expect(today.spent_usd).toBeGreaterThan(served.cost_usd);
+  });
 });

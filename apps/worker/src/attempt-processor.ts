@@ -311,7 +311,10 @@ export class AttemptProcessor {
       remainingMs,
     });
     const pauseMs = error.type === 'rate_limited' ? error.retryAfterMs : undefined;
-    this.recordCall(ctx, latencyMs, { error });
+    // The provider bills a call that answered, even when the answer is unusable (invalid output, a
+    // stream cut after the usage): its usage travels on the error (marked when estimated).
+    const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
+    this.recordCall(ctx, latencyMs, { error, cost });
     // The hand-off goes out with the bookkeeping rather than after it: the router's decision
     // reads the circuit state this failure updates, and those writes leave first, but waiting for
     // their replies would only add a round trip to every fallback.
@@ -320,7 +323,8 @@ export class AttemptProcessor {
         Promise.all([
           // A listener learns to discard what this attempt streamed before the next one starts.
           ctx.events.failed({ type: error.type, message: error.message }),
-          reservation ? this.settle(task, reservation, 0) : undefined,
+          reservation ? this.settle(task, reservation, cost) : undefined,
+          this.jobs.addCost(job.id, cost),
           // Recorded before the hand-off leaves: the router's decision skips a provider paused
           // past the job's deadline.
           pauseMs ? this.pauses.pause(provider.name, pauseMs) : undefined,
@@ -334,6 +338,7 @@ export class AttemptProcessor {
             status: 'failed',
             error: { type: error.type, message: error.message },
             latency_ms: Math.round(latencyMs),
+            ...(cost > 0 ? { cost_usd: cost } : {}),
             started_at: ctx.startedAt.toISOString(),
           }),
         ]),
@@ -363,7 +368,7 @@ export class AttemptProcessor {
   private recordCall(
     ctx: AttemptContext,
     latencyMs: number,
-    outcome: { result: CompletionResult; cost: number } | { error: ProviderError },
+    outcome: { result: CompletionResult; cost: number } | { error: ProviderError; cost: number },
   ): void {
     const { job, model, provider, task, data } = ctx;
     const ok = 'result' in outcome;
@@ -373,7 +378,7 @@ export class AttemptProcessor {
       outcome: ok ? 'success' : outcome.error.type,
       duration_ms: latencyMs,
       task: task.name,
-      cost_usd: ok ? outcome.cost : 0,
+      cost_usd: outcome.cost,
       input_tokens: ok ? outcome.result.usage.input_tokens : 0,
       output_tokens: ok ? outcome.result.usage.output_tokens : 0,
     });
@@ -405,7 +410,7 @@ export class AttemptProcessor {
       output_tokens: ok
         ? outcome.result.usage.output_tokens
         : (outcome.error.partial?.usage.output_tokens ?? null),
-      cost_usd: ok ? outcome.cost : 0,
+      cost_usd: outcome.cost,
       // Only an answer can be schema-checked: a call that failed otherwise (5xx, timeout) has none.
       schema_valid: !asksForJson
         ? null
