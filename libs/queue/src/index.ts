@@ -4,3 +4,4 @@ export * from './queue-registry';
 export * from './redis-connection';
 export * from './redis-script';
 export * from './provider-pauses';
+export * from './provider-limiters';

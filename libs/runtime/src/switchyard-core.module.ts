@@ -11,7 +11,13 @@ import type Redis from 'ioredis';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { IdempotencyStore, JobCompletionChannel, JobEventLog, JobStore } from '@switchyard/jobs';
-import { ProviderPauses, QueueRegistry, WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
+import {
+  ProviderLimiters,
+  ProviderPauses,
+  QueueRegistry,
+  WEBHOOK_QUEUE,
+  createRedisClient,
+} from '@switchyard/queue';
 import { DailySpendStore, LatencyTracker, RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
@@ -127,6 +133,11 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         provide: CircuitBreaker,
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) => new CircuitBreaker(redis, config.redisPrefix),
+      },
+      {
+        provide: ProviderLimiters,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new ProviderLimiters(redis, config.queuePrefix),
       },
       {
         provide: ProviderPauses,

@@ -6,6 +6,7 @@ import {
   RoutingTableHolder,
   dailyBudgetVerdict,
   effectiveBudget,
+  limiterWaitMs,
   planJob,
   utcDay,
   validateJobBudget,
@@ -14,7 +15,7 @@ import {
   type Plan,
   type TaskConfig,
 } from '@switchyard/routing';
-import { ProviderPauses } from '@switchyard/queue';
+import { ProviderLimiters, ProviderPauses } from '@switchyard/queue';
 import { ApiError, type ErrorDetail } from '../http/api-error';
 import { PlanningSignals } from './planning-signals';
 
@@ -30,6 +31,7 @@ export class JobPlanner {
     private readonly signals: PlanningSignals,
     private readonly spend: DailySpendStore,
     private readonly pauses: ProviderPauses,
+    private readonly limiters: ProviderLimiters,
   ) {}
 
   effectiveBudget(task: TaskConfig, request: JobRequest): JobBudget {
@@ -54,10 +56,12 @@ export class JobPlanner {
     const providers = [
       ...new Set(ids.map((id) => table.models[id]?.provider).filter((p): p is string => !!p)),
     ];
-    const [{ circuits, p95 }, daily, pausedUntil] = await Promise.all([
+    const limited = providers.filter((p) => table.providers[p]?.rate_limit?.requests_per_minute);
+    const [{ circuits, p95 }, daily, pausedUntil, limiters] = await Promise.all([
       this.signals.read([...providers, ...ids], ids),
       this.dailyBudget(task),
       this.pauses.pausedUntil(providers),
+      this.limiters.read(limited),
     ]);
     const now = Date.now();
     const budget = this.effectiveBudget(task, request);
@@ -75,8 +79,14 @@ export class JobPlanner {
         PlanningSignals.isOpen(circuits[c.provider], now) ||
         PlanningSignals.isOpen(circuits[c.id], now),
       p95LatencyMs: (id) => p95.get(id),
-      providerWaitMs: (provider) =>
-        pausedUntil[provider] === undefined ? undefined : pausedUntil[provider] - now,
+      // A 429's pause, or the backlog the provider's own requests_per_minute has yet to let start.
+      providerWaitMs: (provider) => {
+        const paused = pausedUntil[provider] === undefined ? 0 : pausedUntil[provider] - now;
+        const perMinute = table.providers[provider]?.rate_limit?.requests_per_minute;
+        const limiter = limiters[provider];
+        const queued = perMinute && limiter ? limiterWaitMs({ perMinute, ...limiter }) : 0;
+        return Math.max(paused, queued);
+      },
       daily_budget: daily,
     });
     return { plan, daily };

@@ -157,7 +157,7 @@ function skipReason(
     return {
       ...ref,
       reason: 'rate_limited',
-      detail: `${ref.provider} asked to wait ${Math.ceil(waitMs / 1000)} s (429), longer than the ${Math.max(0, Math.round(input.remaining_ms))} ms the job can wait`,
+      detail: `${ref.provider} takes no new call for about ${Math.ceil(waitMs / 1000)} s (a 429's pause, or the backlog of its requests_per_minute), longer than the ${Math.max(0, Math.round(input.remaining_ms))} ms the job can wait`,
     };
   }
   return undefined;

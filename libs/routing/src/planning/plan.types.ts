@@ -43,7 +43,8 @@ export interface PlanInput {
   /** True when the candidate's circuit is open; absent = all closed */
   isCircuitOpen?: (candidate: CandidateRef) => boolean;
   /**
-   * Milliseconds until the provider takes calls again (a 429 paused it); absent or 0 = now.
+   * Milliseconds until the provider would start a new job (a 429 paused it, or its
+   * requests_per_minute limiter has a backlog); absent or 0 = now.
    * A provider paused for longer than the job can wait (remaining_ms) is skipped.
    */
   providerWaitMs?: (provider: string) => number | undefined;
