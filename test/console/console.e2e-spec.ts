@@ -264,6 +264,30 @@ describe('the console in a real browser', () => {
     await probe.close();
   });
 
+  it('refreshes the overview every few seconds, and not while the tab is hidden', async () => {
+    await show('#/overview', '[data-testid=providers]');
+    const polls = () => browser.requests.filter((u) => u.endsWith('/v1/providers')).length;
+    const before = polls();
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(polls()).toBeGreaterThan(before);
+    // Hide the tab the way the browser does: document.hidden and a visibilitychange event.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const hiddenAt = polls();
+    await new Promise((r) => setTimeout(r, 7_000));
+    expect(polls()).toBe(hiddenAt);
+    expect(await page.locator('[data-testid=refresh-state]').innerText()).toContain('paused');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(polls()).toBeGreaterThan(hiddenAt);
+  });
+
   it('counts a circuit opening as a provider incident, in the console and in npm run report', async () => {
     // An outage long enough to open openai's circuit (5 failures in a row).
     stack.sim.addFault({ provider: 'openai', error_rate: 1, status: 503 });

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig, loadReportClientSettings } from './switchyard-config';
+
+describe('console and report settings', () => {
+  it('reads SWITCHYARD_TRACE_URL_TEMPLATE when it names {trace_id}, and refuses one that does not', () => {
+    expect(loadConfig({}).traceUrlTemplate).toBeUndefined();
+    expect(
+      loadConfig({ SWITCHYARD_TRACE_URL_TEMPLATE: 'http://jaeger:16686/trace/{trace_id}' })
+        .traceUrlTemplate,
+    ).toBe('http://jaeger:16686/trace/{trace_id}');
+    expect(() =>
+      loadConfig({ SWITCHYARD_TRACE_URL_TEMPLATE: 'http://jaeger:16686/trace/' }),
+    ).toThrow(ConfigError);
+    expect(() => loadConfig({ SWITCHYARD_TRACE_URL_TEMPLATE: 'javascript:{trace_id}' })).toThrow(
+      /expected an http\(s\) URL containing \{trace_id\}/,
+    );
+  });
+
+  it('gives npm run report the local stack and SWITCHYARD_API_KEY', () => {
+    expect(loadReportClientSettings({ PORT: '3200', SWITCHYARD_API_KEY: 'k' })).toEqual({
+      apiKey: 'k',
+      localUrl: 'http://127.0.0.1:3200',
+    });
+    expect(loadReportClientSettings({})).toEqual({
+      apiKey: undefined,
+      localUrl: 'http://127.0.0.1:3000',
+    });
+  });
+});
