@@ -90,7 +90,7 @@ export class JobsController {
     @Query('since') since?: string,
     @Query('until') until?: string,
   ): Promise<{ jobs: JobView[]; next_cursor: string | null }> {
-    requireSingleValues(raw, ['task', 'status', 'limit', 'cursor']);
+    requireSingleValues(raw, ['task', 'status', 'limit', 'cursor', 'since', 'until']);
     if (status !== undefined && !(JOB_STATUSES as readonly string[]).includes(status)) {
       throw ApiError.field('status', `must be one of ${JOB_STATUSES.join(', ')}`);
     }
