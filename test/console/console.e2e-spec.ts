@@ -149,7 +149,11 @@ describe('the console in a real browser', () => {
       .evaluateAll((r) => r.map((x) => x.getAttribute('data-job-id')));
     await page.locator('[data-testid=older]').click();
     await page.waitForFunction(() => window.location.hash.includes('cursor='));
-    await page.locator('[data-testid=jobs]').waitFor();
+    // The next page has replaced the first one (the old table stays until it has loaded).
+    await page.waitForFunction((firstId) => {
+      const row = document.querySelector('[data-testid=jobs] [data-job-id]');
+      return row !== null && row.getAttribute('data-job-id') !== firstId;
+    }, first[0]);
     const second = await page
       .locator('[data-job-id]')
       .evaluateAll((r) => r.map((x) => x.getAttribute('data-job-id')));
