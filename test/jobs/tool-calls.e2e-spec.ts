@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { REPO_ROOT, SwitchyardStack, type JobBody } from '@switchyard/testing';
+import { WEATHER_TOOL as WEATHER } from '../../libs/providers/src/testing/provider-test-kit';
 
 /**
  * Function tools through the public API: real SDKs against the simulator, ingress, router and one
@@ -7,16 +8,6 @@ import { REPO_ROOT, SwitchyardStack, type JobBody } from '@switchyard/testing';
  */
 const ROUTES = resolve(REPO_ROOT, 'test/fixtures/routes.tools.e2e.yaml');
 
-const WEATHER = {
-  name: 'get_weather',
-  description: 'The current weather in a city',
-  parameters: {
-    type: 'object',
-    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['C', 'F'] } },
-    required: ['city', 'unit'],
-    additionalProperties: false,
-  },
-};
 const ASK = { role: 'user', content: 'What is the weather in Paris? Please call get_weather.' };
 
 type ToolCall = { id: string; name: string; arguments: Record<string, unknown> };

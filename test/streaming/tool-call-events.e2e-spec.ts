@@ -1,19 +1,9 @@
 import { resolve } from 'node:path';
 import { REPO_ROOT, SwitchyardStack, TENANT_KEYS } from '@switchyard/testing';
 import { readSse } from './sse-client';
+import { WEATHER_TOOL as WEATHER } from '../../libs/providers/src/testing/provider-test-kit';
 
 const ROUTES = resolve(REPO_ROOT, 'test/fixtures/routes.tools.e2e.yaml');
-
-const WEATHER = {
-  name: 'get_weather',
-  description: 'The current weather in a city',
-  parameters: {
-    type: 'object',
-    properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['C', 'F'] } },
-    required: ['city', 'unit'],
-    additionalProperties: false,
-  },
-};
 
 /**
  * Issue 17: tool calls stream too. A job whose answer is a tool call shows it on

@@ -3,7 +3,7 @@ import { finishReasonIn } from '../shared/completion-result';
 import { failure } from '../shared/failure';
 import { isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
 import type { StreamAssembly } from '../streaming/stream-assembly';
-import { FINISH_REASONS } from './anthropic-response';
+import { FINISH_REASONS } from './anthropic-finish-reason';
 
 /** Cached prompt tokens are billed separately upstream but are still prompt the model read. */
 function inputTokens(usage: JsonObject): number | undefined {

@@ -5,7 +5,12 @@ import {
   describeToolConformance,
   type AdapterFixture,
 } from '../testing/adapter-conformance';
-import { PERSON_SCHEMA, TINY_PNG_BASE64, WEATHER_TOOL } from '../testing/provider-test-kit';
+import {
+  PERSON_SCHEMA,
+  TINY_PNG_BASE64,
+  WEATHER_TOOL,
+  WEATHER_TOOL_ROUND,
+} from '../testing/provider-test-kit';
 import { GoogleAdapter } from './google-adapter';
 
 const MODEL = 'gemini-2.5-flash';
@@ -122,22 +127,7 @@ describe('GoogleAdapter (@google/genai against the simulator)', () => {
   });
 
   it('maps tools, toolConfig, functionCall and functionResponse parts onto generateContent', async () => {
-    await harness.adapter.complete({
-      ...harness.request(''),
-      tools: [WEATHER_TOOL],
-      tool_choice: { name: 'get_weather' },
-      messages: [
-        { role: 'user', content: 'weather in Oslo?' },
-        {
-          role: 'assistant',
-          content: '',
-          tool_calls: [
-            { id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', unit: 'C' } },
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
-      ],
-    });
+    await harness.adapter.complete({ ...harness.request(''), ...WEATHER_TOOL_ROUND });
     expect(lastBody()).toMatchObject({
       tools: [
         {

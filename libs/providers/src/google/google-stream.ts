@@ -4,7 +4,7 @@ import { failure } from '../shared/failure';
 import { tokenCount } from '../shared/json-object';
 import { stableToolCallId } from '../shared/tool-calls';
 import type { StreamAssembly } from '../streaming/stream-assembly';
-import { FILTERED, FINISH_REASONS } from './google-response';
+import { FILTERED, FINISH_REASONS } from './google-finish-reason';
 
 /**
  * One streamGenerateContent frame into the assembly. Every frame is a GenerateContentResponse

@@ -9,6 +9,7 @@ import {
   PERSON_SCHEMA,
   TINY_PNG_BASE64,
   WEATHER_TOOL,
+  WEATHER_TOOL_ROUND,
   textRequest,
 } from '../testing/provider-test-kit';
 import { OpenAiAdapter } from './openai-adapter';
@@ -115,22 +116,7 @@ describe('OpenAiAdapter (openai SDK against the simulator)', () => {
   });
 
   it('maps tools, tool_choice, assistant tool_calls and tool messages onto chat completions', async () => {
-    await harness.adapter.complete({
-      ...harness.request(''),
-      tools: [WEATHER_TOOL],
-      tool_choice: { name: 'get_weather' },
-      messages: [
-        { role: 'user', content: 'weather in Oslo?' },
-        {
-          role: 'assistant',
-          content: '',
-          tool_calls: [
-            { id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', unit: 'C' } },
-          ],
-        },
-        { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
-      ],
-    });
+    await harness.adapter.complete({ ...harness.request(''), ...WEATHER_TOOL_ROUND });
     expect(lastBody()).toMatchObject({
       tools: [
         {

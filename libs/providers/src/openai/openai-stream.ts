@@ -3,7 +3,7 @@ import { finishReasonIn } from '../shared/completion-result';
 import { failure } from '../shared/failure';
 import { isJsonObject, tokenCount, type JsonObject } from '../shared/json-object';
 import type { StreamAssembly } from '../streaming/stream-assembly';
-import { FINISH_REASONS } from './openai-response';
+import { FINISH_REASONS } from './openai-finish-reason';
 
 /**
  * One chat.completion.chunk into the assembly. Chunks are checked rather than trusted, like whole

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ProviderError, isProviderError } from '../provider-error';
-import type { CompletionRequest, ToolDefinition } from '../provider.types';
+import type { ChatMessage, CompletionRequest, ToolDefinition } from '../provider.types';
 
 /**
  * Helpers for adapter specs (kept free of jest globals so they compile with the library). Not
@@ -107,4 +107,22 @@ export const WEATHER_TOOL: ToolDefinition = {
 export const TIME_TOOL: ToolDefinition = {
   name: 'get_time',
   parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] },
+};
+
+/**
+ * A finished tool round (question, the assistant's call, its result) with the call forced by name:
+ * what every adapter spec maps onto its provider's request to show the ids and roles survive.
+ */
+export const WEATHER_TOOL_ROUND: Pick<CompletionRequest, 'tools' | 'tool_choice' | 'messages'> = {
+  tools: [WEATHER_TOOL],
+  tool_choice: { name: 'get_weather' },
+  messages: [
+    { role: 'user', content: 'weather in Oslo?' },
+    {
+      role: 'assistant',
+      content: '',
+      tool_calls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo', unit: 'C' } }],
+    },
+    { role: 'tool', tool_call_id: 'call_1', content: '4 C' },
+  ] satisfies ChatMessage[],
 };
