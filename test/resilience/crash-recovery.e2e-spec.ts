@@ -68,7 +68,13 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
     stack = await SwitchyardStack.start({
       dispatcher: true,
       providers: ['openai', 'anthropic'],
-      env: { SWITCHYARD_LOCK_DURATION_MS: '3000', TEST_PROVIDER_TIMEOUT_MS: '20000' },
+      env: {
+        SWITCHYARD_LOCK_DURATION_MS: '3000',
+        // Calls outlast a frozen process, so a thawed worker finishes its own call (see below).
+        TEST_PROVIDER_TIMEOUT_MS: '20000',
+        TEST_FIRST_TOKEN_TIMEOUT_MS: '20000',
+        TEST_STREAM_IDLE_TIMEOUT_MS: '20000',
+      },
     });
     receiver = new WebhookTestReceiver(stack.webhookSecret);
     await receiver.listen();

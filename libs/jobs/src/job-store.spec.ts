@@ -125,6 +125,22 @@ describe('JobStore', () => {
         expect.objectContaining({ hop: 0, status: 'succeeded' }),
       ]);
     });
+
+    it('keeps the success of a try that a stale second run of the same try reports as failed', async () => {
+      // A frozen worker whose lock lapsed wakes after another worker ran the try and succeeded;
+      // its own late failure must not replace the record of the attempt the result came from.
+      await store.create(jobRecord('job_stale_failure'));
+      await store.putAttempt('job_stale_failure', running(0));
+      await store.putAttempt('job_stale_failure', { ...running(0), status: 'succeeded' });
+      await store.putAttempt('job_stale_failure', {
+        ...running(0),
+        status: 'failed',
+        error: { type: 'timeout', message: 'no first token' },
+      });
+      expect(await store.attempts('job_stale_failure')).toEqual([
+        expect.objectContaining({ hop: 0, try: 0, status: 'succeeded' }),
+      ]);
+    });
   });
 
   describe('list', () => {

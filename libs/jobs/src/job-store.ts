@@ -78,12 +78,20 @@ return redis.call('HGETALL', KEYS[1])
 // One command instead of MULTI/HSET/EXPIRE/EXEC: attempt records are written twice per attempt.
 // ARGV[4] = '1' marks a running record: one that arrives after the job ended (the deadline
 // sweeper or a cancel got there first) is not written, so a terminal job never shows it running.
+// A record is not written when it can only be stale: a `running` mark for a job that already
+// ended, or an outcome other than success over a hop.try that succeeded (two processes ran the
+// same try after a lock lapsed; the job's result is the success, so its record must stay).
+// KEYS: attempts hash, job. ARGV: hop.try, record JSON, retention s, '1' if running, status.
 const PUT_ATTEMPT = new RedisScript(
   'switchyardJobPutAttempt',
   `
 if ARGV[4] == '1' then
   local status = redis.call('HGET', KEYS[2], 'status')
   if status == 'succeeded' or status == 'failed' or status == 'cancelled' then return 0 end
+end
+if ARGV[5] ~= 'succeeded' then
+  local current = redis.call('HGET', KEYS[1], ARGV[1])
+  if current and cjson.decode(current).status == 'succeeded' then return 0 end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
@@ -258,6 +266,7 @@ export class JobStore {
       JSON.stringify(attempt),
       this.retentionSeconds,
       attempt.status === 'running' ? '1' : '0',
+      attempt.status,
     );
   }
 
