@@ -4,7 +4,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { regressionThresholdsFromEnv, type RegressionThresholds } from '@switchyard/ledger';
+import {
+  regressionThresholdsFromEnv,
+  type RegressionFinding,
+  type RegressionThresholds,
+} from '@switchyard/ledger';
 import { LedgerService } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
@@ -52,22 +56,11 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
     if (!handle || this.running) return 0;
     this.running = true;
     try {
-      const findings = await handle.regressions.check({ thresholds: this.thresholds });
+      const findings = await handle.regressions.check({
+        thresholds: this.thresholds,
+        publish: (f) => this.announce(f),
+      });
       this.metrics.regressionCheck('ok');
-      for (const f of findings) {
-        this.metrics.regressionDetected(f.task, f.model);
-        this.logger.warn(
-          `regression.detected: ${f.task} ${f.model} ${f.previous_revision} -> ${f.new_revision}: ` +
-            `${f.metric} ${f.previous} -> ${f.current}`,
-        );
-        await this.webhooks
-          .publishAlert(
-            'regression.detected',
-            f,
-            `${f.task}:${f.model}:${f.new_revision}:${f.metric}`,
-          )
-          .catch((err: Error) => this.logger.warn(`regression webhook not queued: ${err.message}`));
-      }
       return findings.length;
     } catch (err) {
       this.metrics.regressionCheck('failed');
@@ -76,5 +69,26 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
     } finally {
       this.running = false;
     }
+  }
+
+  /** Throws when the alert could not be queued, so the ledger keeps the finding for the next check. */
+  private async announce(f: RegressionFinding): Promise<void> {
+    try {
+      await this.webhooks.publishAlert(
+        'regression.detected',
+        f,
+        `${f.task}:${f.model}:${f.new_revision}:${f.metric}`,
+      );
+    } catch (err) {
+      this.logger.warn(
+        `regression webhook not queued, retried next check: ${(err as Error).message}`,
+      );
+      throw err;
+    }
+    this.metrics.regressionDetected(f.task, f.model);
+    this.logger.warn(
+      `regression.detected: ${f.task} ${f.model} ${f.previous_revision} -> ${f.new_revision}: ` +
+        `${f.metric} ${f.previous} -> ${f.current}`,
+    );
   }
 }

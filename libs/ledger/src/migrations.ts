@@ -80,4 +80,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS usage_estimated boolean`,
     ],
   },
+  {
+    version: 4,
+    name: 'regressions: published_at, so a claimed finding whose alert failed is sent later',
+    statements: (t) => [
+      `ALTER TABLE ${t.regressions} ADD COLUMN IF NOT EXISTS published_at timestamptz`,
+      // Rows from before this column were announced (or lost) already; never re-send them.
+      `UPDATE ${t.regressions} SET published_at = detected_at WHERE published_at IS NULL`,
+    ],
+  },
 ];

@@ -76,6 +76,35 @@ function revisionStatsSql(t: LedgerTables): string {
     GROUP BY a.task, a.provider, a.model, a.revision, e.recency`;
 }
 
+interface ClaimRow {
+  task: string;
+  model: string;
+  new_revision: string;
+  metric: RegressionFinding['metric'];
+  previous_revision: string;
+  previous_value: number;
+  current_value: number;
+  calls_previous: number;
+  calls_current: number;
+}
+
+/** Announces one finding (log, metric, alert webhook); throws when it could not. */
+export type RegressionPublish = (finding: RegressionFinding) => Promise<void>;
+
+function toFinding(r: ClaimRow): RegressionFinding {
+  return {
+    task: r.task,
+    model: r.model,
+    previous_revision: r.previous_revision,
+    new_revision: r.new_revision,
+    metric: r.metric,
+    previous: Number(r.previous_value),
+    current: Number(r.current_value),
+    calls_previous: Number(r.calls_previous),
+    calls_current: Number(r.calls_current),
+  };
+}
+
 function toStats(r: RevisionRow): RevisionStats {
   return {
     revision: r.revision,
@@ -91,7 +120,8 @@ function toStats(r: RevisionRow): RevisionStats {
 /**
  * Compares each model's newest revision with the one before it and reports metrics that got worse.
  * Each (task, model, new revision, metric) is reported once across all processes and restarts: a
- * finding is only returned by the check whose INSERT claimed its row in switchyard_regressions.
+ * finding is claimed by an INSERT into switchyard_regressions and returned by the check that
+ * published it; a claim whose publish failed stays unpublished and is published by a later check.
  */
 export class RegressionDetector {
   private readonly t: LedgerTables;
@@ -112,7 +142,11 @@ export class RegressionDetector {
    * detector's own for this check (e.g. operator knobs read by the caller).
    */
   async check(
-    options: { since?: Date; thresholds?: Partial<RegressionThresholds> } = {},
+    options: {
+      since?: Date;
+      thresholds?: Partial<RegressionThresholds>;
+      publish?: RegressionPublish;
+    } = {},
   ): Promise<RegressionFinding[]> {
     const thresholds = { ...this.thresholds, ...options.thresholds };
     const since = options.since ?? new Date(this.now().getTime() - thresholds.window_ms);
@@ -152,22 +186,52 @@ export class RegressionDetector {
       }
     }
 
-    const fresh: RegressionFinding[] = [];
-    for (const f of candidates) {
-      if (await this.claim(f)) fresh.push(f);
-    }
-    return fresh;
+    for (const f of candidates) await this.claim(f);
+    return this.publishUnpublished(options.publish);
   }
 
-  /** True when this call inserted the row, i.e. nobody has reported the finding before. */
-  private async claim(f: RegressionFinding): Promise<boolean> {
-    const { rows } = await this.client.query<{ metric: string }>(
+  /**
+   * Every claimed finding not yet published, this check's and earlier ones' (an alert whose queueing
+   * failed), through `publish`; a finding counts as published only once `publish` resolved, so a
+   * failed publish is retried by the next check. Two processes may both publish a finding in the
+   * same instant, so `publish` must be idempotent per finding (the alert's deterministic id is).
+   */
+  private async publishUnpublished(
+    publish: RegressionPublish | undefined,
+  ): Promise<RegressionFinding[]> {
+    const { rows } = await this.client.query<ClaimRow>(
+      `SELECT task, model, new_revision, metric, previous_revision, previous_value, current_value,
+         calls_previous, calls_current
+       FROM ${this.t.regressions}
+       WHERE published_at IS NULL
+       ORDER BY detected_at, task, model, new_revision, metric`,
+    );
+    const published: RegressionFinding[] = [];
+    for (const row of rows) {
+      const f = toFinding(row);
+      try {
+        await publish?.(f);
+      } catch {
+        continue; // stays unpublished; `publish` reports its own failure
+      }
+      await this.client.query(
+        `UPDATE ${this.t.regressions} SET published_at = now()
+         WHERE task = $1 AND model = $2 AND new_revision = $3 AND metric = $4`,
+        [f.task, f.model, f.new_revision, f.metric],
+      );
+      published.push(f);
+    }
+    return published;
+  }
+
+  /** Records the finding once across processes (the primary key); unpublished until `publish` succeeds. */
+  private async claim(f: RegressionFinding): Promise<void> {
+    await this.client.query(
       `INSERT INTO ${this.t.regressions}
         (task, model, new_revision, metric, previous_revision, previous_value, current_value,
          calls_previous, calls_current)
        VALUES ($1, $2, $3, $4, $5, $6::double precision, $7::double precision, $8::int, $9::int)
-       ON CONFLICT (task, model, new_revision, metric) DO NOTHING
-       RETURNING metric`,
+       ON CONFLICT (task, model, new_revision, metric) DO NOTHING`,
       [
         f.task,
         f.model,
@@ -180,6 +244,5 @@ export class RegressionDetector {
         f.calls_current,
       ],
     );
-    return rows.length === 1;
   }
 }
