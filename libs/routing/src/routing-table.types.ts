@@ -16,7 +16,6 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 export interface RateLimitConfig {
   requests_per_minute?: number;
-  tokens_per_minute?: number;
 }
 
 export interface ProviderConfig {

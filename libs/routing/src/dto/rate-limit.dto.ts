@@ -5,9 +5,4 @@ export class RateLimitDto {
   @IsInt({ message: 'must be a whole number' })
   @Min(1, { message: 'must be at least 1' })
   requests_per_minute?: number;
-
-  @IsOptional()
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1, { message: 'must be at least 1' })
-  tokens_per_minute?: number;
 }

@@ -215,6 +215,19 @@ describe('parseRoutingTable: errors', () => {
     });
   });
 
+  it('refuses tokens_per_minute, which nothing enforces, pointing at requests_per_minute', () => {
+    const doc = validDoc();
+    doc.providers.openai.rate_limit = { requests_per_minute: 500, tokens_per_minute: 200000 };
+    const issues = errorsOf(doc);
+    expect(issues).toEqual([
+      {
+        path: 'providers.openai.rate_limit.tokens_per_minute',
+        message:
+          'is not enforced by Switchyard and is refused; limit the provider with requests_per_minute instead',
+      },
+    ]);
+  });
+
   it('reports an unknown provider kind', () => {
     const doc = validDoc();
     doc.providers.openai.kind = 'opneai';

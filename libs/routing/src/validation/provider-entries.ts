@@ -7,7 +7,7 @@ import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
 } from '../routing-defaults';
 import type { ProviderConfig, RoutingIssue } from '../routing-table.types';
-import { validateDto } from './dto-validation';
+import { isMapping, validateDto } from './dto-validation';
 import { nameProblem } from './names';
 
 export interface ProviderEntryResult {
@@ -25,7 +25,9 @@ export function readProviderEntry(
   const issues: RoutingIssue[] = [];
   const badName = nameProblem('provider', name);
   if (badName) issues.push({ path, message: badName });
-  const { instance, issues: dtoIssues } = validateDto(ProviderDto, raw, path, fromEnv);
+  const { entry, issues: refused } = withoutUnenforcedRateLimits(raw, path);
+  issues.push(...refused);
+  const { instance, issues: dtoIssues } = validateDto(ProviderDto, entry, path, fromEnv);
   issues.push(...dtoIssues);
   if (instance && instance.kind === 'openai-compatible' && instance.base_url === undefined) {
     issues.push({ path: `${path}.base_url`, message: 'is required for kind openai-compatible' });
@@ -46,9 +48,30 @@ export function readProviderEntry(
     if (instance.rate_limit.requests_per_minute !== undefined) {
       provider.rate_limit.requests_per_minute = instance.rate_limit.requests_per_minute;
     }
-    if (instance.rate_limit.tokens_per_minute !== undefined) {
-      provider.rate_limit.tokens_per_minute = instance.rate_limit.tokens_per_minute;
-    }
   }
   return { provider, issues };
+}
+
+/**
+ * Takes out rate-limit keys that nothing enforces, each with an issue of its own: a limit that is
+ * accepted but ignored would let an operator believe a token budget holds when it does not.
+ */
+function withoutUnenforcedRateLimits(
+  raw: unknown,
+  path: string,
+): { entry: unknown; issues: RoutingIssue[] } {
+  if (!isMapping(raw) || !isMapping(raw.rate_limit) || !('tokens_per_minute' in raw.rate_limit)) {
+    return { entry: raw, issues: [] };
+  }
+  const { tokens_per_minute: _refused, ...rateLimit } = raw.rate_limit;
+  return {
+    entry: { ...raw, rate_limit: rateLimit },
+    issues: [
+      {
+        path: `${path}.rate_limit.tokens_per_minute`,
+        message:
+          'is not enforced by Switchyard and is refused; limit the provider with requests_per_minute instead',
+      },
+    ],
+  };
 }
