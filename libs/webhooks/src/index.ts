@@ -1,3 +1,4 @@
+export * from './destination-slots';
 export * from './ip-address-classifier';
 export * from './webhook-address-refused-error';
 export * from './webhook-backoff';

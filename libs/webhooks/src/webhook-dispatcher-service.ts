@@ -6,7 +6,11 @@ import { WebhookDispatcher, type WebhookJobResult } from './webhook-dispatcher';
 import type { WebhookLogger } from './webhook-logger';
 import type { WebhookMessage } from './webhook-message';
 import { resolveWebhookSecret } from './webhook-secret';
-import { loadWebhookSettings, type WebhookDeliverySettings } from './webhook-settings';
+import {
+  DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY,
+  loadWebhookSettings,
+  type WebhookDeliverySettings,
+} from './webhook-settings';
 
 export interface WebhookDispatcherServiceOptions {
   /** BullMQ connection; an ioredis instance must have `maxRetriesPerRequest: null`. Not closed here. */
@@ -53,7 +57,13 @@ export class WebhookDispatcherService {
     const given = options.settings ?? {};
     const settings: WebhookDeliverySettings =
       given.retry && given.timeoutMs !== undefined && given.concurrency !== undefined
-        ? { retry: given.retry, timeoutMs: given.timeoutMs, concurrency: given.concurrency }
+        ? {
+            retry: given.retry,
+            timeoutMs: given.timeoutMs,
+            concurrency: given.concurrency,
+            destinationConcurrency:
+              given.destinationConcurrency ?? DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY,
+          }
         : { ...loadWebhookSettings(process.env), ...given };
     this.concurrency = settings.concurrency;
     this.dispatcher = new WebhookDispatcher({
@@ -62,6 +72,7 @@ export class WebhookDispatcherService {
       retry: settings.retry,
       allowPrivate: options.allowPrivate,
       timeoutMs: settings.timeoutMs,
+      destinationConcurrency: settings.destinationConcurrency,
       logger: this.logger,
     });
     if (options.allowPrivate) {
@@ -76,7 +87,7 @@ export class WebhookDispatcherService {
     this.closing = false;
     const worker = new Worker<WebhookMessage, WebhookJobResult>(
       WEBHOOK_QUEUE,
-      (job: Job<WebhookMessage>) => this.dispatcher.process(job),
+      (job: Job<WebhookMessage>, token?: string) => this.dispatcher.process(job, token),
       {
         connection: this.options.connection,
         prefix: this.options.queuePrefix,

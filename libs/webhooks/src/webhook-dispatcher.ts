@@ -1,5 +1,10 @@
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
-import { UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq';
+import {
+  DestinationSlots,
+  destinationPostponeMs,
+  webhookDestinationKey,
+} from './destination-slots';
 import { webhookRetryDelay, type WebhookRetrySettings } from './webhook-backoff';
 import { WebhookAddressRefusedError } from './webhook-address-refused-error';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
@@ -24,6 +29,8 @@ export interface WebhookDispatcherDeps {
   logger: WebhookLogger;
   maxResponseBytes?: number;
   random?: () => number;
+  /** Deliveries in flight per destination host:port in this process (default: unlimited). */
+  destinationConcurrency?: number;
 }
 
 /** What a processed BullMQ job returns (stored as its return value). */
@@ -38,9 +45,11 @@ type AttemptFailure = { statusCode: number | null; error: string };
  */
 export class WebhookDispatcher {
   private readonly random: () => number;
+  private readonly slots: DestinationSlots;
 
   constructor(private readonly deps: WebhookDispatcherDeps) {
     this.random = deps.random ?? Math.random;
+    this.slots = new DestinationSlots(deps.destinationConcurrency ?? Number.POSITIVE_INFINITY);
   }
 
   /** For `new Worker(..., { settings: { backoffStrategy } })`. */
@@ -50,7 +59,25 @@ export class WebhookDispatcher {
     return webhookRetryDelay(attemptsMade, this.deps.retry, this.random);
   };
 
-  readonly process = (job: Job<WebhookMessage>): Promise<WebhookJobResult> => {
+  readonly process = async (
+    job: Job<WebhookMessage>,
+    token?: string,
+  ): Promise<WebhookJobResult> => {
+    const destination = webhookDestinationKey(job.data.url);
+    if (!this.slots.tryAcquire(destination)) {
+      // The destination is at its cap: step aside for a moment instead of holding a pool slot.
+      // Not an attempt: attemptsMade and the delivery record stay as they are.
+      await job.moveToDelayed(Date.now() + destinationPostponeMs(this.random), token);
+      throw new DelayedError();
+    }
+    try {
+      return await this.traced(job);
+    } finally {
+      this.slots.release(destination);
+    }
+  };
+
+  private traced(job: Job<WebhookMessage>): Promise<WebhookJobResult> {
     const message = job.data;
     // A span per attempt, joined to the job's trace when the message carries its context. Without
     // an OpenTelemetry SDK registered these calls are no-ops.
@@ -76,7 +103,7 @@ export class WebhookDispatcher {
         span.end();
       }
     });
-  };
+  }
 
   private async attempt(job: Job<WebhookMessage>): Promise<WebhookJobResult> {
     const message = job.data;

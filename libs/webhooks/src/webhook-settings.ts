@@ -8,10 +8,17 @@ export interface WebhookDeliverySettings {
   timeoutMs: number;
   /** Deliveries in flight per dispatcher process (SWITCHYARD_WEBHOOK_CONCURRENCY). */
   concurrency: number;
+  /**
+   * Deliveries in flight per receiver host:port per dispatcher process
+   * (SWITCHYARD_WEBHOOK_DESTINATION_CONCURRENCY), so one tenant's hanging receivers cannot hold
+   * the whole pool.
+   */
+  destinationConcurrency: number;
 }
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 export const DEFAULT_WEBHOOK_CONCURRENCY = 16;
+export const DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY = 4;
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -25,7 +32,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 
 /**
  * Reads SWITCHYARD_WEBHOOK_MAX_ATTEMPTS (12), SWITCHYARD_WEBHOOK_BACKOFF_BASE_MS (5000) and
- * SWITCHYARD_WEBHOOK_CONCURRENCY (16). Kept beside the code that uses them until the lead folds them
+ * SWITCHYARD_WEBHOOK_CONCURRENCY (16), SWITCHYARD_WEBHOOK_DESTINATION_CONCURRENCY (4). Kept beside the code that uses them until the lead folds them
  * into loadConfig().
  */
 export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookDeliverySettings {
@@ -45,5 +52,10 @@ export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): Webho
     },
     timeoutMs: DEFAULT_WEBHOOK_TIMEOUT_MS,
     concurrency: positiveInt(env, 'SWITCHYARD_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONCURRENCY),
+    destinationConcurrency: positiveInt(
+      env,
+      'SWITCHYARD_WEBHOOK_DESTINATION_CONCURRENCY',
+      DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY,
+    ),
   };
 }
