@@ -24,6 +24,7 @@ describe("daily budget as a candidate gate (what today's remaining budget cannot
     stack = await SwitchyardStack.start({
       providers: ['anthropic', 'openai'],
       routes: ROUTES,
+      ledger: true,
       env: {
         TEST_BUDGETED_DAILY_USD: String(BUDGETED_DAILY_USD),
         TEST_BURST_DAILY_USD: String(BURST_DAILY_USD),
@@ -153,5 +154,33 @@ describe("daily budget as a candidate gate (what today's remaining budget cannot
     const [today] = (await stack.request('GET', '/v1/spend?task=billed_json')).body.spend;
     expect(today.spent_usd).toBeCloseTo(job.cost_usd, 5);
     expect(today.spent_usd).toBeGreaterThan(served.cost_usd);
+  });
+
+  it('bills an answer that came without usage from estimated tokens, marked as estimated: attempt, job cost_usd, daily spend and ledger', async () => {
+    // 400 characters: an estimated 100 prompt tokens; the echo answer is estimated the same way.
+    const job = { task: 'no_usage', messages: [{ role: 'user', content: 'u'.repeat(400) }] };
+    stack.sim.addFault({ provider: 'openai', omit_usage: true });
+    const res = await stack.submit(job, { prefer: 'wait=30' });
+    stack.sim.clearFaults();
+    const served = res.status === 200 ? res.body : await stack.waitForJob(res.body.id);
+    expect(served.status).toBe('succeeded');
+    expect(served.result.provider).toBe('openai');
+    const outputTokens = Math.ceil(served.result.text.length / 4);
+    expect(served.result.usage).toMatchObject({ input_tokens: 100, output_tokens: outputTokens });
+    // gpt-4o-mini: 100 input × $0.15 + the estimated output × $0.60, per M tokens
+    const expected = (100 * 0.15 + outputTokens * 0.6) / 1e6;
+    expect(served.cost_usd).toBeCloseTo(expected, 12);
+    expect(served.attempts[0]).toMatchObject({ status: 'succeeded', usage_estimated: true });
+    expect(served.attempts[0].cost_usd).toBeCloseTo(expected, 12);
+    const [today] = (await stack.request('GET', '/v1/spend?task=no_usage')).body.spend;
+    expect(today.spent_usd).toBeCloseTo(expected, 5);
+    let rows: any[] = [];
+    for (let i = 0; i < 50 && rows.length === 0; i++) {
+      rows = (await stack.request('GET', `/v1/calls?job_id=${served.id}`)).body.calls;
+      if (rows.length === 0) await sleep(200);
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ usage_estimated: true, input_tokens: 100 });
+    expect(rows[0].cost_usd).toBeCloseTo(expected, 12);
   });
 });

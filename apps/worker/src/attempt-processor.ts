@@ -284,6 +284,7 @@ export class AttemptProcessor {
           status: 'succeeded',
           latency_ms: Math.round(latencyMs),
           cost_usd: cost,
+          ...(result.usage_estimated ? { usage_estimated: true } : {}),
           started_at: ctx.startedAt.toISOString(),
         }),
         // Charges the job's cost too (no addCost): in the transition only one run wins.
@@ -403,7 +404,9 @@ export class AttemptProcessor {
       latency_ms: Math.round(latencyMs),
       ttft_ms:
         ctx.firstDeltaAt === undefined ? null : Math.round(ctx.firstDeltaAt - ctx.callStartedAt),
-      usage_estimated: ok ? false : (outcome.error.partial?.usage_estimated ?? null),
+      usage_estimated: ok
+        ? (outcome.result.usage_estimated ?? false)
+        : (outcome.error.partial?.usage_estimated ?? null),
       input_tokens: ok
         ? outcome.result.usage.input_tokens
         : (outcome.error.partial?.usage.input_tokens ?? null),

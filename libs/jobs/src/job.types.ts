@@ -89,6 +89,8 @@ export interface AttemptRecord {
   error?: JobError;
   latency_ms?: number;
   cost_usd?: number;
+  /** The provider reported no usage: cost_usd rests on estimated token counts. */
+  usage_estimated?: true;
   started_at: string;
 }
 

@@ -128,6 +128,8 @@ export interface CompletionResult {
   tool_calls?: ToolCall[];
   finish_reason: FinishReason;
   usage: TokenUsage;
+  /** True when the provider reported no (or no complete) usage and `usage` is an estimate. */
+  usage_estimated?: boolean;
   /** The exact model string the provider says served the call, e.g. gpt-4o-mini-2024-07-18. */
   model_revision: string;
   request_id?: string;

@@ -104,6 +104,7 @@ export function decideCall(
   if (cached > 0) reply.cachedInputTokens = cached;
   const written = Math.min(rule.cache_write_input_tokens ?? 0, reply.inputTokens - cached);
   if (written > 0) reply.cacheWriteInputTokens = written;
+  if (rule.omit_usage) reply.omitUsage = true;
   const outcome: CallOutcome = contentFilter
     ? 'content_filtered'
     : breakSchema

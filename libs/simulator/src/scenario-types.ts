@@ -45,6 +45,8 @@ export interface FaultRule {
   cached_input_tokens?: number;
   /** Report this many of each answer's prompt tokens as written to the prompt cache (Anthropic). */
   cache_write_input_tokens?: number;
+  /** OpenAI wire: answer without `usage` (no usage chunk when streamed), as some compatible APIs do. */
+  omit_usage?: boolean;
   /** The model is gone (retired or renamed): every call gets the provider's unknown-model 404. */
   retired?: boolean;
   /** Streamed answers: wait this long after the opening frames before the first piece. */

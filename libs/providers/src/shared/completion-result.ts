@@ -21,6 +21,8 @@ export interface CompletionReading {
   toolCalls?: RawToolCall[];
   finishReason: FinishReason;
   usage: TokenUsage;
+  /** The provider reported no (or no complete) usage: `usage` is an estimate. */
+  usageEstimated?: boolean;
   /** The model the response says served the call, unchecked. */
   reportedModel: unknown;
   requestId: string | undefined;
@@ -45,6 +47,7 @@ export function buildCompletionResult(
         ? reading.reportedModel
         : request.model,
   };
+  if (reading.usageEstimated) result.usage_estimated = true;
   if (reading.requestId) result.request_id = reading.requestId;
   if (reading.systemFingerprint !== undefined)
     result.system_fingerprint = reading.systemFingerprint;

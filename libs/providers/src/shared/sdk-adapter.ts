@@ -112,7 +112,11 @@ export abstract class SdkAdapter<Event> implements ProviderAdapter {
           { requestId: into.requestId },
         );
       }
-      return buildCompletionResult(into.reading(), request, this.provider);
+      return buildCompletionResult(
+        into.reading(estimateTokens(promptChars(request))),
+        request,
+        this.provider,
+      );
     } catch (err) {
       throw this.withPartial(err, deadline, into, request);
     } finally {

@@ -23,11 +23,12 @@ describe('StreamAssembly', () => {
       { type: 'text', text: 'echo: ' },
       { type: 'text', text: 'hello' },
     ]);
-    expect(into.reading()).toEqual({
+    expect(into.reading(99)).toEqual({
       text: 'echo: hello',
       toolCalls: [],
       finishReason: 'stop',
       usage: { input_tokens: 3, output_tokens: 2 },
+      usageEstimated: false,
       reportedModel: 'gpt-4o-mini-2024-07-18',
       requestId: 'req_1',
       systemFingerprint: undefined,
@@ -43,7 +44,7 @@ describe('StreamAssembly', () => {
     into.finish('tool_calls');
     into.end();
     expect(into.toolCallCount).toBe(2);
-    expect(into.reading().toolCalls).toEqual([
+    expect(into.reading(99).toolCalls).toEqual([
       { id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' },
       { id: 'call_b', name: 'get_time', arguments: { tz: 'UTC' } },
     ]);

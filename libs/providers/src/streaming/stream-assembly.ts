@@ -115,8 +115,11 @@ export class StreamAssembly {
     return this.pieces.length > 0 || this.toolCalls.size > 0;
   }
 
-  /** The whole answer, for buildCompletionResult; only meaningful once `complete`. */
-  reading(): CompletionReading {
+  /**
+   * The whole answer, for buildCompletionResult; only meaningful once `complete`. Counts the
+   * provider did not report are estimated (the provider still billed the call), and marked so.
+   */
+  reading(estimatedInputTokens: number): CompletionReading {
     const toolCalls: RawToolCall[] = [...this.toolCalls.entries()]
       .sort(([a], [b]) => a - b)
       .map(([, call]) => ({
@@ -133,9 +136,10 @@ export class StreamAssembly {
       toolCalls,
       finishReason: this.finishReason ?? 'other',
       usage: this.cacheCounts({
-        input_tokens: this.reportedInput ?? 0,
-        output_tokens: this.reportedOutput ?? 0,
+        input_tokens: this.reportedInput ?? estimatedInputTokens,
+        output_tokens: this.reportedOutput ?? estimateTokens(this.chars),
       }),
+      usageEstimated: this.reportedInput === undefined || this.reportedOutput === undefined,
       reportedModel: this.reportedModel,
       requestId: this.requestId,
       systemFingerprint: this.systemFingerprint,

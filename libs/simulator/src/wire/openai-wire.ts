@@ -283,7 +283,7 @@ export const openAiWire: WireFormat = {
           finish_reason: finish,
         },
       ],
-      usage: usageOf(reply),
+      ...(reply.omitUsage ? {} : { usage: usageOf(reply) }),
       service_tier: 'default',
       system_fingerprint: fingerprintFor(reply.revision),
     };
@@ -302,7 +302,7 @@ export const openAiWire: WireFormat = {
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       sseFrame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
     const closing = [chunk({}, finishReason(reply))];
-    if (request.includeUsage)
+    if (request.includeUsage && !reply.omitUsage)
       closing.push(sseFrame({ ...base, choices: [], usage: usageOf(reply) }));
     closing.push(sseFrame('[DONE]'));
     // A tool call streams as its id and name, then its arguments in fragments.

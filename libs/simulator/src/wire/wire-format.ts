@@ -63,6 +63,8 @@ export interface SimReply {
   cachedInputTokens?: number;
   /** Of inputTokens, written to the prompt cache */
   cacheWriteInputTokens?: number;
+  /** Answer without usage (the OpenAI wire leaves it out). */
+  omitUsage?: boolean;
   /** The model revision reported as having served the call. */
   revision: string;
 }
