@@ -162,6 +162,41 @@ describe('job API over REST (ingress, router and one worker per provider as sepa
     }
   });
 
+  it('cancel aborts the provider call that is running and bills it as an estimate', async () => {
+    // The provider takes 8 s to answer: an attempt that ends sooner was aborted by the cancel.
+    stack.sim.addFault({ provider: 'openai', latency_ms: 8000 });
+    try {
+      const submitted = await stack.submit(hello);
+      const id = submitted.body.id;
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let job = (await stack.request('GET', `/v1/jobs/${id}`)).body;
+      for (let i = 0; i < 100 && job.attempts?.[0]?.status !== 'running'; i++) {
+        await sleep(50);
+        job = (await stack.request('GET', `/v1/jobs/${id}`)).body;
+      }
+      expect(job.attempts[0]).toMatchObject({ provider: 'openai', status: 'running' });
+      await sleep(300);
+      const cancelledAt = Date.now();
+      expect((await stack.request('DELETE', `/v1/jobs/${id}`)).status).toBe(200);
+      // The cancel marks the attempt failed at once; the worker's record of the call (its latency
+      // and cost) follows when the call ends: at once when aborted, after 8 s when not.
+      for (let i = 0; i < 100 && job.attempts?.[0]?.latency_ms === undefined; i++) {
+        await sleep(50);
+        job = (await stack.request('GET', `/v1/jobs/${id}`)).body;
+      }
+      expect(Date.now() - cancelledAt).toBeLessThan(4000);
+      expect(job.status).toBe('cancelled');
+      expect(job.attempts).toHaveLength(1);
+      expect(job.attempts[0]).toMatchObject({ provider: 'openai', status: 'failed' });
+      expect(job.attempts[0].latency_ms).toBeLessThan(5000);
+      // gpt-4o-mini's estimated prompt at $0.15 per M tokens: the provider had the request.
+      expect(job.attempts[0].cost_usd).toBeGreaterThan(0);
+      expect(job.cost_usd).toBeCloseTo(job.attempts[0].cost_usd, 12);
+    } finally {
+      stack.sim.clearFaults();
+    }
+  });
+
   it('serves probes and the OpenAPI document', async () => {
     expect((await stack.request('GET', '/healthz', undefined, {}, null)).status).toBe(200);
     const ready = await stack.request('GET', '/readyz', undefined, {}, null);

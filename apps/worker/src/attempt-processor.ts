@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { JobEventLog, JobStore, type JobRecord, type JobResult } from '@switchyard/jobs';
+import {
+  JobCompletionChannel,
+  JobEventLog,
+  JobStore,
+  type JobRecord,
+  type JobResult,
+} from '@switchyard/jobs';
 import {
   COUNTS_AGAINST_MODEL,
   COUNTS_AGAINST_PROVIDER,
@@ -83,6 +89,7 @@ export class AttemptProcessor {
     private readonly pauses: ProviderPauses,
     private readonly dailyBudget: DailyBudgetReservation,
     private readonly eventLog: JobEventLog,
+    private readonly completions: JobCompletionChannel,
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
     // The connection every store above uses: writes issued together go out together.
     @Inject(REDIS_CONSUMER) private readonly redis: Redis,
@@ -209,6 +216,10 @@ export class AttemptProcessor {
         ctx.events.delta(delta);
       },
     };
+    // A job cancelled while its call runs aborts the SDK request: nobody wants the answer.
+    const jobEnded = new AbortController();
+    request.signal = jobEnded.signal;
+    const stopWatching = this.completions.watch(job.id, () => jobEnded.abort());
     const started = performance.now();
     ctx.callStartedAt = started;
     let result: CompletionResult;
@@ -236,7 +247,17 @@ export class AttemptProcessor {
     } catch (err) {
       const latencyMs = performance.now() - started;
       await running;
-      return this.onFailure(ctx, toProviderError(err, provider.name), latencyMs, reservation);
+      const error = toProviderError(err, provider.name);
+      return this.onFailure(
+        ctx,
+        jobEnded.signal.aborted
+          ? withEstimatedPrompt(error, job.plan.estimated_input_tokens)
+          : error,
+        latencyMs,
+        reservation,
+      );
+    } finally {
+      stopWatching();
     }
     const latencyMs = performance.now() - started;
     await running;
@@ -458,4 +479,23 @@ function ledgerResponse(result: CompletionResult): string {
   return result.tool_calls
     ? JSON.stringify({ text: result.text, tool_calls: result.tool_calls })
     : result.text;
+}
+
+/**
+ * An aborted call the provider had started is billed: what it had streamed, or at least the
+ * estimated prompt, marked as an estimate.
+ */
+function withEstimatedPrompt(error: ProviderError, estimatedInputTokens: number): ProviderError {
+  if (error.partial) return error;
+  return new ProviderError(error.type, error.message, {
+    provider: error.provider,
+    status: error.status,
+    requestId: error.requestId,
+    cause: error.cause,
+    partial: {
+      text: '',
+      usage: { input_tokens: estimatedInputTokens, output_tokens: 0 },
+      usage_estimated: true,
+    },
+  });
 }

@@ -58,6 +58,22 @@ export class JobCompletionChannel {
     });
   }
 
+  /**
+   * Calls `onEnd` when the job ends (a cancel, the deadline sweeper) until the returned function
+   * stops the watch: a worker aborts the provider call of a job that no longer wants its answer.
+   */
+  watch(jobId: string, onEnd: () => void): () => void {
+    let set = this.waiters.get(jobId);
+    if (!set) this.waiters.set(jobId, (set = new Set()));
+    set.add(onEnd);
+    this.ensureSubscribed().catch(() => undefined);
+    return () => {
+      const current = this.waiters.get(jobId);
+      current?.delete(onEnd);
+      if (current && current.size === 0) this.waiters.delete(jobId);
+    };
+  }
+
   private ensureSubscribed(): Promise<unknown> {
     if (!this.subscribed) {
       this.subscriber.on('message', (channel: string, jobId: string) => {
