@@ -162,7 +162,7 @@ describe('job API over REST (ingress, router and one worker per provider as sepa
     }
   });
 
-  it('cancel aborts the provider call that is running and bills it as an estimate', async () => {
+  it('cancel aborts the provider call that is running, bills it as an estimate and counts nothing against the circuit', async () => {
     // The provider takes 8 s to answer: an attempt that ends sooner was aborted by the cancel.
     stack.sim.addFault({ provider: 'openai', latency_ms: 8000 });
     try {
@@ -176,6 +176,11 @@ describe('job API over REST (ingress, router and one worker per provider as sepa
       }
       expect(job.attempts[0]).toMatchObject({ provider: 'openai', status: 'running' });
       await sleep(300);
+      const openaiCircuit = async () =>
+        (await stack.request('GET', '/v1/providers')).body.providers.find(
+          (p: { name: string }) => p.name === 'openai',
+        ).circuit;
+      const failuresBefore = (await openaiCircuit()).consecutive_failures;
       const cancelledAt = Date.now();
       expect((await stack.request('DELETE', `/v1/jobs/${id}`)).status).toBe(200);
       // The cancel marks the attempt failed at once; the worker's record of the call (its latency
@@ -192,6 +197,8 @@ describe('job API over REST (ingress, router and one worker per provider as sepa
       // gpt-4o-mini's estimated prompt at $0.15 per M tokens: the provider had the request.
       expect(job.attempts[0].cost_usd).toBeGreaterThan(0);
       expect(job.cost_usd).toBeCloseTo(job.attempts[0].cost_usd, 12);
+      // A call the worker aborted because the job ended says nothing about the provider.
+      expect((await openaiCircuit()).consecutive_failures).toBe(failuresBefore);
     } finally {
       stack.sim.clearFaults();
     }

@@ -248,14 +248,15 @@ export class AttemptProcessor {
       const latencyMs = performance.now() - started;
       await running;
       const error = toProviderError(err, provider.name);
-      return this.onFailure(
-        ctx,
-        jobEnded.signal.aborted
-          ? withEstimatedPrompt(error, job.plan.estimated_input_tokens)
-          : error,
-        latencyMs,
-        reservation,
-      );
+      if (jobEnded.signal.aborted) {
+        return this.onCancelledCall(
+          ctx,
+          withEstimatedPrompt(error, job.plan.estimated_input_tokens),
+          latencyMs,
+          reservation,
+        );
+      }
+      return this.onFailure(ctx, error, latencyMs, reservation);
     } finally {
       stopWatching();
     }
@@ -379,6 +380,40 @@ export class AttemptProcessor {
     }
     this.logger.debug(`job ${data.job_id} hop ${data.hop} handed to the router: ${error.type}`);
     return 'handed_off';
+  }
+
+  /**
+   * The call this worker aborted because its job ended (cancelled) says nothing about the provider:
+   * no circuit failure, no pause, no retry and no hand-off. It is still billed and recorded.
+   */
+  private async onCancelledCall(
+    ctx: AttemptContext,
+    error: ProviderError,
+    latencyMs: number,
+    reservation: string | undefined,
+  ): Promise<AttemptOutcome> {
+    const { job, model, provider, task, data } = ctx;
+    const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
+    this.recordCall(ctx, latencyMs, { error, cost });
+    await inOneWrite(this.redis, () =>
+      Promise.all([
+        reservation ? this.settle(task, reservation, cost) : undefined,
+        this.jobs.addCost(job.id, cost),
+        this.jobs.putAttempt(job.id, {
+          hop: data.hop,
+          try: ctx.tryNumber,
+          provider: provider.name,
+          model: model.model,
+          status: 'failed',
+          error: { type: error.type, message: `the job ended during the call: ${error.message}` },
+          latency_ms: Math.round(latencyMs),
+          ...(cost > 0 ? { cost_usd: cost } : {}),
+          started_at: ctx.startedAt.toISOString(),
+        }),
+      ]),
+    );
+    this.logger.debug(`job ${data.job_id} hop ${data.hop}: call aborted, the job had ended`);
+    return 'stood_down';
   }
 
   private async settle(task: TaskConfig, reservation: string, costUsd: number): Promise<void> {
