@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** The repository root (this file runs from dist/bench/src). */
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -37,7 +37,7 @@ function unresolvedAliases(dir: string): string | undefined {
 }
 
 /**
- * Copies dist/ (and the model catalog the routing code looks up beside it) to a directory of the
+ * Copies dist/ (and the model catalog and console files the processes look up beside it) to a directory of the
  * run's own, and starts every process from there: others rebuild dist/ while a run goes on, and a
  * process started mid-build would fail or run a different program. Waits out a build in progress.
  */
@@ -58,10 +58,11 @@ export async function snapshotDist(log: (line: string) => void): Promise<() => v
     }
     await sleep(2000);
   }
-  mkdirSync(join(root, 'libs/routing'), { recursive: true });
-  cpSync(resolve(REPO_ROOT, 'libs/routing/catalog'), join(root, 'libs/routing/catalog'), {
-    recursive: true,
-  });
+  // Files the processes find by walking up from dist/, as in the image (see the Dockerfile).
+  for (const dir of ['libs/routing/catalog', 'apps/ingress/console']) {
+    mkdirSync(dirname(join(root, dir)), { recursive: true });
+    cpSync(resolve(REPO_ROOT, dir), join(root, dir), { recursive: true });
+  }
   distRoot = join(root, 'dist');
   return () => {
     distRoot = REPO_DIST;
