@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SwitchyardStack, TENANT_KEYS, WebhookTestReceiver } from '@switchyard/testing';
 import { OtlpTraceReceiver, type ReceivedSpan } from '../support/otlp-receiver';
-import { metricValue, waitUntil } from './observability-helpers';
+import { waitFor } from '@switchyard/testing';
+import { metricValue } from './observability-helpers';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -196,7 +197,7 @@ describe('a job that fell back: one trace across processes, two ledger rows, met
   });
 
   it('keeps both calls of the job in the ledger, visible to its tenant only', async () => {
-    const calls = await waitUntil(
+    const calls = await waitFor(
       async () => (await stack.request('GET', `/v1/calls?job_id=${job.id}`)).body,
       (body) => body?.calls?.length === openaiCalls + 1,
       'both calls of the job in the ledger',
@@ -365,7 +366,7 @@ describe('a job that fell back: one trace across processes, two ledger rows, met
       ids.push(done.id);
     }
 
-    const rows = await waitUntil(
+    const rows = await waitFor(
       () => stack.request('GET', '/v1/calls?task=extraction'),
       (res) => res.body?.calls?.length === 4,
       'the four extraction calls in the ledger',

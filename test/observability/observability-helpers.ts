@@ -1,25 +1,3 @@
-/**
- * Polls until `check` returns a value `done` accepts. The deadline only turns a hang into a
- * readable failure; nothing asserts on how long anything took.
- */
-export async function waitUntil<T>(
-  check: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  deadlineMs = 30_000,
-): Promise<T> {
-  const giveUpAt = Date.now() + deadlineMs;
-  let last = await check();
-  while (!done(last)) {
-    if (Date.now() > giveUpAt) {
-      throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    last = await check();
-  }
-  return last;
-}
-
 function parseLabels(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
   const re = /(\w+)="((?:[^"\\]|\\.)*)"/g;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SwitchyardStack, WebhookTestReceiver, type JobBody } from '@switchyard/testing';
-import { metricValue, waitUntil } from './observability-helpers';
+import { waitFor } from '@switchyard/testing';
+import { metricValue } from './observability-helpers';
 
 /** Calls each revision needs before the watch compares them (SWITCHYARD_REGRESSION_MIN_CALLS). */
 const MIN_CALLS = 8;
@@ -94,7 +95,7 @@ describe('model revisions in the ledger, and the regression watch', () => {
     expect(after.map((j) => j.result.model_revision)).toEqual(Array(MIN_CALLS).fill(newRevision));
 
     // The ledger writes in the background: wait until every call is in.
-    await waitUntil(
+    await waitFor(
       () => ledgerCalls('task=reasoning'),
       (calls) => calls.length === 2 * MIN_CALLS,
       'all reasoning calls in the ledger',
@@ -142,7 +143,7 @@ describe('model revisions in the ledger, and the regression watch', () => {
     expect(served).toContain('groq');
     expect(served).toContain('anthropic');
 
-    const [alert] = await waitUntil(
+    const [alert] = await waitFor(
       async () => regressionAlerts(),
       (found) => found.length > 0,
       'a regression.detected alert webhook',
@@ -173,15 +174,15 @@ describe('model revisions in the ledger, and the regression watch', () => {
     // in this router and in a restarted one (the ledger remembers what was announced).
     const more = await runJobsInOrder('chat', 4);
     const total = baseline.length + rolledOut.length + more.length;
-    await waitUntil(
+    await waitFor(
       () => ledgerCalls('task=chat&provider=groq'),
       (calls) => calls.length === total,
       'every groq call in the ledger',
     );
     const seen = await checksRun();
-    await waitUntil(checksRun, (n) => n >= seen + 3, 'three more regression checks');
+    await waitFor(checksRun, (n) => n >= seen + 3, 'three more regression checks');
     await stack.restart('router');
-    await waitUntil(checksRun, (n) => n >= 3, 'three checks by the restarted router');
+    await waitFor(checksRun, (n) => n >= 3, 'three checks by the restarted router');
 
     expect(regressionAlerts()).toHaveLength(1);
     expect(announced()).toHaveLength(1);

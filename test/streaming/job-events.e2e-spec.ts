@@ -1,5 +1,5 @@
 import type { FaultRule } from '@switchyard/simulator';
-import { SwitchyardStack, TENANT_KEYS } from '@switchyard/testing';
+import { SwitchyardStack, TENANT_KEYS, waitFor } from '@switchyard/testing';
 import { resetCircuits } from '../resilience/resilience-support';
 import { lastAttemptText, readSse, type SseEvent } from './sse-client';
 
@@ -194,7 +194,12 @@ describe('streaming attempts and GET /v1/jobs/:id/events', () => {
       expect(list.at(-1)).toMatchObject({ event: 'job.succeeded', data: { status: 'succeeded' } });
 
       // The ledger keeps what the cut attempts had streamed, with (estimated) usage.
-      const rows = await waitForCalls(calls, job.id, 3);
+      const rows = await waitFor(
+        () => calls(job.id),
+        (r) => r.length >= 3,
+        'three ledger rows',
+        10_000,
+      );
       const cut = rows.filter((r) => r.provider === 'openai');
       expect(cut).toHaveLength(2);
       for (const row of cut) {
@@ -222,18 +227,4 @@ function cmpIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(Number);
   const [bm, bs] = b.split('-').map(Number);
   return am - bm || as - bs;
-}
-
-async function waitForCalls(
-  read: (id: string) => Promise<any[]>,
-  jobId: string,
-  count: number,
-): Promise<any[]> {
-  const deadline = Date.now() + 10_000;
-  let rows = await read(jobId);
-  while (rows.length < count && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    rows = await read(jobId);
-  }
-  return rows;
 }

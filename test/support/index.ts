@@ -3,3 +3,4 @@ export * from './managed-process';
 export * from './switchyard-stack';
 export * from './webhook-test-receiver';
 export * from './redis-server';
+export * from './wait-for';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@switchyard/config';
 import { WEBHOOK_QUEUE } from '@switchyard/queue';
-import { createTestRedis, type TestRedis } from '@switchyard/testing';
+import { createTestRedis, type TestRedis, waitFor } from '@switchyard/testing';
 import {
   loadWebhookSettings,
   WebhookDeliveryStore,
@@ -14,7 +14,6 @@ import {
 import { Queue } from 'bullmq';
 import type { AddressInfo } from 'node:net';
 import { createDispatcherApp } from '../../apps/dispatcher/src/dispatcher-app';
-import { waitFor } from './wait-for';
 import { WebhookTestReceiver } from '../support/webhook-test-receiver';
 
 /** The dedicated dispatcher app, configured from the environment exactly as main.ts does. */

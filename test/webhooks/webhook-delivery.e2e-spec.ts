@@ -1,9 +1,9 @@
+import { waitFor } from '@switchyard/testing';
 import {
   WebhookPublisher,
   type WebhookDeliveryStatus,
   type WebhookEventBody,
 } from '@switchyard/webhooks';
-import { waitFor } from './wait-for';
 import { useWebhookRig } from './webhook-rig';
 
 /**

@@ -1,5 +1,5 @@
 import { WEBHOOK_QUEUE } from '@switchyard/queue';
-import { createTestRedis, type TestRedis } from '@switchyard/testing';
+import { createTestRedis, type TestRedis, waitFor } from '@switchyard/testing';
 import {
   DEFAULT_WEBHOOK_RETRY_SETTINGS,
   WebhookDeliveryStore,
@@ -11,7 +11,6 @@ import {
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { MemoryLogger } from './memory-logger';
-import { waitFor } from './wait-for';
 import { WebhookTestReceiver } from '../support/webhook-test-receiver';
 
 /**

@@ -1,5 +1,5 @@
+import { waitFor } from '@switchyard/testing';
 import { WEBHOOK_QUEUE } from '@switchyard/queue';
-import { waitFor } from './wait-for';
 import { useWebhookRig } from './webhook-rig';
 
 /**

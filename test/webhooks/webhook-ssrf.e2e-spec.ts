@@ -1,5 +1,5 @@
+import { waitFor } from '@switchyard/testing';
 import { validateWebhookUrl } from '@switchyard/webhooks';
-import { waitFor } from './wait-for';
 import { useWebhookRig } from './webhook-rig';
 
 /**

@@ -1,5 +1,4 @@
 import { ConfigError } from '@switchyard/config';
-import type { ProviderConfig } from '@switchyard/routing';
 import type { ProviderConnection, ProviderKind } from './provider.types';
 
 /** Public API roots, in the form each SDK expects as its base URL. */
@@ -14,6 +13,19 @@ export const PUBLIC_BASE_URLS: Readonly<
 /** The key sent to the simulator, which accepts any key. */
 export const SIMULATOR_API_KEY = 'sim-key';
 
+/**
+ * The routing-table fields a connection is resolved from. Declared here (the routing table's
+ * `ProviderConfig` satisfies it) so the adapters do not import the routing library that imports them.
+ */
+export interface ProviderEndpoint {
+  name: string;
+  kind: ProviderKind;
+  /** Absent means the provider's public API. */
+  base_url?: string;
+  /** Name of the environment variable holding the key. */
+  api_key_env?: string;
+}
+
 export interface ResolvedConnection {
   connection: ProviderConnection;
   /** True when no key is configured and calls go to the provider simulator instead. */
@@ -24,7 +36,7 @@ function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-function simulatorBaseUrl(provider: ProviderConfig, simulatorUrl: string): string {
+function simulatorBaseUrl(provider: ProviderEndpoint, simulatorUrl: string): string {
   const root = `${withoutTrailingSlash(simulatorUrl)}/p/${encodeURIComponent(provider.name)}`;
   return provider.kind === 'openai' || provider.kind === 'openai-compatible' ? `${root}/v1` : root;
 }
@@ -35,7 +47,7 @@ function simulatorBaseUrl(provider: ProviderConfig, simulatorUrl: string): strin
  * this provider's name.
  */
 export function resolveProviderConnection(
-  provider: ProviderConfig,
+  provider: ProviderEndpoint,
   env: NodeJS.ProcessEnv,
   simulatorUrl: string,
 ): ResolvedConnection {

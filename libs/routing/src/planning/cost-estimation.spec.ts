@@ -4,7 +4,7 @@ import {
   estimateInputTokens,
   maxTokensFor,
 } from './cost-estimation';
-import { model } from './plan-fixtures';
+import { model } from '../testing/plan-fixtures';
 
 describe('cost estimation', () => {
   it('estimates four characters per token, rounding up, plus 1000 tokens per image', () => {

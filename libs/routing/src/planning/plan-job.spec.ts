@@ -2,7 +2,7 @@ import type { ChatMessage } from '@switchyard/providers';
 import type { ModelConfig } from '../routing-table.types';
 import { planJob } from './plan-job';
 import type { PlanInput } from './plan.types';
-import { model, task } from './plan-fixtures';
+import { model, task } from '../testing/plan-fixtures';
 
 const text: ChatMessage[] = [{ role: 'user', content: 'x'.repeat(400) }]; // 100 tokens
 const withImage: ChatMessage[] = [
