@@ -2,7 +2,9 @@
  * The normalized shape every adapter speaks. The ingress validates user input into these types,
  * the worker hands them to an adapter, and the adapter maps them onto one provider's wire format.
  */
-export type ProviderKind = 'openai' | 'anthropic' | 'google' | 'openai-compatible';
+/** Every provider kind an adapter exists for; a routes file naming any other kind is rejected. */
+export const PROVIDER_KINDS = ['openai', 'anthropic', 'google', 'openai-compatible'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 export type MessageRole = 'system' | 'user' | 'assistant' | 'tool';
 

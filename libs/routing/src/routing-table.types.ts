@@ -102,14 +102,6 @@ export interface RoutingTable {
   source: string;
 }
 
-/** Every provider kind an adapter exists for; a routes file naming any other kind is rejected. */
-export const PROVIDER_KINDS = [
-  'openai',
-  'anthropic',
-  'google',
-  'openai-compatible',
-] as const satisfies readonly ProviderKind[];
-
 export const ON_INVALID_OUTPUT_ACTIONS = ['fallback', 'fail'] as const;
 export type OnInvalidOutput = (typeof ON_INVALID_OUTPUT_ACTIONS)[number];
 

@@ -60,13 +60,12 @@ export class JobFinalizer {
   ): Promise<void> {
     if (outcome !== 'finalized' && outcome !== 'already_finalized_by_me') return;
     if (known?.announce) {
-      if (outcome === 'finalized')
-        this.metrics.jobs.inc({ task: known.task, status: known.status });
+      if (outcome === 'finalized') this.metrics.jobFinished(known.task, known.status);
       return;
     }
     const job = await this.jobs.get(jobId);
     if (!job) return;
-    if (outcome === 'finalized') this.metrics.jobs.inc({ task: job.task, status: job.status });
+    if (outcome === 'finalized') this.metrics.jobFinished(job.task, job.status);
     if (job.request.webhook_url && (job.status === 'succeeded' || job.status === 'failed')) {
       const attempts = await this.jobs.attempts(jobId);
       await this.webhooks.publishJobCompletion(

@@ -48,11 +48,4 @@ export class ProviderAdapters {
     this.adapters.set(providerName, { config, adapter });
     return adapter;
   }
-
-  /** Which providers run against the simulator (no key configured). */
-  simulatedProviders(): string[] {
-    return Object.values(this.routing.current.providers)
-      .filter((p) => resolveProviderConnection(p, process.env, this.config.simulatorUrl).simulated)
-      .map((p) => p.name);
-  }
 }

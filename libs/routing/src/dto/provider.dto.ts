@@ -12,7 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROVIDER_KINDS } from '../routing-table.types';
+import { PROVIDER_KINDS } from '@switchyard/providers';
 import { RateLimitDto } from './rate-limit.dto';
 
 export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
