@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
-import type { ChatMessage, ToolDefinition } from '@switchyard/providers';
 import { RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
 import { schemaShapeProblems } from '@switchyard/schemas';
 import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError, type ErrorDetail } from '../http/api-error';
-import type { CreateJobDto, MessageDto } from './dto/create-job.dto';
+import type { CreateJobDto } from './dto/create-job.dto';
 import { JobPlanner } from './job-planner.service';
+import { toJobRequest } from './job-request';
 import { toolConversationProblems } from './tool-conversation';
 
 export interface Submission {
@@ -165,47 +165,4 @@ export class JobSubmissionService {
 function newJobId(): string {
   // Time-ordered prefix keeps ids roughly sortable in logs; the random part makes them unguessable.
   return `job_${Date.now().toString(36)}${randomBytes(10).toString('hex')}`;
-}
-
-export function toChatMessages(messages: readonly MessageDto[]): ChatMessage[] {
-  return messages.map((m) => {
-    const message: ChatMessage = { role: m.role, content: m.content ?? '' };
-    if (m.tool_calls)
-      message.tool_calls = m.tool_calls.map((c) => ({
-        id: c.id,
-        name: c.name,
-        arguments: c.arguments,
-      }));
-    if (m.tool_call_id !== undefined) message.tool_call_id = m.tool_call_id;
-    return message;
-  });
-}
-
-export function toToolDefinitions(dto: Pick<CreateJobDto, 'tools'>): ToolDefinition[] | undefined {
-  return dto.tools?.map((t) => ({
-    name: t.name,
-    ...(t.description !== undefined && { description: t.description }),
-    parameters: t.parameters,
-  }));
-}
-
-function toJobRequest(dto: CreateJobDto): JobRequest {
-  return {
-    messages: toChatMessages(dto.messages),
-    tools: toToolDefinitions(dto),
-    tool_choice: dto.tool_choice,
-    response_format:
-      dto.response_format?.type === 'json_schema'
-        ? { type: 'json_schema', schema: dto.response_format.schema ?? {} }
-        : dto.response_format
-          ? { type: 'text' }
-          : undefined,
-    max_tokens: dto.max_tokens,
-    temperature: dto.temperature,
-    webhook_url: dto.webhook_url,
-    metadata: dto.metadata,
-    budget: dto.budget
-      ? { max_cost_usd: dto.budget.max_cost_usd, deadline_ms: dto.budget.deadline_ms }
-      : undefined,
-  };
 }

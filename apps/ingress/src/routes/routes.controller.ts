@@ -10,7 +10,7 @@ import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { PlanRequestDto } from '../jobs/dto/plan-request.dto';
 import { JobPlanner } from '../jobs/job-planner.service';
-import { toChatMessages, toToolDefinitions } from '../jobs/job-submission.service';
+import { toJobRequest } from '../jobs/job-request';
 
 /** The routing table, as loaded, for the person on call. Keys never appear: only their variable names. */
 @ApiTags('routes')
@@ -50,16 +50,7 @@ export class RoutesController {
     if (body.task !== undefined && body.task !== name) {
       throw ApiError.field('task', `must be the task in the path ("${name}") or left out`);
     }
-    return this.planner.explain(task, {
-      messages: toChatMessages(body.messages),
-      tools: toToolDefinitions(body),
-      response_format:
-        body.response_format?.type === 'json_schema'
-          ? { type: 'json_schema', schema: body.response_format.schema ?? {} }
-          : undefined,
-      max_tokens: body.max_tokens,
-      budget: body.budget,
-    });
+    return this.planner.explain(task, toJobRequest(body));
   }
 
   private requireTask(name: string): TaskConfig {
