@@ -26,3 +26,10 @@ describe('console and report settings', () => {
     });
   });
 });
+
+describe('evaluation settings', () => {
+  it('reads the dataset directory from SWITCHYARD_EVALS_DIR, ./evals by default', () => {
+    expect(loadConfig({}).evalsDir).toBe('./evals');
+    expect(loadConfig({ SWITCHYARD_EVALS_DIR: '/data/evals' }).evalsDir).toBe('/data/evals');
+  });
+});

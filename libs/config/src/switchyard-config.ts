@@ -17,6 +17,8 @@ export interface SwitchyardConfig {
   bodyLimitBytes: number;
   databaseUrl?: string;
   dataDir: string;
+  /** SWITCHYARD_EVALS_DIR: where the evaluation datasets live (`<dir>/<task>.jsonl`). */
+  evalsDir: string;
   simulatorUrl: string;
   webhookSecret?: string;
   webhookAllowPrivate: boolean;
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     bodyLimitBytes: parseByteSize(env.SWITCHYARD_BODY_LIMIT || '10mb', 'SWITCHYARD_BODY_LIMIT'),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.SWITCHYARD_DATA_DIR || './data',
+    evalsDir: env.SWITCHYARD_EVALS_DIR || './evals',
     simulatorUrl: env.SWITCHYARD_SIMULATOR_URL || 'http://127.0.0.1:4010',
     webhookSecret: env.SWITCHYARD_WEBHOOK_SECRET || undefined,
     webhookAllowPrivate: env.SWITCHYARD_WEBHOOK_ALLOW_PRIVATE === 'true',

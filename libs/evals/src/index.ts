@@ -1,0 +1,31 @@
+export * from './eval.types';
+export { EvalDatasetError, datasetPath, loadDataset, parseDataset } from './dataset-loader';
+export {
+  jsonEqual,
+  parseJsonPath,
+  readJsonPath,
+  type JsonPathLookup,
+  type JsonPathParse,
+  type JsonPathSegment,
+} from './json-path';
+export { isRefusal } from './refusal';
+export {
+  judgeMessages,
+  parseJudgeScore,
+  type JudgeAnswer,
+  type JudgeFn,
+  type JudgeRequest,
+} from './judge-score';
+export {
+  EXAMPLE_PASS_SCORE,
+  answerJson,
+  expectsJson,
+  scoreExample,
+  type ScoreContext,
+} from './score-example';
+export {
+  compareByScore,
+  pickBest,
+  summarizeCandidate,
+  type BestCandidates,
+} from './summarize-candidate';
