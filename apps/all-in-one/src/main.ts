@@ -1,11 +1,10 @@
 import './instrument';
 import { loadConfig } from '@switchyard/config';
 import { ensureLocalRedis, exitOnStartupError, startProcess } from '@switchyard/runtime';
-import { DispatcherModule } from '../../dispatcher/src/dispatcher.module';
-import { configureIngressHttp } from '../../ingress/src/ingress-http';
-import { IngressModule } from '../../ingress/src/ingress.module';
-import { RouterModule } from '../../router/src/router.module';
-import { WorkerModule } from '../../worker/src/worker.module';
+import { DispatcherModule } from '../../dispatcher/src';
+import { configureIngressHttp, IngressModule } from '../../ingress/src';
+import { RouterModule } from '../../router/src';
+import { WorkerModule } from '../../worker/src';
 import { startBundledSimulatorIfNeeded } from './bundled-simulator';
 
 /**
@@ -13,10 +12,10 @@ import { startBundledSimulatorIfNeeded } from './bundled-simulator';
  * process, composed from the same modules the split processes run.
  */
 async function main(): Promise<void> {
-  const env = loadConfig();
-  const redis = await ensureLocalRedis(process.env, env.dataDir);
-  process.env.REDIS_URL = redis.url;
-  const config = loadConfig();
+  const configured = loadConfig();
+  const redis = await ensureLocalRedis(process.env, configured.dataDir);
+  // The Redis found or started here goes to every module through the config, not process.env.
+  const config = { ...configured, redisUrl: redis.url };
   // The simulator and a child redis-server live exactly as long as this process.
   await startBundledSimulatorIfNeeded(config);
   await startProcess({
