@@ -29,3 +29,18 @@ export {
   summarizeCandidate,
   type BestCandidates,
 } from './summarize-candidate';
+export {
+  MARKDOWN_MAX_FAILED_ROWS,
+  bestLines,
+  renderEvalMarkdown,
+  renderEvalTable,
+  type EvalExampleRow,
+  type EvalRunReport,
+} from './render-report';
+export { renderSuggestion, suggestOrdering, type SuggestedOrdering } from './suggest-ordering';
+export {
+  findEvalRegressions,
+  type EvalRegression,
+  type RegressionReason,
+  type RegressionThresholds,
+} from './eval-regressions';

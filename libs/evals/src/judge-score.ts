@@ -33,6 +33,25 @@ function fraction(numerator: string, denominator: string): number | null {
   return d > 0 ? clampUnit(Number(numerator) / d) : null;
 }
 
+/** The `score` of the JSON object spanning the text's first `{` to its last `}`, if it is one. */
+function scoreOfJsonObject(text: string): number | null | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.slice(start, end + 1));
+  } catch {
+    return undefined;
+  }
+  const score = (parsed as { score?: unknown } | null)?.score;
+  if (typeof score === 'number') return onScale(score);
+  if (typeof score === 'string' && score.trim() !== '' && Number.isFinite(Number(score))) {
+    return onScale(Number(score));
+  }
+  return undefined;
+}
+
 const NUMBER = String.raw`(\d+(?:\.\d+)?|\.\d+)`;
 const JSON_SCORE = /\{[^{}]*"score"\s*:\s*("?)(-?\d+(?:\.\d+)?)\1[^{}]*\}/i;
 const LABELLED = new RegExp(
@@ -51,6 +70,8 @@ const BARE = new RegExp(String.raw`^\s*${NUMBER}\s*\.?\s*$`);
  * percent up to 100; a fraction above 1 or a negative number is no score.
  */
 export function parseJudgeScore(text: string): number | null {
+  const whole = scoreOfJsonObject(text);
+  if (whole !== undefined) return whole;
   const json = JSON_SCORE.exec(text);
   if (json) return onScale(Number(json[2]));
   const labelled = LABELLED.exec(text);
