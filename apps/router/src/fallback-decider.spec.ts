@@ -76,6 +76,22 @@ describe('decideFallback', () => {
     expect(d).toEqual({ kind: 'next', candidate: 1, skipped: [] });
   });
 
+  it('fails a pinned job instead of falling back, even when later candidates could serve it', () => {
+    const d = decideFallback({
+      job: job({ pin: 'openai/gpt-4o-mini' }),
+      table,
+      error: serverError,
+      afterCandidate: 0,
+      circuits: {},
+      now: Date.now(),
+    });
+    expect(d).toEqual({
+      kind: 'fail',
+      reason: 'pinned to openai/gpt-4o-mini: a pinned job never falls back',
+      skipped: [],
+    });
+  });
+
   it('skips a candidate whose provider or model circuit is open', () => {
     const byProvider = decideFallback({
       job: job(),

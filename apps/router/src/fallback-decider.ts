@@ -53,6 +53,10 @@ export function decideFallback(input: {
   const pausedUntil = input.pausedUntil ?? {};
   const task = table.tasks[job.task];
   const skipped: Array<{ id: string; reason: string }> = [];
+  // An eval measures one candidate: an answer from another would score the wrong model.
+  if (job.pin !== undefined) {
+    return { kind: 'fail', reason: `pinned to ${job.pin}: a pinned job never falls back`, skipped };
+  }
   if (!errorAllowsFallback(error, task)) {
     return { kind: 'fail', reason: `${error.type} does not fall back`, skipped };
   }

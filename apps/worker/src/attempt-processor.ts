@@ -483,6 +483,7 @@ export class AttemptProcessor {
       started_at: ctx.startedAt,
       finished_at: new Date(),
       policy: task.ledger,
+      eval_run_id: job.eval_run_id ?? null,
     });
   }
 

@@ -13,6 +13,13 @@ export interface SwitchyardConfig {
   routesPath: string;
   /** tenant -> API key; empty = open local-development mode */
   apiKeys: Map<string, string>;
+  /**
+   * SWITCHYARD_EVAL_KEYS: tenant -> API key carrying the `eval` role (may pin a job to one
+   * candidate with `pin`). Authenticates as its tenant like a key of SWITCHYARD_API_KEYS.
+   */
+  evalApiKeys: Map<string, string>;
+  /** SWITCHYARD_EVALS_CONCURRENCY: eval runs one ingress process executes at once. */
+  evalsConcurrency: number;
   jobRetentionSeconds: number;
   bodyLimitBytes: number;
   databaseUrl?: string;
@@ -69,7 +76,10 @@ export function parseByteSize(raw: string, name = 'size'): number {
 }
 
 /** `tenant=key,tenant2=key2` */
-export function parseApiKeys(raw: string | undefined): Map<string, string> {
+export function parseApiKeys(
+  raw: string | undefined,
+  variable = 'SWITCHYARD_API_KEYS',
+): Map<string, string> {
   const keys = new Map<string, string>();
   if (!raw) return keys;
   for (const pair of raw.split(',')) {
@@ -77,7 +87,7 @@ export function parseApiKeys(raw: string | undefined): Map<string, string> {
     if (!trimmed) continue;
     const eq = trimmed.indexOf('=');
     if (eq <= 0 || eq === trimmed.length - 1) {
-      throw new ConfigError('SWITCHYARD_API_KEYS: expected tenant=key pairs separated by commas');
+      throw new ConfigError(`${variable}: expected tenant=key pairs separated by commas`);
     }
     keys.set(trimmed.slice(0, eq), trimmed.slice(eq + 1));
   }
@@ -103,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     queuePrefix: env.SWITCHYARD_QUEUE_PREFIX || 'bull',
     routesPath: env.SWITCHYARD_ROUTES || './routes.yaml',
     apiKeys: parseApiKeys(env.SWITCHYARD_API_KEYS),
+    evalApiKeys: parseApiKeys(env.SWITCHYARD_EVAL_KEYS, 'SWITCHYARD_EVAL_KEYS'),
+    evalsConcurrency: positiveIntFrom(env, 'SWITCHYARD_EVALS_CONCURRENCY', 2),
     jobRetentionSeconds: intFrom(env, 'SWITCHYARD_JOB_RETENTION_DAYS', 7) * 86400,
     bodyLimitBytes: parseByteSize(env.SWITCHYARD_BODY_LIMIT || '10mb', 'SWITCHYARD_BODY_LIMIT'),
     databaseUrl: env.DATABASE_URL || undefined,

@@ -20,6 +20,10 @@ export interface JobView {
   cost_usd: number;
   trace_id?: string;
   metadata?: Record<string, unknown>;
+  /** The job's only candidate, when it was pinned */
+  pin?: string;
+  /** The evaluation run that submitted it */
+  eval_run_id?: string;
   webhook?: WebhookView;
   created_at: string;
   updated_at: string;
@@ -44,6 +48,8 @@ export function toJobView(
     cost_usd: job.cost_usd,
     trace_id: job.trace_id,
     metadata: job.request.metadata,
+    pin: job.pin,
+    eval_run_id: job.eval_run_id,
     webhook: webhook ?? undefined,
     created_at: job.created_at,
     updated_at: job.updated_at,

@@ -119,4 +119,8 @@ export interface JobRecord {
   finished_at?: string;
   /** The step that made the job terminal (`h<hop>`, `route-h<hop>`, `deadline-sweeper`, `cancel`) */
   finalized_by?: string;
+  /** `provider/model` the job was pinned to (`pin`): its only candidate; it never falls back. */
+  pin?: string;
+  /** The evaluation run that submitted the job; its ledger rows carry it and stay out of production stats. */
+  eval_run_id?: string;
 }

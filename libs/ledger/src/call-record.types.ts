@@ -40,6 +40,8 @@ export interface CallRecord {
   finished_at: Date | string;
   /** The task's ledger policy; absent means neither prompt nor response is stored */
   policy?: LedgerPolicy;
+  /** The evaluation run whose job made the call; such calls stay out of production aggregates */
+  eval_run_id?: string | null;
 }
 
 /** A stored call as the API returns it. */
@@ -71,6 +73,7 @@ export interface CallRow {
   started_at: string;
   finished_at: string;
   created_at: string;
+  eval_run_id: string | null;
 }
 
 export interface ListCallsQuery {

@@ -21,3 +21,4 @@ export * from './ledger-reports.types';
 export * from './ledger-reports';
 export * from './series-bucket';
 export * from './weekly-report';
+export * from './eval-store';

@@ -56,6 +56,8 @@ export class LedgerReports {
     const scope = new Where();
     scope.add((p) => `tenant = ${p}`, query.tenant);
     if (query.task !== undefined) scope.add((p) => `task = ${p}`, query.task);
+    // Production numbers: calls of evaluation runs are measured by the runs themselves.
+    scope.clauses.push('eval_run_id IS NULL');
     const window = new Where();
     window.clauses.push(...scope.clauses);
     window.params.push(...scope.params);
@@ -137,6 +139,7 @@ export class LedgerReports {
     where.add((p) => `tenant = ${p}`, query.tenant);
     where.add((p) => `started_at >= ${p}::timestamptz`, since.toISOString());
     where.add((p) => `started_at < ${p}::timestamptz`, until.toISOString());
+    where.clauses.push('eval_run_id IS NULL');
 
     const [tasks, daily] = await Promise.all([
       this.client.query<Record<string, unknown>>(

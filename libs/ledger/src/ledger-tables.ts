@@ -16,6 +16,10 @@ export interface LedgerTables {
   migrations: string;
   calls: string;
   regressions: string;
+  /** One row per evaluation run (POST /v1/evals, scheduled runs) */
+  evalRuns: string;
+  /** One row per example × candidate of a run */
+  evalResults: string;
 }
 
 export function ledgerTables(schema = 'public'): LedgerTables {
@@ -30,5 +34,7 @@ export function ledgerTables(schema = 'public'): LedgerTables {
     migrations: `${q}.switchyard_migrations`,
     calls: `${q}.switchyard_calls`,
     regressions: `${q}.switchyard_regressions`,
+    evalRuns: `${q}.switchyard_eval_runs`,
+    evalResults: `${q}.switchyard_eval_results`,
   };
 }

@@ -45,6 +45,8 @@ describe.each([
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       'switchyard_calls',
+      'switchyard_eval_results',
+      'switchyard_eval_runs',
       'switchyard_migrations',
       'switchyard_regressions',
     ]);

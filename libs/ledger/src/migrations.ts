@@ -89,4 +89,47 @@ export const MIGRATIONS: readonly Migration[] = [
       `UPDATE ${t.regressions} SET published_at = detected_at WHERE published_at IS NULL`,
     ],
   },
+  {
+    version: 8,
+    name: 'evaluations: runs, per-example results, eval_run_id on calls',
+    statements: (t) => [
+      // Calls made by an eval run: kept out of production stats, reports and regression baselines.
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS eval_run_id text`,
+      `CREATE INDEX IF NOT EXISTS switchyard_calls_eval_run_idx
+        ON ${t.calls} (eval_run_id) WHERE eval_run_id IS NOT NULL`,
+      `CREATE TABLE IF NOT EXISTS ${t.evalRuns} (
+        id text PRIMARY KEY,
+        tenant text NOT NULL,
+        task text NOT NULL,
+        status text NOT NULL,
+        trigger text NOT NULL,
+        candidates jsonb NOT NULL,
+        examples_limit integer,
+        total integer NOT NULL DEFAULT 0,
+        webhook_url text,
+        error text,
+        judge_notes jsonb,
+        regression_checked_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        started_at timestamptz,
+        finished_at timestamptz
+      )`,
+      // GET /v1/evals?task=: a tenant's newest runs first; scheduled runs by task.
+      `CREATE INDEX IF NOT EXISTS switchyard_eval_runs_tenant_task_idx
+        ON ${t.evalRuns} (tenant, task, created_at DESC)`,
+      // The primary key makes a re-run of an example after a crash replace, never duplicate.
+      `CREATE TABLE IF NOT EXISTS ${t.evalResults} (
+        run_id text NOT NULL,
+        example_id text NOT NULL,
+        candidate text NOT NULL,
+        position integer NOT NULL,
+        job_id text,
+        model_revision text,
+        score double precision NOT NULL,
+        result jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (run_id, candidate, example_id)
+      )`,
+    ],
+  },
 ];

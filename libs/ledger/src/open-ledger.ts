@@ -1,5 +1,6 @@
 import { CallLedger, type CallLedgerOptions } from './call-ledger';
 import { createSqlClient } from './create-sql-client';
+import { EvalStore } from './eval-store';
 import { LedgerQueries } from './ledger-queries';
 import { LedgerReports } from './ledger-reports';
 import { runMigrations } from './migrate';
@@ -22,6 +23,8 @@ export interface LedgerHandle {
   /** Series and report totals (the console, the weekly report) */
   reports: LedgerReports;
   regressions: RegressionDetector;
+  /** Evaluation runs and their per-example results */
+  evals: EvalStore;
   /** Flushes queued rows, then closes the database client. */
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function openLedger(options: OpenLedgerOptions): Promise<LedgerHand
       schema: options.schema,
       thresholds: options.regressionThresholds,
     }),
+    evals: new EvalStore(client, options.schema),
     async close() {
       await ledger.flush();
       await client.close();

@@ -33,6 +33,7 @@ export const CALL_COLUMNS = [
   'finished_at',
   'ttft_ms',
   'usage_estimated',
+  'eval_run_id',
 ] as const;
 
 /** Casts so that both backends infer the same types for a multi-row VALUES list. */
@@ -98,6 +99,7 @@ export function prepareCall(call: CallRecord, secrets: readonly string[]): Prepa
     iso(call.finished_at),
     int(call.ttft_ms),
     call.usage_estimated ?? null,
+    storedField(call.eval_run_id, secrets, 64),
   ];
 }
 

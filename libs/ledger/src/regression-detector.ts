@@ -40,7 +40,8 @@ function revisionStatsSql(t: LedgerTables): string {
     WITH w AS (
       SELECT task, provider, model, model_revision, error_type, schema_valid, latency_ms, started_at
       FROM ${t.calls}
-      WHERE started_at >= $1::timestamptz
+      -- Eval runs pin jobs and replay fixed examples: not the traffic a baseline describes.
+      WHERE started_at >= $1::timestamptz AND eval_run_id IS NULL
     ),
     firsts AS (
       SELECT task, provider, model, model_revision AS revision, min(started_at) AS first_seen

@@ -17,6 +17,7 @@ export { planJob, requiredCapabilities } from './planning/plan-job';
 export * from './planning/cost-estimation';
 export * from './planning/job-budget';
 export * from './planning/limiter-wait';
+export * from './planning/pinned-task';
 export * from './budgets/daily-spend.types';
 export { DailySpendStore } from './budgets/daily-spend-store';
 export { utcDay } from './budgets/utc-day';

@@ -91,7 +91,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
 
   /** Every configured secret value, so the ledger can scrub any that slipped into an error message. */
   private secrets(): string[] {
-    const values = [...this.config.apiKeys.values()];
+    const values = [...this.config.apiKeys.values(), ...this.config.evalApiKeys.values()];
     if (this.config.webhookSecret) values.push(this.config.webhookSecret);
     for (const [name, value] of Object.entries(process.env)) {
       if (value && /_API_KEY$/.test(name)) values.push(value);

@@ -1,7 +1,9 @@
 /** Event types of the public contract (issue 7). */
 export type JobWebhookEventType = 'job.succeeded' | 'job.failed';
-export type AlertWebhookEventType = 'budget.alert' | 'regression.detected';
-export type WebhookEventType = JobWebhookEventType | AlertWebhookEventType;
+export type AlertWebhookEventType = 'budget.alert' | 'regression.detected' | 'eval.regressed';
+/** Sent to an evaluation run's own `webhook_url` when it ends. */
+export type EvalWebhookEventType = 'eval.completed';
+export type WebhookEventType = JobWebhookEventType | AlertWebhookEventType | EvalWebhookEventType;
 
 export const JOB_WEBHOOK_EVENT_TYPES: readonly JobWebhookEventType[] = [
   'job.succeeded',
@@ -10,6 +12,7 @@ export const JOB_WEBHOOK_EVENT_TYPES: readonly JobWebhookEventType[] = [
 export const ALERT_WEBHOOK_EVENT_TYPES: readonly AlertWebhookEventType[] = [
   'budget.alert',
   'regression.detected',
+  'eval.regressed',
 ];
 
 /** The JSON body every webhook carries (Standard Webhooks' recommended envelope). */

@@ -36,6 +36,15 @@ export function jobRecordKey(jobId: string): string {
   return `job:${jobId}`;
 }
 
+export function evalRecordKey(runId: string): string {
+  return `eval:${runId}`;
+}
+
+/** `msg_eval_<runId>_completed`: one message per run. */
+export function evalWebhookId(runId: string): string {
+  return `msg_eval_${safeIdPart(runId)}_completed`;
+}
+
 export function alertRecordKey(type: AlertWebhookEventType, eventId: string): string {
   return `alert:${type}:${eventId}`;
 }

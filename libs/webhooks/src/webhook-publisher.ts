@@ -14,6 +14,8 @@ import {
 import {
   alertRecordKey,
   alertWebhookId,
+  evalRecordKey,
+  evalWebhookId,
   firstDeliveryId,
   jobRecordKey,
   jobWebhookId,
@@ -99,6 +101,21 @@ export class WebhookPublisher {
       url: job.webhook_url,
       body: buildWebhookEventBody(eventType, data),
       trace: job.trace,
+    });
+  }
+
+  /** Queues `eval.completed` to an evaluation run's `webhook_url`, once per run. */
+  async publishEvalCompletion(
+    run: { id: string; webhook_url?: string | null },
+    data: unknown,
+  ): Promise<WebhookPublishResult> {
+    if (!run.webhook_url) return { queued: false, reason: 'no_webhook_url' };
+    return this.publish({
+      webhookId: evalWebhookId(run.id),
+      recordKey: evalRecordKey(run.id),
+      type: 'eval.completed',
+      url: run.webhook_url,
+      body: buildWebhookEventBody('eval.completed', data),
     });
   }
 

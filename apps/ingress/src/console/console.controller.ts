@@ -19,7 +19,7 @@ export class ConsoleController {
   @Get('settings.json')
   settings(): ConsoleSettings {
     return {
-      open_mode: this.config.apiKeys.size === 0,
+      open_mode: this.config.apiKeys.size === 0 && this.config.evalApiKeys.size === 0,
       trace_url_template: this.config.traceUrlTemplate ?? null,
     };
   }

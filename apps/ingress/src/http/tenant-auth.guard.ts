@@ -14,9 +14,18 @@ import { ApiError } from './api-error';
 
 export const OPEN_MODE_TENANT = 'default';
 
+/** A role a key may carry beyond its tenant: `eval` may pin jobs to one candidate. */
+export type KeyRole = 'eval';
+
 export interface TenantRequest extends Request {
   tenant: string;
+  /** Roles of the key that authenticated the request; in open mode every role. */
+  roles: ReadonlySet<KeyRole>;
 }
+
+const OPEN_MODE_ROLES: ReadonlySet<KeyRole> = new Set<KeyRole>(['eval']);
+const NO_ROLES: ReadonlySet<KeyRole> = new Set<KeyRole>();
+const EVAL_ROLES: ReadonlySet<KeyRole> = new Set<KeyRole>(['eval']);
 
 /**
  * Bearer keys from SWITCHYARD_API_KEYS. Every configured key is compared (in constant time, over
@@ -26,10 +35,21 @@ export interface TenantRequest extends Request {
 export class TenantAuthGuard implements CanActivate, OnModuleInit {
   private static warned = false;
   private readonly logger = new Logger('Auth');
-  private readonly keys: Array<{ tenant: string; digest: Buffer }>;
+  private readonly keys: Array<{ tenant: string; digest: Buffer; roles: ReadonlySet<KeyRole> }>;
 
   constructor(@Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig) {
-    this.keys = [...config.apiKeys].map(([tenant, key]) => ({ tenant, digest: digest(key) }));
+    this.keys = [
+      ...[...config.apiKeys].map(([tenant, key]) => ({
+        tenant,
+        digest: digest(key),
+        roles: NO_ROLES,
+      })),
+      ...[...config.evalApiKeys].map(([tenant, key]) => ({
+        tenant,
+        digest: digest(key),
+        roles: EVAL_ROLES,
+      })),
+    ];
   }
 
   onModuleInit(): void {
@@ -47,6 +67,7 @@ export class TenantAuthGuard implements CanActivate, OnModuleInit {
     const req = context.switchToHttp().getRequest<TenantRequest>();
     if (this.keys.length === 0) {
       req.tenant = OPEN_MODE_TENANT;
+      req.roles = OPEN_MODE_ROLES;
       return true;
     }
     const header = req.headers.authorization ?? '';
@@ -54,12 +75,13 @@ export class TenantAuthGuard implements CanActivate, OnModuleInit {
     if (!match)
       throw new ApiError(401, 'unauthorized', 'missing Authorization: Bearer <key> header');
     const presented = digest(match[1].trim());
-    let tenant: string | undefined;
+    let matched: (typeof this.keys)[number] | undefined;
     for (const key of this.keys) {
-      if (timingSafeEqual(presented, key.digest) && tenant === undefined) tenant = key.tenant;
+      if (timingSafeEqual(presented, key.digest) && matched === undefined) matched = key;
     }
-    if (tenant === undefined) throw new ApiError(401, 'unauthorized', 'invalid API key');
-    req.tenant = tenant;
+    if (matched === undefined) throw new ApiError(401, 'unauthorized', 'invalid API key');
+    req.tenant = matched.tenant;
+    req.roles = matched.roles;
     return true;
   }
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
-import { RoutingTableHolder, type TaskConfig } from '@switchyard/routing';
+import { RoutingTableHolder, pinTask, type TaskConfig } from '@switchyard/routing';
 import { schemaShapeProblems } from '@switchyard/schemas';
 import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
@@ -12,6 +12,14 @@ import type { CreateJobDto } from './dto/create-job.dto';
 import { JobPlanner } from './job-planner.service';
 import { toJobRequest } from './job-request';
 import { toolConversationProblems } from './tool-conversation';
+
+/** Who submits, beyond the tenant: the key's roles, and for the eval runner its run. */
+export interface SubmissionContext {
+  /** The key may pin a job (`eval` role, or open mode) */
+  mayPin: boolean;
+  /** Set by the eval runner only: tags the job and its ledger rows */
+  evalRunId?: string;
+}
 
 export interface Submission {
   job: JobRecord;
@@ -33,8 +41,13 @@ export class JobSubmissionService {
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
-  async submit(tenant: string, dto: CreateJobDto, idempotencyKey?: string): Promise<Submission> {
-    const task = this.requireTask(dto.task);
+  async submit(
+    tenant: string,
+    dto: CreateJobDto,
+    idempotencyKey?: string,
+    context: SubmissionContext = { mayPin: false },
+  ): Promise<Submission> {
+    const task = this.pinned(this.requireTask(dto.task), dto.pin, context);
     const request = toJobRequest(dto);
     await this.checkRequest(task, request);
 
@@ -48,7 +61,8 @@ export class JobSubmissionService {
       const claim = await this.idempotency.claim(
         tenant,
         idempotencyKey,
-        IdempotencyStore.fingerprint(task.name, request),
+        // The pin is part of what was asked: the same body pinned elsewhere is another request.
+        IdempotencyStore.fingerprint(dto.pin ? `${task.name}@${dto.pin}` : task.name, request),
         id,
       );
       if (claim.outcome === 'conflict') {
@@ -81,6 +95,8 @@ export class JobSubmissionService {
       max_cost_usd: budget.max_cost_usd,
       cost_usd: 0,
       current_hop: 0,
+      ...(dto.pin !== undefined && { pin: dto.pin }),
+      ...(context.evalRunId !== undefined && { eval_run_id: context.evalRunId }),
       trace_id: currentTraceId(),
       trace: injectTraceContext(),
       created_at: now.toISOString(),
@@ -132,6 +148,26 @@ export class JobSubmissionService {
       );
     }
     return task;
+  }
+
+  /** A pinned job's task is the task narrowed to the pinned model (see pinTask). */
+  private pinned(task: TaskConfig, pin: string | undefined, context: SubmissionContext): TaskConfig {
+    if (pin === undefined) return task;
+    if (!context.mayPin) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        'pin is allowed only for keys with the eval role (SWITCHYARD_EVAL_KEYS) or in open mode',
+        [{ field: 'pin', problem: 'this API key lacks the eval role' }],
+      );
+    }
+    const verdict = pinTask(task, this.routing.current.models, pin);
+    if (!verdict.ok) {
+      throw new ApiError(422, 'unknown_model', `pin: ${verdict.problem}`, [
+        { field: 'pin', problem: verdict.problem },
+      ]);
+    }
+    return verdict.task;
   }
 
   private async checkRequest(task: TaskConfig, request: JobRequest): Promise<void> {

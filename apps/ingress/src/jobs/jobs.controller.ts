@@ -17,8 +17,8 @@ import type { Request, Response } from 'express';
 import { JOB_STATUSES, type JobStatus, type JobView } from '@switchyard/jobs';
 import { ApiError } from '../http/api-error';
 import { requireSingleValues } from '../http/single-query-values';
-import { TenantAuthGuard } from '../http/tenant-auth.guard';
-import { Tenant } from '../http/tenant.decorator';
+import { TenantAuthGuard, type KeyRole } from '../http/tenant-auth.guard';
+import { KeyRoles, Tenant } from '../http/tenant.decorator';
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobEventStreamService } from './job-event-stream.service';
 import { JobQueryService } from './job-query.service';
@@ -48,13 +48,16 @@ export class JobsController {
   @ApiResponse({ status: 200, description: 'finished within Prefer: wait' })
   async create(
     @Tenant() tenant: string,
+    @KeyRoles() roles: ReadonlySet<KeyRole>,
     @Body() body: CreateJobDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobView | Record<string, unknown>> {
     const waitSeconds = parsePreferWait(prefer);
-    const { job, created } = await this.submissions.submit(tenant, body, idempotencyKey);
+    const { job, created } = await this.submissions.submit(tenant, body, idempotencyKey, {
+      mayPin: roles.has('eval'),
+    });
     res.setHeader('Location', `/v1/jobs/${job.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     if (waitSeconds > 0) {

@@ -27,6 +27,9 @@ import { IsToolChoice } from './tool-choice.validator';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 
+/** `provider/model`: a provider name, a slash, the provider's model name. */
+const PIN_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/\S+$/;
+
 /** Tool names and call ids every provider accepts back (Anthropic allows [A-Za-z0-9_-] only). */
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const TOOL_CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -224,4 +227,15 @@ export class CreateJobDto {
   @ValidateNested()
   @Type(() => JobBudgetDto)
   budget?: JobBudgetDto;
+
+  @ApiPropertyOptional({
+    example: 'google/gemini-2.5-flash',
+    description:
+      'Run on this provider/model only, never falling back (keys with the eval role, or open mode)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(PIN_PATTERN, { message: 'must be "provider/model"' })
+  @MaxLength(256)
+  pin?: string;
 }

@@ -1,0 +1,25 @@
+import type { ModelConfig, TaskConfig } from '../routing-table.types';
+
+export type PinVerdict = { ok: true; task: TaskConfig } | { ok: false; problem: string };
+
+/**
+ * A job pinned to one `provider/model` runs on that candidate alone, with the task's settings
+ * (requirements, budget, retries, ledger policy). Any model of the routing table in force may be
+ * pinned, not only the task's chain, so a model can be evaluated on a task before a table change
+ * promotes it. With no fallbacks, the planner has nothing else to offer and the router nothing to
+ * fall back to.
+ */
+export function pinTask(
+  task: TaskConfig,
+  models: Readonly<Record<string, ModelConfig>>,
+  pin: string,
+): PinVerdict {
+  if (!models[pin]) {
+    const chain = [task.primary, ...task.fallbacks].join(', ');
+    return {
+      ok: false,
+      problem: `${pin} is not a model of the routing table in force (task "${task.name}" routes to ${chain})`,
+    };
+  }
+  return { ok: true, task: { ...task, primary: pin, fallbacks: [] } };
+}
