@@ -210,6 +210,8 @@ export class JobStore {
     if (job.max_cost_usd !== undefined) fields.max_cost_usd = String(job.max_cost_usd);
     if (job.trace_id) fields.trace_id = job.trace_id;
     if (job.trace) fields.trace = JSON.stringify(job.trace);
+    if (job.pin) fields.pin = job.pin;
+    if (job.eval_run_id) fields.eval_run_id = job.eval_run_id;
     const created = await CREATE_JOB.run(
       this.redis,
       key,
@@ -470,5 +472,7 @@ function parseJob(raw: Record<string, string>): JobRecord {
     started_at: raw.started_at || undefined,
     finished_at: raw.finished_at || undefined,
     finalized_by: raw.finalized_by || undefined,
+    pin: raw.pin || undefined,
+    eval_run_id: raw.eval_run_id || undefined,
   };
 }
