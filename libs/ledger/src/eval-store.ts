@@ -56,7 +56,9 @@ export interface NewEvalRun {
 function iso(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   const d = value as { toISOString?: () => string };
-  return typeof d.toISOString === 'function' ? d.toISOString() : new Date(String(value)).toISOString();
+  return typeof d.toISOString === 'function'
+    ? d.toISOString()
+    : new Date(String(value)).toISOString();
 }
 
 function json<T>(value: unknown, fallback: T): T {

@@ -151,7 +151,11 @@ export class JobSubmissionService {
   }
 
   /** A pinned job's task is the task narrowed to the pinned model (see pinTask). */
-  private pinned(task: TaskConfig, pin: string | undefined, context: SubmissionContext): TaskConfig {
+  private pinned(
+    task: TaskConfig,
+    pin: string | undefined,
+    context: SubmissionContext,
+  ): TaskConfig {
     if (pin === undefined) return task;
     if (!context.mayPin) {
       throw new ApiError(
