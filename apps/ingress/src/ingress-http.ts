@@ -3,8 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { mountConsole } from './console/console-assets';
-import { ApiExceptionFilter } from './http/api-exception.filter';
 import { validationException } from './http/validation-errors';
+import { ScopedExceptionFilter } from './openai-compat/openai-exception.filter';
 
 /** The API's HTTP behaviour: validation with field-level errors, one error shape, and /docs. */
 export function configureIngressHttp(app: NestExpressApplication, _config: SwitchyardConfig): void {
@@ -12,7 +12,7 @@ export function configureIngressHttp(app: NestExpressApplication, _config: Switc
   // CPU spent on every GET for a 304 no client gets; the header naming the framework goes too.
   app.set('etag', false);
   app.disable('x-powered-by');
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(new ScopedExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -14,6 +14,8 @@ import { PlanningSignals } from './jobs/planning-signals';
 import { JobQueryService } from './jobs/job-query.service';
 import { JobSubmissionService } from './jobs/job-submission.service';
 import { JobsController } from './jobs/jobs.controller';
+import { ChatCompletionsService } from './openai-compat/chat-completions.service';
+import { OpenAiCompatController } from './openai-compat/openai-compat.controller';
 import { ObservabilityController } from './observability/observability.controller';
 import { ProvidersController } from './routes/providers.controller';
 import { ReportsController } from './reports/reports.controller';
@@ -31,6 +33,7 @@ import { SpendController } from './routes/spend.controller';
     ReportsController,
     OperationsController,
     ConsoleController,
+    OpenAiCompatController,
   ],
   providers: [
     TenantAuthGuard,
@@ -39,6 +42,7 @@ import { SpendController } from './routes/spend.controller';
     JobSubmissionService,
     JobQueryService,
     JobEventStreamService,
+    ChatCompletionsService,
     {
       provide: AlertLog,
       inject: [REDIS_CONSUMER, SWITCHYARD_CONFIG],

@@ -285,6 +285,7 @@ export class AttemptProcessor {
       usage: result.usage,
       cost_usd: cost,
       latency_ms: Math.round(latencyMs),
+      ...(result.system_fingerprint && { system_fingerprint: result.system_fingerprint }),
     };
     // One round trip and one socket write: every command below is sent before any reply is
     // awaited, on one connection, so Redis applies them in this order and a caller told the job

@@ -74,6 +74,8 @@ export interface JobResult {
   usage: TokenUsage;
   cost_usd: number;
   latency_ms: number;
+  /** The provider's backend fingerprint (OpenAI's system_fingerprint), when it gave one */
+  system_fingerprint?: string;
 }
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'skipped';

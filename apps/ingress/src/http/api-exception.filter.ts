@@ -31,16 +31,21 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
-    if (status >= 500 && !(exception instanceof ApiError)) {
-      this.logger.error(exception instanceof Error ? exception.message : String(exception));
-    }
+    this.logUnexpected(status, exception);
     if (exception instanceof ApiError && typeof exception.extra.retry_after_s === 'number') {
       res.setHeader('Retry-After', String(exception.extra.retry_after_s));
     }
     res.status(status).json(body);
   }
 
-  private toResponse(exception: unknown): { status: number; body: ApiErrorBody } {
+  logUnexpected(status: number, exception: unknown): void {
+    if (status >= 500 && !(exception instanceof ApiError)) {
+      this.logger.error(exception instanceof Error ? exception.message : String(exception));
+    }
+  }
+
+  /** The status and job-API body for a failure (also read by route-specific filters). */
+  toResponse(exception: unknown): { status: number; body: ApiErrorBody } {
     if (exception instanceof ApiError) {
       return { status: exception.getStatus(), body: exception.getResponse() as ApiErrorBody };
     }
