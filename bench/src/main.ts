@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import type { PhaseResult } from './measure';
-import { microTable, runMicro } from './micro';
+import { microTable, runMicro, runSdkMicro } from './micro';
 import {
   parseOptions,
   sizesFor,
@@ -347,7 +347,10 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const runId = new Date().toISOString().replace(/[:.]/g, '-');
   if (options.micro) {
-    const results = await runMicro(options.redisUrl, options.quick);
+    const results = [
+      ...(await runMicro(options.redisUrl, options.quick)),
+      ...(await runSdkMicro(options.quick)),
+    ];
     process.stdout.write(`${microTable(results)}\n`);
     const outPath = options.out ? resolve(options.out) : join(RESULTS_DIR, `micro-${runId}.json`);
     writeFileSync(outPath, JSON.stringify({ runId, results }, null, 2));

@@ -6,7 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import {
+  createPooledFetch,
+  createProviderAdapter,
+  type CompletionRequest,
+  type ProviderKind,
+} from '@switchyard/providers';
 import { deleteKeys } from './redis-stats';
+import { SimulatorProcess } from './simulator';
 
 export interface MicroResult {
   name: string;
@@ -96,6 +103,55 @@ export async function runMicro(redisUrl: string, quick: boolean): Promise<MicroR
     await deleteKeys(plain, prefix);
     shared.disconnect();
     plain.disconnect();
+  }
+  return results;
+}
+
+const SDK_MODELS: Record<Exclude<ProviderKind, 'openai-compatible'>, string> = {
+  openai: 'gpt-4o-mini',
+  anthropic: 'claude-haiku-4-5',
+  google: 'gemini-2.5-flash',
+};
+
+/**
+ * One streamed completion per call through each official SDK (as the workers make them) against
+ * the simulator in a process of its own, with Node's built-in fetch and with the pooled undici
+ * fetch the workers use. Client CPU is this process's: the SDK, its transport and the adapter.
+ */
+export async function runSdkMicro(quick: boolean): Promise<MicroResult[]> {
+  const n = quick ? 300 : 1500;
+  const sim = await SimulatorProcess.start();
+  const results: MicroResult[] = [];
+  try {
+    for (const [kind, model] of Object.entries(SDK_MODELS) as Array<[ProviderKind, string]>) {
+      const baseURL = `${sim.url}/p/${kind}${kind === 'openai' ? '/v1' : ''}`;
+      const request: CompletionRequest = {
+        model,
+        messages: [{ role: 'user', content: 'one two three four five' }],
+        max_tokens: 64,
+        timeout_ms: 10_000,
+      };
+      for (const [transport, fetchImpl] of [
+        [
+          'built-in fetch',
+          (input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init),
+        ],
+        ['pooled undici fetch', createPooledFetch()],
+      ] as const) {
+        const adapter = createProviderAdapter({
+          provider: kind,
+          kind,
+          baseURL,
+          apiKey: 'sim-key',
+          fetch: fetchImpl as typeof fetch,
+        });
+        results.push(
+          await time(`${kind} SDK streamed call, ${transport}`, n, () => adapter.complete(request)),
+        );
+      }
+    }
+  } finally {
+    await sim.stop();
   }
   return results;
 }

@@ -14,3 +14,4 @@ export { IMAGE_TYPES_BY_KIND, imageTypesIn } from './shared/image-types';
 export { parseRetryAfterMs, parseDurationMs, type HeaderLookup } from './shared/retry-after';
 export { classifyTransportError, type TransportFailure } from './shared/transport-errors';
 export { scrubSecret, REDACTED } from './shared/secret-scrubber';
+export { createPooledFetch, type PooledFetchOptions } from './shared/pooled-fetch';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
+  createPooledFetch,
   createProviderAdapter,
   resolveProviderConnection,
   type ProviderAdapter,
@@ -20,6 +21,8 @@ export class ProviderAdapters {
     { config: ProviderConfig; adapter: ProviderAdapter }
   >();
   private announced = new Set<string>();
+  /** One keep-alive pool per provider, kept across routing-table reloads that rebuild its adapter. */
+  private readonly transports = new Map<string, typeof fetch>();
 
   constructor(
     private readonly routing: RoutingTableHolder,
@@ -44,7 +47,12 @@ export class ProviderAdapters {
           : `${providerName}: ${config.kind} at ${connection.baseURL}`,
       );
     }
-    const adapter = createProviderAdapter(connection);
+    let transport = this.transports.get(providerName);
+    if (!transport) {
+      transport = createPooledFetch();
+      this.transports.set(providerName, transport);
+    }
+    const adapter = createProviderAdapter({ ...connection, fetch: transport });
     this.adapters.set(providerName, { config, adapter });
     return adapter;
   }

@@ -5,6 +5,7 @@ import {
   type RecordedRequest,
   type RunningSimulator,
 } from '@switchyard/simulator';
+import { createPooledFetch } from '../shared/pooled-fetch';
 import type { ProviderError } from '../provider-error';
 import type {
   CompletionDelta,
@@ -47,6 +48,9 @@ export class AdapterHarness {
   private running?: RunningSimulator;
   private built?: ProviderAdapter;
 
+  /** The transport the workers give every adapter, so the conformance suite checks that path. */
+  private readonly transport = createPooledFetch();
+
   constructor(readonly fixture: AdapterFixture) {}
 
   get sim(): RunningSimulator {
@@ -62,7 +66,13 @@ export class AdapterHarness {
   /** The adapter for this fixture, reaching the API under `root`. */
   adapterAt(root: string): ProviderAdapter {
     const { provider, kind, apiKey } = this.fixture;
-    return this.fixture.create({ provider, kind, apiKey, baseURL: this.fixture.baseUrl(root) });
+    return this.fixture.create({
+      provider,
+      kind,
+      apiKey,
+      baseURL: this.fixture.baseUrl(root),
+      fetch: this.transport,
+    });
   }
 
   request(text: string, extra: Partial<CompletionRequest> = {}): CompletionRequest {
