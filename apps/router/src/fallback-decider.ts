@@ -4,6 +4,8 @@ import type { AttemptError } from '@switchyard/queue';
 import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
 import {
   dailyBudgetVerdict,
+  providerPolicyProblem,
+  tenantConfig,
   type DailyBudgetState,
   type RoutingTable,
   type TaskConfig,
@@ -17,6 +19,8 @@ const ROUTER_ERROR_FALLBACK: Record<string, boolean> = {
   deadline_exceeded: false,
   // Today's budget could not pay that candidate; a cheaper one may still fit.
   budget_exhausted: true,
+  // The tenant may not use that provider (the table changed since planning); another may do.
+  provider_not_allowed: true,
 };
 
 export type FallbackDecision =
@@ -33,7 +37,7 @@ export function errorAllowsFallback(error: AttemptError, task: TaskConfig | unde
 
 /**
  * What happens after a hop failed for good: the next candidate of the plan that is still worth
- * trying (circuit not open, provider not paused by a 429 past the deadline, affordable with what is left of the job's budget and of the task's
+ * trying (a provider the tenant may use, circuit not open, provider not paused by a 429 past the deadline, affordable with what is left of the job's budget and of the task's
  * budget today, reservations of calls in flight aside), or failure.
  * Pure, so the rules are tested without queues.
  */
@@ -44,12 +48,16 @@ export function decideFallback(input: {
   afterCandidate: number;
   circuits: Record<string, CircuitSnapshot>;
   now: number;
-  /** The task's day so far, when it has a daily budget */
+  /** The task's day so far for the job's tenant, when it has a daily budget */
   dailyBudget?: DailyBudgetState;
+  /** The tenant's day so far over all tasks, when it has a daily_usd */
+  tenantDailyBudget?: DailyBudgetState;
   /** provider -> paused until (ms), after a 429 asked to wait; absent = none paused */
   pausedUntil?: Record<string, number>;
 }): FallbackDecision {
-  const { job, table, error, afterCandidate, circuits, now, dailyBudget } = input;
+  const { job, table, error, afterCandidate, circuits, now, dailyBudget, tenantDailyBudget } =
+    input;
+  const tenant = tenantConfig(table, job.tenant);
   const pausedUntil = input.pausedUntil ?? {};
   const task = table.tasks[job.task];
   const skipped: Array<{ id: string; reason: string }> = [];
@@ -70,6 +78,11 @@ export function decideFallback(input: {
       skipped.push({ id, reason: 'removed from the routing table' });
       continue;
     }
+    // The tenant's allowed_providers / denied_providers as they are now, not as at planning.
+    if (providerPolicyProblem(tenant, candidate.provider)) {
+      skipped.push({ id, reason: 'provider_not_allowed' });
+      continue;
+    }
     if (circuits[candidate.provider]?.state === 'open' || circuits[id]?.state === 'open') {
       skipped.push({ id, reason: 'circuit_open' });
       continue;
@@ -86,6 +99,13 @@ export function decideFallback(input: {
     if (
       dailyBudget &&
       dailyBudgetVerdict(candidate.estimated_cost_usd, dailyBudget) === 'exhausted'
+    ) {
+      skipped.push({ id, reason: 'budget_exhausted' });
+      continue;
+    }
+    if (
+      tenantDailyBudget &&
+      dailyBudgetVerdict(candidate.estimated_cost_usd, tenantDailyBudget) === 'exhausted'
     ) {
       skipped.push({ id, reason: 'budget_exhausted' });
       continue;

@@ -3,7 +3,12 @@ import type { Job } from 'bullmq';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore } from '@switchyard/jobs';
 import { ProviderPauses, type RouterJobData } from '@switchyard/queue';
-import { DailySpendStore, RoutingTableHolder, type DailyBudgetState } from '@switchyard/routing';
+import {
+  DailySpendStore,
+  RoutingTableHolder,
+  tenantConfig,
+  type DailyBudgetState,
+} from '@switchyard/routing';
 import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';
@@ -49,9 +54,11 @@ export class RouteProcessor {
       .slice(data.candidate + 1)
       .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
     const laterProviders = job.plan.candidates.slice(data.candidate + 1).map((c) => c.provider);
-    const [circuits, dailyBudget, pausedUntil] = await Promise.all([
+    const tenantLimit = tenantConfig(table, job.tenant).daily_usd;
+    const [circuits, dailyBudget, tenantDailyBudget, pausedUntil] = await Promise.all([
       hinted && keys.every((k) => k in hinted) ? hinted : this.breaker.states([...new Set(keys)]),
-      this.dailyBudget(table.tasks[job.task]?.budget, job.task),
+      this.dailyBudget(table.tasks[job.task]?.budget, job.task, job.tenant),
+      this.tenantDailyBudget(tenantLimit, job.tenant),
       this.pauses.pausedUntil([...new Set(laterProviders)]),
     ]);
     const decision = decideFallback({
@@ -62,6 +69,7 @@ export class RouteProcessor {
       circuits,
       now: Date.now(),
       dailyBudget,
+      tenantDailyBudget,
       pausedUntil,
     });
     for (const s of decision.skipped)
@@ -93,17 +101,28 @@ export class RouteProcessor {
     return 'fallback';
   }
 
-  /** Today's spend of a task with a daily budget (one read, only for such tasks). */
+  /** Today's spend of the tenant on a task with a daily budget (one read, only for such tasks). */
   private async dailyBudget(
     budget: { daily_usd?: number; alert_at?: number } | undefined,
     task: string,
+    tenant: string,
   ): Promise<DailyBudgetState | undefined> {
     if (budget?.daily_usd === undefined) return undefined;
-    const today = await this.spend.snapshot(task, undefined, budget);
+    const today = await this.spend.snapshot({ task, tenant }, undefined, budget);
     return {
       limit_usd: budget.daily_usd,
       spent_usd: today.spent_usd,
       reserved_usd: today.reserved_usd,
     };
+  }
+
+  /** Today's spend of a tenant with a daily_usd of its own, over all its tasks. */
+  private async tenantDailyBudget(
+    limit: number | undefined,
+    tenant: string,
+  ): Promise<DailyBudgetState | undefined> {
+    if (limit === undefined) return undefined;
+    const today = await this.spend.tenantSnapshot(tenant, undefined, limit);
+    return { limit_usd: limit, spent_usd: today.spent_usd, reserved_usd: today.reserved_usd };
   }
 }

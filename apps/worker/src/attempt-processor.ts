@@ -29,9 +29,12 @@ import {
   DailySpendStore,
   LatencyTracker,
   RoutingTableHolder,
+  providerPolicyProblem,
+  tenantConfig,
   type ModelConfig,
   type ProviderConfig,
   type TaskConfig,
+  type TenantConfig,
 } from '@switchyard/routing';
 import {
   BudgetAlerts,
@@ -53,6 +56,7 @@ interface AttemptContext {
   data: AttemptJobData;
   job: JobRecord;
   task: TaskConfig;
+  tenant: TenantConfig;
   model: ModelConfig;
   provider: ProviderConfig;
   tryNumber: number;
@@ -128,11 +132,19 @@ export class AttemptProcessor {
         job,
       );
     }
+    const tenant = tenantConfig(table, job.tenant);
+    // The plan honoured the tenant's provider lists when the job was submitted; a table reloaded
+    // since may have narrowed them, and a job must never reach a provider its tenant may not use.
+    const notAllowed = providerPolicyProblem(tenant, provider.name);
+    if (notAllowed) {
+      return this.handOff(data, { type: 'provider_not_allowed', message: notAllowed }, job);
+    }
     const tryNumber = bullJob.attemptsMade;
     const ctx: AttemptContext = {
       data,
       job,
       task,
+      tenant,
       model,
       provider,
       tryNumber,
@@ -178,7 +190,7 @@ export class AttemptProcessor {
     }
 
     // A refusal is a hand-off like the gates above: a cheaper candidate may still fit the day.
-    const reserved = await this.dailyBudget.reserve(task, estimate, job.deadline_at);
+    const reserved = await this.dailyBudget.reserve(task, tenant, estimate, job.deadline_at);
     if (reserved.kind === 'refused') return this.handOff(data, reserved.error, job);
     const reservation = reserved.kind === 'reserved' ? reserved.reservationId : undefined;
 
@@ -271,7 +283,7 @@ export class AttemptProcessor {
     latencyMs: number,
     reservation: string | undefined,
   ): Promise<AttemptOutcome> {
-    const { job, model, provider, task, data } = ctx;
+    const { job, model, provider, data } = ctx;
     const cost = actualCostUsd(model, result.usage);
     this.recordCall(ctx, latencyMs, { result, cost });
     const jobResult: JobResult = {
@@ -294,7 +306,7 @@ export class AttemptProcessor {
       Promise.all([
         // The answer's last deltas, before the terminal event the transition appends.
         ctx.events.finish(),
-        reservation ? this.settle(task, reservation, cost) : undefined,
+        reservation ? this.settle(ctx, reservation, cost) : undefined,
         this.latency.record(model.id, latencyMs),
         this.breaker.record(provider.name, 'success'),
         this.breaker.record(model.id, 'success'),
@@ -347,7 +359,7 @@ export class AttemptProcessor {
         Promise.all([
           // A listener learns to discard what this attempt streamed before the next one starts.
           ctx.events.failed({ type: error.type, message: error.message }),
-          reservation ? this.settle(task, reservation, cost) : undefined,
+          reservation ? this.settle(ctx, reservation, cost) : undefined,
           this.jobs.addCost(job.id, cost),
           // Recorded before the hand-off leaves: the router's decision skips a provider paused
           // past the job's deadline.
@@ -393,12 +405,12 @@ export class AttemptProcessor {
     latencyMs: number,
     reservation: string | undefined,
   ): Promise<AttemptOutcome> {
-    const { job, model, provider, task, data } = ctx;
+    const { job, model, provider, data } = ctx;
     const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
     this.recordCall(ctx, latencyMs, { error, cost });
     await inOneWrite(this.redis, () =>
       Promise.all([
-        reservation ? this.settle(task, reservation, cost) : undefined,
+        reservation ? this.settle(ctx, reservation, cost) : undefined,
         this.jobs.addCost(job.id, cost),
         this.jobs.putAttempt(job.id, {
           hop: data.hop,
@@ -417,10 +429,15 @@ export class AttemptProcessor {
     return 'stood_down';
   }
 
-  private async settle(task: TaskConfig, reservation: string, costUsd: number): Promise<void> {
-    const settled = await this.spend.settle(task.name, reservation, costUsd);
-    this.metrics.setBudgetSpent(task.name, settled.spent_usd);
-    if (settled.alert) this.budgetAlerts.fire(task, settled.day);
+  private async settle(ctx: AttemptContext, reservation: string, costUsd: number): Promise<void> {
+    const { task, tenant } = ctx;
+    const settled = await this.spend.settle(
+      { task: task.name, tenant: tenant.name },
+      reservation,
+      costUsd,
+    );
+    this.metrics.setBudgetSpent(task.name, settled.spent_usd, tenant.name);
+    if (settled.alert) this.budgetAlerts.fire(task, settled.day, tenant.name);
   }
 
   private recordCall(

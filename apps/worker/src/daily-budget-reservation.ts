@@ -6,6 +6,7 @@ import {
   formatUsd,
   unspentUsd,
   type TaskConfig,
+  type TenantConfig,
 } from '@switchyard/routing';
 
 export type BudgetReservation =
@@ -18,8 +19,9 @@ const FIRST_WAIT_MS = 50;
 const LONGEST_WAIT_MS = 500;
 
 /**
- * Reserves a candidate's estimate against the task's daily budget before its call. A refusal for
- * good (what is not spent today cannot pay it) comes back as a `budget_exhausted` attempt error
+ * Reserves a candidate's estimate against the task's daily budget (the tenant's share of it) and
+ * the tenant's own daily budget, both in one atomic step, before its call. A refusal for
+ * good by either (what is not spent today cannot pay it) comes back as a `budget_exhausted` attempt error
  * for the router, which moves on to a candidate the day can still pay. A refusal only because calls
  * in flight hold worst-case reservations is waited out: those settle within seconds, mostly for
  * far less, so the job is never failed for them; at its deadline it is handed on as
@@ -31,25 +33,32 @@ export class DailyBudgetReservation {
 
   async reserve(
     task: TaskConfig,
+    tenant: TenantConfig,
     estimateUsd: number,
     deadlineAt: number,
   ): Promise<BudgetReservation> {
-    if (task.budget.daily_usd === undefined) return { kind: 'none' };
+    if (task.budget.daily_usd === undefined && tenant.daily_usd === undefined) {
+      return { kind: 'none' };
+    }
+    const scope = { task: task.name, tenant: tenant.name };
+    const limits = { task: task.budget, tenant: tenant.daily_usd };
     let waitMs = FIRST_WAIT_MS;
     for (;;) {
-      const reserved = await this.spend.reserve(task.name, estimateUsd, task.budget);
+      const reserved = await this.spend.reserve(scope, estimateUsd, limits);
       if (reserved.ok) return { kind: 'reserved', reservationId: reserved.reservationId };
       const day = {
         limit_usd: reserved.limit,
         spent_usd: reserved.spent,
         reserved_usd: reserved.reserved,
       };
+      const whose =
+        reserved.refused_by === 'tenant' ? `tenant ${tenant.name}` : `task ${task.name}`;
       if (dailyBudgetVerdict(estimateUsd, day) === 'exhausted') {
         return {
           kind: 'refused',
           error: {
             type: 'budget_exhausted',
-            message: `estimated $${formatUsd(estimateUsd)} exceeds the $${formatUsd(unspentUsd(day))} left of today's budget of task ${task.name}`,
+            message: `estimated $${formatUsd(estimateUsd)} exceeds the $${formatUsd(unspentUsd(day))} left of today's budget of ${whose}`,
           },
         };
       }
@@ -59,7 +68,7 @@ export class DailyBudgetReservation {
           kind: 'refused',
           error: {
             type: 'deadline_exceeded',
-            message: `today's budget of task ${task.name} stayed held by calls in flight until the deadline`,
+            message: `today's budget of ${whose} stayed held by calls in flight until the deadline`,
           },
         };
       }

@@ -25,3 +25,5 @@ export { LatencyTracker, type LatencyTrackerOptions } from './latency/latency-tr
 export { percentile } from './latency/percentile';
 export * from './budgets/daily-budget-gate';
 export { formatUsd } from './format-usd';
+export { providerPolicyProblem, tenantConfig } from './tenants/tenant-policy';
+export { TenantRateLimiter, type AdmitResult } from './tenants/tenant-rate-limiter';

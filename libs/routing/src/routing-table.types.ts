@@ -92,12 +92,34 @@ export interface TaskConfig {
   /** Default max_tokens for jobs of this task that do not set one */
   max_tokens?: number;
   ledger: LedgerPolicy;
+  /** Response cache (opt-in): successful answers are reused for identical requests */
+  cache?: TaskCacheConfig;
+}
+
+export interface TaskCacheConfig {
+  /** How long a stored answer is served, in seconds */
+  ttl_s: number;
+}
+
+/** A tenant's limits (`tenants:` in the routes file); a tenant not listed has none. */
+export interface TenantConfig {
+  name: string;
+  /** The tenant's spend per UTC day, all tasks together */
+  daily_usd?: number;
+  /** Job submissions per minute, across every ingress replica */
+  requests_per_minute?: number;
+  /** Only these providers may serve the tenant's jobs; absent = all */
+  allowed_providers?: string[];
+  /** These providers never serve the tenant's jobs */
+  denied_providers?: string[];
 }
 
 export interface RoutingTable {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   tasks: Record<string, TaskConfig>;
+  /** Per-tenant limits, by tenant name (the names of SWITCHYARD_API_KEYS) */
+  tenants: Record<string, TenantConfig>;
   /** Where it was loaded from, for /v1/routes and logs */
   source: string;
 }

@@ -18,7 +18,12 @@ import {
   WEBHOOK_QUEUE,
   createRedisClient,
 } from '@switchyard/queue';
-import { DailySpendStore, LatencyTracker, RoutingTableHolder } from '@switchyard/routing';
+import {
+  DailySpendStore,
+  LatencyTracker,
+  RoutingTableHolder,
+  TenantRateLimiter,
+} from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
 import { AttemptEnqueuer } from './attempt-enqueuer';
@@ -153,6 +158,11 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         provide: LatencyTracker,
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) => new LatencyTracker(redis, config.redisPrefix),
+      },
+      {
+        provide: TenantRateLimiter,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new TenantRateLimiter(redis, config.redisPrefix),
       },
       { provide: SwitchyardMetrics, useFactory: () => new SwitchyardMetrics() },
       { provide: LEDGER_OPTIONS, useValue: { embedded: options.embeddedLedger ?? false } },

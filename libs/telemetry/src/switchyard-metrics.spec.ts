@@ -22,7 +22,7 @@ describe('SwitchyardMetrics', () => {
     });
     m.setCircuitState('groq/llama', 'open');
     m.setCircuitState('openai/gpt-4o-mini', 'half_open');
-    m.setBudgetSpent('summarize', 12.5);
+    m.setBudgetSpent('summarize', 12.5, 'acme');
     m.ledgerWriteFailed(3);
     m.webhookDelivery('delivered');
     m.budgetAlert('summarize');
@@ -49,7 +49,7 @@ describe('SwitchyardMetrics', () => {
       'switchyard_queue_depth{queue="provider.openai",state="active"} 2',
       'switchyard_circuit_state{provider_model="groq/llama"} 2',
       'switchyard_circuit_state{provider_model="openai/gpt-4o-mini"} 1',
-      'switchyard_budget_spent_usd{task="summarize"} 12.5',
+      'switchyard_budget_spent_usd{task="summarize",tenant="acme"} 12.5',
       'switchyard_ledger_write_failures_total 3',
       'switchyard_webhook_deliveries_total{outcome="delivered"} 1',
       'switchyard_budget_alerts_total{task="summarize"} 1',

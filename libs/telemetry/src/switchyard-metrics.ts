@@ -64,7 +64,7 @@ export class SwitchyardMetrics {
   readonly tokens: Counter<'provider' | 'model' | 'type'>;
   readonly queueDepth: Gauge<'queue' | 'state'>;
   readonly circuitState: Gauge<'provider_model'>;
-  readonly budgetSpent: Gauge<'task'>;
+  readonly budgetSpent: Gauge<'task' | 'tenant'>;
   readonly ledgerWriteFailures: Counter;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly budgetAlerts: Counter<'task'>;
@@ -139,8 +139,8 @@ export class SwitchyardMetrics {
     });
     this.budgetSpent = new Gauge({
       name: 'switchyard_budget_spent_usd',
-      help: "Spend in USD of the current UTC day against each task's daily budget",
-      labelNames: ['task'],
+      help: "Spend in USD of the current UTC day against each task's daily budget, per tenant",
+      labelNames: ['task', 'tenant'],
       registers,
     });
     this.ledgerWriteFailures = new Counter({
@@ -204,8 +204,8 @@ export class SwitchyardMetrics {
     this.circuitState.set({ provider_model: providerModel }, CIRCUIT_STATE_VALUE[state]);
   }
 
-  setBudgetSpent(task: string, usd: number): void {
-    this.budgetSpent.set({ task }, usd);
+  setBudgetSpent(task: string, usd: number, tenant: string): void {
+    this.budgetSpent.set({ task, tenant }, usd);
   }
 
   /** Fits CallLedger's onWriteFailure hook directly. */

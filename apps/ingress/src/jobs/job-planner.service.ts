@@ -8,12 +8,15 @@ import {
   effectiveBudget,
   limiterWaitMs,
   planJob,
+  tenantConfig,
+  unspentUsd,
   utcDay,
   validateJobBudget,
   type DailyBudgetState,
   type JobBudget,
   type Plan,
   type TaskConfig,
+  type TenantConfig,
 } from '@switchyard/routing';
 import { ProviderLimiters, ProviderPauses } from '@switchyard/queue';
 import { ApiError, type ErrorDetail } from '../http/api-error';
@@ -43,23 +46,31 @@ export class JobPlanner {
   }
 
   /** The plan with every skipped candidate and why, without refusing anything (for /plan). */
-  async explain(task: TaskConfig, request: JobRequest): Promise<Plan> {
-    return (await this.planAgainstToday(task, request)).plan;
+  async explain(task: TaskConfig, request: JobRequest, tenant: string): Promise<Plan> {
+    return (await this.planAgainstToday(task, request, tenant)).plan;
   }
 
   private async planAgainstToday(
     task: TaskConfig,
     request: JobRequest,
-  ): Promise<{ plan: Plan; daily?: DailyBudgetState }> {
+    tenantName: string,
+  ): Promise<{
+    plan: Plan;
+    daily?: DailyBudgetState;
+    tenant: TenantConfig;
+    tenantDaily?: DailyBudgetState;
+  }> {
     const table = this.routing.current;
+    const tenant = tenantConfig(table, tenantName);
     const ids = [task.primary, ...task.fallbacks];
     const providers = [
       ...new Set(ids.map((id) => table.models[id]?.provider).filter((p): p is string => !!p)),
     ];
     const limited = providers.filter((p) => table.providers[p]?.rate_limit?.requests_per_minute);
-    const [{ circuits, p95 }, daily, pausedUntil, limiters] = await Promise.all([
+    const [{ circuits, p95 }, daily, tenantDaily, pausedUntil, limiters] = await Promise.all([
       this.signals.read([...providers, ...ids], ids),
-      this.dailyBudget(task),
+      this.dailyBudget(task, tenantName),
+      this.tenantDailyBudget(tenant),
       this.pauses.pausedUntil(providers),
       this.limiters.read(limited),
     ]);
@@ -88,13 +99,23 @@ export class JobPlanner {
         return Math.max(paused, queued);
       },
       daily_budget: daily,
+      tenant,
+      tenant_daily_budget: tenantDaily,
     });
-    return { plan, daily };
+    return { plan, daily, tenant, tenantDaily };
   }
 
-  /** The plan a new job runs with; refuses a job no candidate can serve. */
-  async plan(task: TaskConfig, request: JobRequest): Promise<JobPlan> {
-    const { plan, daily } = await this.planAgainstToday(task, request);
+  /** The plan a new job of this tenant runs with; refuses a job no candidate can serve. */
+  async plan(task: TaskConfig, request: JobRequest, tenantName: string): Promise<JobPlan> {
+    const { plan, daily, tenant, tenantDaily } = await this.planAgainstToday(
+      task,
+      request,
+      tenantName,
+    );
+    // Of the two daily limits, the one with less left is the one that stops the job.
+    const tenantBinds =
+      tenantDaily !== undefined &&
+      (daily === undefined || unspentUsd(tenantDaily) < unspentUsd(daily));
     if (plan.candidates.length === 0) {
       const details: ErrorDetail[] = plan.skipped.map((s) => ({
         field: s.id,
@@ -112,7 +133,7 @@ export class JobPlanner {
         );
       }
       if (plan.skipped.some((s) => s.reason === 'budget_exhausted')) {
-        throw budgetExhausted(task, 'is spent');
+        throw budgetExhausted(task, 'is spent', undefined, tenantBinds ? tenant : undefined);
       }
       throw new ApiError(
         422,
@@ -121,12 +142,17 @@ export class JobPlanner {
         details,
       );
     }
-    if (
-      daily &&
-      plan.candidates.every((c) => dailyBudgetVerdict(c.estimated_cost_usd, daily) !== 'fits')
-    ) {
+    const fitsToday = (cost: number) =>
+      (!daily || dailyBudgetVerdict(cost, daily) === 'fits') &&
+      (!tenantDaily || dailyBudgetVerdict(cost, tenantDaily) === 'fits');
+    if (!plan.candidates.some((c) => fitsToday(c.estimated_cost_usd))) {
       // Only reservations of calls in flight stand in the way: they settle within seconds.
-      throw budgetExhausted(task, 'is held by calls in flight for now', RESERVATION_RETRY_AFTER_S);
+      throw budgetExhausted(
+        task,
+        'is held by calls in flight for now',
+        RESERVATION_RETRY_AFTER_S,
+        tenantBinds ? tenant : undefined,
+      );
     }
     return {
       candidates: plan.candidates.map((c) => ({
@@ -146,10 +172,25 @@ export class JobPlanner {
     };
   }
 
-  private async dailyBudget(task: TaskConfig): Promise<DailyBudgetState | undefined> {
+  /** The task's day for this tenant: each tenant has the task's daily_usd to itself. */
+  private async dailyBudget(
+    task: TaskConfig,
+    tenant: string,
+  ): Promise<DailyBudgetState | undefined> {
     const limit = task.budget.daily_usd;
     if (limit === undefined) return undefined;
-    const today = await this.spend.snapshot(task.name, utcDay(new Date()), task.budget);
+    const today = await this.spend.snapshot(
+      { task: task.name, tenant },
+      utcDay(new Date()),
+      task.budget,
+    );
+    return { limit_usd: limit, spent_usd: today.spent_usd, reserved_usd: today.reserved_usd };
+  }
+
+  private async tenantDailyBudget(tenant: TenantConfig): Promise<DailyBudgetState | undefined> {
+    const limit = tenant.daily_usd;
+    if (limit === undefined) return undefined;
+    const today = await this.spend.tenantSnapshot(tenant.name, utcDay(new Date()), limit);
     return { limit_usd: limit, spent_usd: today.spent_usd, reserved_usd: today.reserved_usd };
   }
 }
@@ -158,15 +199,28 @@ export class JobPlanner {
  * 429 budget_exhausted: until midnight UTC when the day cannot pay any candidate, a few seconds
  * when only reservations of calls in flight stand in the way.
  */
-function budgetExhausted(task: TaskConfig, state: string, retryAfterS?: number): ApiError {
+function budgetExhausted(
+  task: TaskConfig,
+  state: string,
+  retryAfterS?: number,
+  tenant?: TenantConfig,
+): ApiError {
   const now = Date.now();
   const resetsAt = new Date(Date.parse(`${utcDay(new Date(now))}T00:00:00Z`) + 86_400_000);
   const wait = retryAfterS ?? Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000));
+  const whose = tenant
+    ? `the daily budget of tenant "${tenant.name}" ($${tenant.daily_usd})`
+    : `the daily budget of task "${task.name}" ($${task.budget.daily_usd})`;
   return new ApiError(
     429,
     'budget_exhausted',
-    `the daily budget of task "${task.name}" ($${task.budget.daily_usd}) ${state}; retry in ${wait} s (it resets at ${resetsAt.toISOString()})`,
+    `${whose} ${state}; retry in ${wait} s (it resets at ${resetsAt.toISOString()})`,
     [],
-    { task: task.name, resets_at: resetsAt.toISOString(), retry_after_s: wait },
+    {
+      task: task.name,
+      ...(tenant ? { tenant: tenant.name } : {}),
+      resets_at: resetsAt.toISOString(),
+      retry_after_s: wait,
+    },
   );
 }

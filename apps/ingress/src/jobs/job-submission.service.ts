@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
-import { RoutingTableHolder, pinTask, type TaskConfig } from '@switchyard/routing';
+import {
+  RoutingTableHolder,
+  TenantRateLimiter,
+  pinTask,
+  tenantConfig,
+  type TaskConfig,
+} from '@switchyard/routing';
 import { schemaShapeProblems } from '@switchyard/schemas';
 import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
@@ -38,6 +44,7 @@ export class JobSubmissionService {
     private readonly jobs: JobStore,
     private readonly idempotency: IdempotencyStore,
     private readonly enqueuer: AttemptEnqueuer,
+    private readonly tenantLimiter: TenantRateLimiter,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -47,6 +54,7 @@ export class JobSubmissionService {
     idempotencyKey?: string,
     context: SubmissionContext = { mayPin: false },
   ): Promise<Submission> {
+    await this.admitTenant(tenant);
     const task = this.pinned(this.requireTask(dto.task), dto.pin, context);
     const request = toJobRequest(dto);
     await this.checkRequest(task, request);
@@ -81,7 +89,7 @@ export class JobSubmissionService {
       }
     }
 
-    const plan = await this.planner.plan(task, request);
+    const plan = await this.planner.plan(task, request, tenant);
     const now = new Date();
     const budget = this.planner.effectiveBudget(task, request);
     const job: JobRecord = {
@@ -132,6 +140,22 @@ export class JobSubmissionService {
       model: first.model,
       trace: job.trace,
     });
+  }
+
+  /** The tenant's requests_per_minute, counted in Redis so it holds across ingress replicas. */
+  private async admitTenant(tenant: string): Promise<void> {
+    const perMinute = tenantConfig(this.routing.current, tenant).requests_per_minute;
+    if (perMinute === undefined) return;
+    const verdict = await this.tenantLimiter.admit(tenant, perMinute);
+    if (verdict.admitted) return;
+    const wait = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    throw new ApiError(
+      429,
+      'rate_limited',
+      `tenant "${tenant}" is limited to ${perMinute} job submissions per minute; retry in ${wait} s`,
+      [],
+      { tenant, retry_after_s: wait },
+    );
   }
 
   private requireTask(name: string): TaskConfig {

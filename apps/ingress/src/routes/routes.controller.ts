@@ -8,6 +8,7 @@ import {
 } from '@switchyard/routing';
 import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
+import { Tenant } from '../http/tenant.decorator';
 import { PlanRequestDto } from '../jobs/dto/plan-request.dto';
 import { JobPlanner } from '../jobs/job-planner.service';
 import { toJobRequest } from '../jobs/job-request';
@@ -25,8 +26,17 @@ export class RoutesController {
 
   @Get()
   @ApiOperation({ summary: 'The routing table in force' })
-  table(): RoutingTable & { warnings: Array<{ path: string; message: string }> } {
-    return { ...this.routing.current, warnings: this.routing.warnings };
+  table(
+    @Tenant() tenant: string,
+  ): RoutingTable & { warnings: Array<{ path: string; message: string }> } {
+    const table = this.routing.current;
+    // A tenant sees its own limits, never another tenant's (nor who the others are).
+    const own = table.tenants[tenant];
+    return {
+      ...table,
+      tenants: own ? { [tenant]: own } : {},
+      warnings: this.routing.warnings.filter((w) => !w.path.startsWith('tenants')),
+    };
   }
 
   @Get(':task')
@@ -45,12 +55,16 @@ export class RoutesController {
   @Post(':task/plan')
   @HttpCode(200)
   @ApiOperation({ summary: 'The plan a job with this body would get, and why' })
-  plan(@Param('task') name: string, @Body() body: PlanRequestDto): Promise<Plan> {
+  plan(
+    @Tenant() tenant: string,
+    @Param('task') name: string,
+    @Body() body: PlanRequestDto,
+  ): Promise<Plan> {
     const task = this.requireTask(name);
     if (body.task !== undefined && body.task !== name) {
       throw ApiError.field('task', `must be the task in the path ("${name}") or left out`);
     }
-    return this.planner.explain(task, toJobRequest(body));
+    return this.planner.explain(task, toJobRequest(body), tenant);
   }
 
   private requireTask(name: string): TaskConfig {

@@ -1,9 +1,16 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DailySpendStore, RoutingTableHolder, type DailySpendSnapshot } from '@switchyard/routing';
+import {
+  DailySpendStore,
+  RoutingTableHolder,
+  tenantConfig,
+  type DailySpendSnapshot,
+  type TenantSpendSnapshot,
+} from '@switchyard/routing';
 import { ApiError } from '../http/api-error';
 import { requireSingleValues } from '../http/single-query-values';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
+import { Tenant } from '../http/tenant.decorator';
 
 @ApiTags('routes')
 @ApiBearerAuth()
@@ -16,22 +23,30 @@ export class SpendController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Daily spend per task (UTC day): spent, reserved, remaining' })
+  @ApiOperation({
+    summary:
+      "The caller's own daily spend (UTC day) per task and over all tasks: spent, reserved, remaining",
+  })
   async get(
+    @Tenant() tenant: string,
     @Query() raw: Record<string, unknown>,
     @Query('task') task?: string,
     @Query('day') day?: string,
-  ): Promise<{ spend: DailySpendSnapshot[] }> {
+  ): Promise<{ spend: DailySpendSnapshot[]; tenant: TenantSpendSnapshot }> {
     requireSingleValues(raw, ['task', 'day']);
     const tasks = this.routing.current.tasks;
     if (task !== undefined && !tasks[task]) throw ApiError.field('task', `unknown task "${task}"`);
     if (day !== undefined && !isCalendarDay(day))
       throw ApiError.field('day', 'must be a calendar day as YYYY-MM-DD');
     const names = task ? [task] : Object.keys(tasks).sort();
-    const spend = await Promise.all(
-      names.map((name) => this.spend.snapshot(name, day, tasks[name].budget)),
-    );
-    return { spend };
+    // Only the caller's own days: a task's daily_usd is each tenant's to spend.
+    const [spend, own] = await Promise.all([
+      Promise.all(
+        names.map((name) => this.spend.snapshot({ task: name, tenant }, day, tasks[name].budget)),
+      ),
+      this.spend.tenantSnapshot(tenant, day, tenantConfig(this.routing.current, tenant).daily_usd),
+    ]);
+    return { spend, tenant: own };
   }
 }
 

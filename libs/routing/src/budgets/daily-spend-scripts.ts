@@ -37,61 +37,101 @@ local function keep_until(at)
 end
 `;
 
-/** ARGV: now, id, amount, limit (-1 none), alert threshold (-1 none), expires_at, keep_until */
+/**
+ * The reserve, settle and release scripts work on two ledgers at once, KEYS[1..3] and KEYS[4..6]
+ * (the task's day for this tenant, and the tenant's day over all tasks), each laid out as above:
+ * a call fits only if it fits both, and one reservation id holds (and bills) both.
+ */
+const LEDGERS = `
+local ledgers = { {KEYS[1], KEYS[2], KEYS[3]}, {KEYS[4], KEYS[5], KEYS[6]} }
+local function use(ledger)
+  totals, reservations, settled = ledger[1], ledger[2], ledger[3]
+end
+local function keep_ledger_until(at)
+  redis.call('PEXPIREAT', totals, at)
+  redis.call('PEXPIREAT', reservations, at)
+  redis.call('PEXPIREAT', settled, at)
+end
+`;
+
+/**
+ * ARGV: now, id, amount, expires_at, keep_until, then per ledger: limit (-1 none), alert threshold
+ * (-1 none). Returns {1, 0, 0, 0} when reserved on both, else {0, the ledger (1 task, 2 tenant)
+ * that cannot take it, its spent, its reserved}: nothing is reserved on either then.
+ */
 export const RESERVE_SCRIPT = new RedisScript(
-  'switchyardSpendReserve',
-  `${PRELUDE}
+  'switchyardSpendReserve2',
+  `${PRELUDE}${LEDGERS}
 local now, id, amount = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
-local limit, threshold = tonumber(ARGV[4]), tonumber(ARGV[5])
-sweep(now)
-local spent, reserved = read('spent'), read('reserved')
-if limit >= 0 and spent + reserved + amount > limit then
-  return {0, spent, reserved, 0}
+for i, ledger in ipairs(ledgers) do
+  use(ledger)
+  sweep(now)
+  local limit = tonumber(ARGV[4 + i * 2])
+  local spent, reserved = read('spent'), read('reserved')
+  if limit >= 0 and spent + reserved + amount > limit then
+    return {0, i, spent, reserved}
+  end
 end
-redis.call('ZADD', reservations, ARGV[6], id)
-redis.call('HINCRBY', totals, 'reserved', amount)
-redis.call('HSET', totals, 'limit', limit, 'alert_threshold', threshold)
-keep_until(ARGV[7])
-return {1, spent, reserved + amount, 0}
+for i, ledger in ipairs(ledgers) do
+  use(ledger)
+  redis.call('ZADD', reservations, ARGV[4], id)
+  redis.call('HINCRBY', totals, 'reserved', amount)
+  redis.call('HSET', totals, 'limit', ARGV[4 + i * 2], 'alert_threshold', ARGV[5 + i * 2])
+  keep_ledger_until(ARGV[5])
+end
+return {1, 0, 0, 0}
 `,
-  3,
+  6,
 );
 
-/** ARGV: now, id, actual amount, keep_until. Returns {1 if billed now (0 if already settled), spent, reserved, alert}. */
+/**
+ * ARGV: now, id, actual amount, keep_until. Returns per ledger {1 if billed now (0 if already
+ * settled), spent, reserved, alert}, the task's four then the tenant's.
+ */
 export const SETTLE_SCRIPT = new RedisScript(
-  'switchyardSpendSettle',
-  `${PRELUDE}
+  'switchyardSpendSettle2',
+  `${PRELUDE}${LEDGERS}
 local now, id, actual = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
-sweep(now)
-if redis.call('SISMEMBER', settled, id) == 1 then
-  return {0, read('spent'), read('reserved'), 0}
+local reply = {}
+for _, ledger in ipairs(ledgers) do
+  use(ledger)
+  sweep(now)
+  local billed, alert = 0, 0
+  if redis.call('SISMEMBER', settled, id) == 0 then
+    if redis.call('ZREM', reservations, id) == 1 then
+      redis.call('HINCRBY', totals, 'reserved', -amount_of(id))
+    end
+    redis.call('HINCRBY', totals, 'spent', actual)
+    redis.call('SADD', settled, id)
+    alert = maybe_alert()
+    keep_ledger_until(ARGV[4])
+    billed = 1
+  end
+  for _, v in ipairs({billed, read('spent'), read('reserved'), alert}) do table.insert(reply, v) end
 end
-if redis.call('ZREM', reservations, id) == 1 then
-  redis.call('HINCRBY', totals, 'reserved', -amount_of(id))
-end
-redis.call('HINCRBY', totals, 'spent', actual)
-redis.call('SADD', settled, id)
-local alert = maybe_alert()
-keep_until(ARGV[4])
-return {1, read('spent'), read('reserved'), alert}
+return reply
 `,
-  3,
+  6,
 );
 
-/** ARGV: now, id. Returns {1 if the reservation was open, spent, reserved}. */
+/** ARGV: now, id. Returns {1 if the reservation was open on the task's ledger, 0 otherwise}. */
 export const RELEASE_SCRIPT = new RedisScript(
-  'switchyardSpendRelease',
-  `${PRELUDE}
+  'switchyardSpendRelease2',
+  `${PRELUDE}${LEDGERS}
 local now, id = tonumber(ARGV[1]), ARGV[2]
-sweep(now)
-local released = 0
-if redis.call('ZREM', reservations, id) == 1 then
-  redis.call('HINCRBY', totals, 'reserved', -amount_of(id))
-  released = 1
+local released = {}
+for i, ledger in ipairs(ledgers) do
+  use(ledger)
+  sweep(now)
+  released[i] = 0
+  if redis.call('ZREM', reservations, id) == 1 then
+    redis.call('HINCRBY', totals, 'reserved', -amount_of(id))
+    released[i] = 1
+  end
 end
-return {released, read('spent'), read('reserved')}
+return {released[1]}
 `,
-  3,
+  6,
 );
 
 /** ARGV: now. Returns {spent, reserved, limit (-1 unknown)}. */

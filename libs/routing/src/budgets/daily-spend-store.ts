@@ -15,6 +15,9 @@ import type {
   ReleaseResult,
   ReserveResult,
   SettleResult,
+  SpendLimits,
+  SpendScope,
+  TenantSpendSnapshot,
 } from './daily-spend.types';
 import { fromMicroUsd, toMicroUsd } from './micro-usd';
 import { DAY_MS, dayEnd, isUtcDay, utcDay } from './utc-day';
@@ -23,15 +26,18 @@ const RESERVATION_ID = /^(\d{4}-\d{2}-\d{2})\.(\d+)\.[0-9a-f]+$/;
 const NO_LIMIT = -1;
 
 /**
- * Per-task, per-UTC-day spend in Redis, shared by every worker. A call reserves its estimated
- * cost first (refused atomically if the day's limit would be crossed), then settles with the
- * real cost or releases the reservation if the call never happened.
+ * Per-UTC-day spend in Redis, shared by every worker, on two ledgers at once: the task's day for
+ * one tenant (the task's `daily_usd` is each tenant's, so one tenant cannot spend another's), and
+ * the tenant's day over all its tasks (its `daily_usd` under `tenants:`). A call reserves its
+ * estimated cost on both first (refused atomically if either limit would be crossed), then settles
+ * both with the real cost or releases the reservation if the call never happened.
  *
  * Reservations expire (reservationTtlMs) so a worker that dies mid-call cannot hold budget
  * forever; a settle that arrives after expiry still bills the real cost. A reservation is billed
  * to the day it was made on, even if settled after midnight, and so is the alert its settle may
  * raise (alerts look at settled spend, never at reservations). Settling is idempotent per
- * reservation id. Keys: `<prefix>:spend:<task>:<YYYY-MM-DD>` (totals) plus `:reservations` and
+ * reservation id. Keys: `<prefix>:spend:tenant:<tenant>:task:<task>:<YYYY-MM-DD>` and
+ * `<prefix>:spend:tenant:<tenant>:<YYYY-MM-DD>` (totals), each with `:reservations` and
  * `:settled` beside it.
  */
 export class DailySpendStore {
@@ -47,41 +53,47 @@ export class DailySpendStore {
     this.retainMs = (options.retainDaysAfter ?? 2) * DAY_MS;
   }
 
+  /** `limits.task`: the task's limit (a USD amount or its budget); `limits.tenant`: the tenant's. */
   async reserve(
-    task: string,
+    scope: SpendScope,
     amountUsd: number,
-    limit: DailyLimit,
+    limits: SpendLimits,
     now: Date = new Date(),
   ): Promise<ReserveResult> {
     const day = utcDay(now);
     const amount = toMicroUsd(amountUsd);
-    const { limitMicro, thresholdMicro } = limitsOf(limit);
+    const task = limitsOf(limits.task);
+    const tenant = limitsOf(limits.tenant);
     const reservationId = `${day}.${amount}.${randomBytes(8).toString('hex')}`;
     const reply = await RESERVE_SCRIPT.run(
       this.redis,
-      ...this.keys(task, day),
-
+      ...this.keys(scope, day),
       now.getTime(),
       reservationId,
       amount,
-      limitMicro,
-      thresholdMicro,
       now.getTime() + this.reservationTtlMs,
       this.keepUntil(day),
+      task.limitMicro,
+      task.thresholdMicro,
+      tenant.limitMicro,
+      // Tenant budgets fire no budget.alert of their own.
+      NO_LIMIT,
     );
-    const [ok, spent, reserved] = numbers(reply);
+    const [ok, ledger, spent, reserved] = numbers(reply);
     if (ok === 1) return { ok: true, reservationId };
+    const refusedBy = ledger === 2 ? 'tenant' : 'task';
     return {
       ok: false,
+      refused_by: refusedBy,
       spent: fromMicroUsd(spent),
       reserved: fromMicroUsd(reserved),
-      limit: fromMicroUsd(limitMicro),
+      limit: fromMicroUsd(refusedBy === 'tenant' ? tenant.limitMicro : task.limitMicro),
       resets_at: dayEnd(day).toISOString(),
     };
   }
 
   async settle(
-    task: string,
+    scope: SpendScope,
     reservationId: string,
     actualUsd: number,
     now: Date = new Date(),
@@ -89,31 +101,32 @@ export class DailySpendStore {
     const day = dayOfReservation(reservationId);
     const reply = await SETTLE_SCRIPT.run(
       this.redis,
-      ...this.keys(task, day),
+      ...this.keys(scope, day),
       now.getTime(),
       reservationId,
       toMicroUsd(actualUsd),
       this.keepUntil(day),
     );
-    const [settled, spent, reserved, alert] = numbers(reply);
+    const [settled, spent, reserved, alert, , tenantSpent, tenantReserved] = numbers(reply);
     return {
       settled: settled === 1,
       alert: alert === 1,
       day,
       spent_usd: fromMicroUsd(spent),
       reserved_usd: fromMicroUsd(reserved),
+      tenant: { spent_usd: fromMicroUsd(tenantSpent), reserved_usd: fromMicroUsd(tenantReserved) },
     };
   }
 
   async release(
-    task: string,
+    scope: SpendScope,
     reservationId: string,
     now: Date = new Date(),
   ): Promise<ReleaseResult> {
     const day = dayOfReservation(reservationId);
     const reply = await RELEASE_SCRIPT.run(
       this.redis,
-      ...this.keys(task, day),
+      ...this.keys(scope, day),
       now.getTime(),
       reservationId,
     );
@@ -121,11 +134,11 @@ export class DailySpendStore {
   }
 
   /**
-   * Whether nothing is left of today's limit (the ingress answers 429 budget_exhausted), with
-   * when the limit resets. Without a limit a task is never exhausted.
+   * Whether nothing is left of today's task limit for this tenant, with when the limit resets.
+   * Without a limit a task is never exhausted.
    */
   async isExhausted(
-    task: string,
+    scope: SpendScope,
     limit: DailyLimit,
     now: Date = new Date(),
   ): Promise<ExhaustionState> {
@@ -134,30 +147,54 @@ export class DailySpendStore {
     const { limitMicro } = limitsOf(limit);
     if (limitMicro === NO_LIMIT) return { exhausted: false, resets_at: resetsAt };
     const [spent, reserved] = numbers(
-      await SNAPSHOT_SCRIPT.run(this.redis, ...this.keys(task, day), now.getTime()),
+      await SNAPSHOT_SCRIPT.run(this.redis, ...this.keys(scope, day).slice(0, 3), now.getTime()),
     );
     return { exhausted: spent + reserved >= limitMicro, resets_at: resetsAt };
   }
 
   /**
-   * The day's totals. The limit is the one passed in, else the one last used to reserve that day.
-   * `day` is `YYYY-MM-DD` (default today, UTC).
+   * The task's day for this tenant. The limit is the one passed in, else the one last used to
+   * reserve that day. `day` is `YYYY-MM-DD` (default today, UTC).
    */
   async snapshot(
-    task: string,
+    scope: SpendScope,
     day: string = utcDay(new Date()),
     limit?: DailyLimit,
     now: Date = new Date(),
   ): Promise<DailySpendSnapshot> {
-    if (!isUtcDay(day)) throw new RangeError(`expected a day as YYYY-MM-DD, got "${day}"`);
+    const totals = await this.totals(
+      this.keys(scope, checkedDay(day)).slice(0, 3),
+      day,
+      limit,
+      now,
+    );
+    return { task: scope.task, ...totals };
+  }
+
+  /** The tenant's day over all its tasks, against its own `daily_usd` when it has one. */
+  async tenantSnapshot(
+    tenant: string,
+    day: string = utcDay(new Date()),
+    limit?: number,
+    now: Date = new Date(),
+  ): Promise<TenantSpendSnapshot> {
+    const keys = this.keys({ tenant, task: '' }, checkedDay(day)).slice(3);
+    return { tenant, ...(await this.totals(keys, day, limit, now)) };
+  }
+
+  private async totals(
+    keys: string[],
+    day: string,
+    limit: DailyLimit,
+    now: Date,
+  ): Promise<Omit<DailySpendSnapshot, 'task'>> {
     const [spent, reserved, storedLimit] = numbers(
-      await SNAPSHOT_SCRIPT.run(this.redis, ...this.keys(task, day), now.getTime()),
+      await SNAPSHOT_SCRIPT.run(this.redis, ...keys, now.getTime()),
     );
     const given = limitsOf(limit).limitMicro;
     const limitMicro = given !== NO_LIMIT ? given : storedLimit;
     const known = limitMicro !== NO_LIMIT;
     return {
-      task,
       day,
       spent_usd: fromMicroUsd(spent),
       reserved_usd: fromMicroUsd(reserved),
@@ -167,14 +204,30 @@ export class DailySpendStore {
     };
   }
 
-  private keys(task: string, day: string): string[] {
-    const totals = `${this.prefix}:spend:${task}:${day}`;
-    return [totals, `${totals}:reservations`, `${totals}:settled`];
+  /** The task's ledger for the tenant (3 keys), then the tenant's own (3 keys). */
+  private keys(scope: SpendScope, day: string): string[] {
+    // Tenant names come from SWITCHYARD_API_KEYS and may hold any character but "," and "=".
+    const tenantBase = `${this.prefix}:spend:tenant:${encodeURIComponent(scope.tenant)}`;
+    const taskTotals = `${tenantBase}:task:${scope.task}:${day}`;
+    const tenantTotals = `${tenantBase}:${day}`;
+    return [
+      taskTotals,
+      `${taskTotals}:reservations`,
+      `${taskTotals}:settled`,
+      tenantTotals,
+      `${tenantTotals}:reservations`,
+      `${tenantTotals}:settled`,
+    ];
   }
 
   private keepUntil(day: string): number {
     return dayEnd(day).getTime() + this.retainMs;
   }
+}
+
+function checkedDay(day: string): string {
+  if (!isUtcDay(day)) throw new RangeError(`expected a day as YYYY-MM-DD, got "${day}"`);
+  return day;
 }
 
 function limitsOf(limit: DailyLimit): { limitMicro: number; thresholdMicro: number } {

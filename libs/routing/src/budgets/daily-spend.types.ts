@@ -1,9 +1,31 @@
 /** A task's daily limit: a USD amount, or the task's budget (daily_usd and alert_at). */
 export type DailyLimit = number | { daily_usd?: number; alert_at?: number } | undefined;
 
+/** Whose day a call is billed to: the task's for this tenant, and the tenant's over all tasks. */
+export interface SpendScope {
+  task: string;
+  tenant: string;
+}
+
+export interface SpendLimits {
+  /** The task's daily limit (counted per tenant) */
+  task?: DailyLimit;
+  /** The tenant's daily_usd over all its tasks */
+  tenant?: number;
+}
+
 export type ReserveResult =
   | { ok: true; reservationId: string }
-  | { ok: false; spent: number; reserved: number; limit: number; resets_at: string };
+  | {
+      ok: false;
+      /** Which limit could not take the amount (nothing was reserved on either) */
+      refused_by: 'task' | 'tenant';
+      /** spent, reserved and limit of that ledger */
+      spent: number;
+      reserved: number;
+      limit: number;
+      resets_at: string;
+    };
 
 export interface SettleResult {
   /** False when this reservation had already been settled: nothing was billed again. */
@@ -14,6 +36,8 @@ export interface SettleResult {
   day: string;
   spent_usd: number;
   reserved_usd: number;
+  /** The tenant's day over all tasks after this settle */
+  tenant: { spent_usd: number; reserved_usd: number };
 }
 
 export interface ReleaseResult {
@@ -36,6 +60,11 @@ export interface DailySpendSnapshot {
   remaining_usd: number | null;
   limit_usd: number | null;
   resets_at: string;
+}
+
+/** A tenant's day over all its tasks (GET /v1/spend's `tenant`). */
+export interface TenantSpendSnapshot extends Omit<DailySpendSnapshot, 'task'> {
+  tenant: string;
 }
 
 export interface DailySpendStoreOptions {

@@ -15,6 +15,7 @@ import {
 import { ON_INVALID_OUTPUT_ACTIONS } from '../routing-table.types';
 import { LedgerPolicyDto } from './ledger-policy.dto';
 import { RetryDto } from './retry.dto';
+import { TaskCacheDto } from './task-cache.dto';
 import { TaskBudgetDto } from './task-budget.dto';
 
 export class TaskDto {
@@ -60,4 +61,10 @@ export class TaskDto {
   @ValidateNested({ message: 'must be a mapping' })
   @Type(() => LedgerPolicyDto)
   ledger?: LedgerPolicyDto;
+
+  @IsOptional()
+  @IsObject({ message: 'must be a mapping such as { ttl_s: 3600 }' })
+  @ValidateNested({ message: 'must be a mapping such as { ttl_s: 3600 }' })
+  @Type(() => TaskCacheDto)
+  cache?: TaskCacheDto;
 }

@@ -6,6 +6,7 @@ import type {
   RoutingIssue,
   RoutingTable,
   TaskConfig,
+  TenantConfig,
 } from '../routing-table.types';
 import { describeValue } from '../validation/describe-value';
 import { didYouMean } from '../validation/did-you-mean';
@@ -16,6 +17,7 @@ import { mergeOverCatalog, readModelEntry } from '../validation/model-entries';
 import { readProviderEntry } from '../validation/provider-entries';
 import { collectWarnings } from '../validation/routing-table-warnings';
 import { readTaskEntry } from '../validation/task-entries';
+import { readTenantEntry } from '../validation/tenant-entries';
 import { interpolateEnv } from './env-interpolation';
 import { loadModelCatalog, type ModelCatalog } from './model-catalog';
 import { parseYaml } from './yaml-document';
@@ -26,7 +28,7 @@ export interface RoutingTableOptions {
   catalogPath?: string;
 }
 
-const TOP_LEVEL_KEYS = ['providers', 'models', 'tasks'] as const;
+const TOP_LEVEL_KEYS = ['providers', 'models', 'tasks', 'tenants'] as const;
 
 /**
  * Turns routes-file text into a validated RoutingTable, or throws a RoutingTableError listing
@@ -94,12 +96,19 @@ export function parseRoutingTable(
     if (entry.task) tasks[name] = entry.task;
   }
 
+  const tenants = nameTable<TenantConfig>();
+  for (const [name, raw] of sectionEntries(root, 'tenants', false, issues)) {
+    const entry = readTenantEntry(name, raw, childPath('tenants', name), fromEnv, declared);
+    issues.push(...entry.issues);
+    if (entry.tenant) tenants[name] = entry.tenant;
+  }
+
   const errors = withoutEchoes([...interpolated.issues, ...issues], interpolated.issues);
   if (errors.length > 0) throw new RoutingTableError(source, errors);
 
   const models = nameTable<ModelConfig>();
   for (const id of directory.usableIds()) models[id] = allModels.get(id) as ModelConfig;
-  const table: RoutingTable = { providers, models, tasks, source };
+  const table: RoutingTable = { providers, models, tasks, tenants, source };
   return { table, warnings: collectWarnings(table, env) };
 }
 

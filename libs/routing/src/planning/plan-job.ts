@@ -7,6 +7,7 @@ import {
 } from '@switchyard/providers';
 import { dailyBudgetVerdict, unspentUsd } from '../budgets/daily-budget-gate';
 import { formatUsd } from '../format-usd';
+import { providerPolicyProblem } from '../tenants/tenant-policy';
 import { DEFAULT_ESTIMATE_MAX_TOKENS } from '../routing-defaults';
 import type { Capability, ModelConfig, TaskConfig } from '../routing-table.types';
 import { splitModelId } from '../validation/names';
@@ -23,7 +24,7 @@ import type {
  * Decides which of a task's models a job may use, in what order. Pure: everything it needs
  * (circuit state, observed latency, budget left) comes in through the input.
  *
- * Skipped, in this order of checks: models lacking a required capability, models whose context
+ * Skipped, in this order of checks: models of a provider the tenant may not use, models lacking a required capability, models whose context
  * window the input does not fit, models whose provider's API does not take the type of an image
  * in the input (HEIC on Anthropic), models whose estimated cost exceeds what is left of the job's
  * ceiling, models today's remaining task budget cannot pay (reservations of calls in flight do not
@@ -113,6 +114,8 @@ function skipReason(
   required: readonly Capability[],
   inputTokens: number,
 ): SkippedCandidate | undefined {
+  const notAllowed = providerPolicyProblem(input.tenant, ref.provider);
+  if (notAllowed) return { ...ref, reason: 'provider_not_allowed', detail: notAllowed };
   const missing = required.filter((capability) => !model.capabilities.includes(capability));
   if (missing.length > 0) {
     return {
@@ -147,6 +150,14 @@ function skipReason(
       ...ref,
       reason: 'budget_exhausted',
       detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(unspentUsd(input.daily_budget))} left of today's budget of task ${input.task.name}`,
+    };
+  }
+  const tenantDay = input.tenant_daily_budget;
+  if (tenantDay && dailyBudgetVerdict(cost, tenantDay) === 'exhausted') {
+    return {
+      ...ref,
+      reason: 'budget_exhausted',
+      detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(unspentUsd(tenantDay))} left of today's budget of tenant ${input.tenant?.name ?? ''}`,
     };
   }
   if (input.isCircuitOpen?.(ref)) {

@@ -1,6 +1,6 @@
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import type { DailyBudgetState } from '../budgets/daily-budget-gate';
-import type { ModelConfig, ProviderConfig, TaskConfig } from '../routing-table.types';
+import type { ModelConfig, ProviderConfig, TaskConfig, TenantConfig } from '../routing-table.types';
 
 export interface CandidateRef {
   provider: string;
@@ -12,6 +12,7 @@ export interface CandidateRef {
 
 export const SKIP_REASONS = [
   'unknown_model',
+  'provider_not_allowed',
   'missing_capability',
   'context_window',
   'unsupported_image_type',
@@ -36,8 +37,12 @@ export interface PlanInput {
   max_tokens?: number;
   /** USD left of the job's cost ceiling (after earlier attempts); absent = no ceiling */
   remaining_cost_usd?: number;
-  /** The task's day so far, when it has a daily budget; absent = no daily budget */
+  /** The task's day so far for the job's tenant, when it has a daily budget; absent = none */
   daily_budget?: DailyBudgetState;
+  /** The job's tenant (its allowed_providers / denied_providers); absent = no policy */
+  tenant?: TenantConfig;
+  /** The tenant's day so far over all tasks, when it has a daily_usd; absent = none */
+  tenant_daily_budget?: DailyBudgetState;
   /** Milliseconds left before the job's deadline; absent = no deadline */
   remaining_ms?: number;
   /** True when the candidate's circuit is open; absent = all closed */

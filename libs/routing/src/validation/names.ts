@@ -4,7 +4,10 @@
  */
 export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-export function nameProblem(kind: 'provider' | 'task', name: string): string | undefined {
+export function nameProblem(
+  kind: 'provider' | 'task' | 'tenant',
+  name: string,
+): string | undefined {
   if (SAFE_NAME.test(name)) return undefined;
   return `${kind} names may contain only letters, digits, "-" and "_" (and must start with a letter or digit)`;
 }

@@ -72,6 +72,7 @@ export function readTaskEntry(
   };
   if (dto.max_tokens !== undefined) task.max_tokens = dto.max_tokens;
   if (dto.ledger?.max_chars !== undefined) task.ledger.max_chars = dto.ledger.max_chars;
+  if (dto.cache !== undefined) task.cache = { ttl_s: dto.cache.ttl_s };
   return { task, issues };
 }
 

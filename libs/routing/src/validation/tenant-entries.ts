@@ -1,0 +1,97 @@
+import { TenantDto } from '../dto/tenant.dto';
+import type { RoutingIssue, TenantConfig } from '../routing-table.types';
+import { describeValue } from './describe-value';
+import { didYouMean } from './did-you-mean';
+import { validateDto } from './dto-validation';
+import { indexPath } from './issue-path';
+import { nameProblem } from './names';
+
+export interface TenantEntryResult {
+  tenant?: TenantConfig;
+  issues: RoutingIssue[];
+}
+
+/**
+ * Validates one `tenants:` entry: its limits, and every provider its allow- or deny-list names
+ * against the providers the file declares (a typo would otherwise silently allow nothing, or
+ * deny nothing).
+ */
+export function readTenantEntry(
+  name: string,
+  raw: unknown,
+  path: string,
+  fromEnv: ReadonlySet<string>,
+  declaredProviders: ReadonlySet<string>,
+): TenantEntryResult {
+  const issues: RoutingIssue[] = [];
+  const badName = nameProblem('tenant', name);
+  if (badName) issues.push({ path, message: badName });
+  const { instance: dto, issues: dtoIssues } = validateDto(TenantDto, raw, path, fromEnv);
+  issues.push(...dtoIssues);
+  if (!dto) return { issues };
+  const allowed = providerList(
+    dto.allowed_providers,
+    `${path}.allowed_providers`,
+    declaredProviders,
+    issues,
+  );
+  const denied = providerList(
+    dto.denied_providers,
+    `${path}.denied_providers`,
+    declaredProviders,
+    issues,
+  );
+  if (allowed && allowed.length === 0) {
+    issues.push({
+      path: `${path}.allowed_providers`,
+      message: 'must name at least one provider (an empty list would refuse every job)',
+    });
+  }
+  if (allowed && denied) {
+    for (const [i, provider] of denied.entries()) {
+      if (allowed.includes(provider)) {
+        issues.push({
+          path: indexPath(`${path}.denied_providers`, i),
+          message: `${JSON.stringify(provider)} is also in allowed_providers; name it in one list only`,
+        });
+      }
+    }
+  }
+  if (issues.length > 0) return { issues };
+  const tenant: TenantConfig = { name };
+  if (dto.daily_usd !== undefined) tenant.daily_usd = dto.daily_usd;
+  if (dto.requests_per_minute !== undefined) tenant.requests_per_minute = dto.requests_per_minute;
+  if (allowed) tenant.allowed_providers = allowed;
+  if (denied) tenant.denied_providers = denied;
+  return { tenant, issues };
+}
+
+function providerList(
+  raw: unknown[] | undefined,
+  path: string,
+  declared: ReadonlySet<string>,
+  issues: RoutingIssue[],
+): string[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const names: string[] = [];
+  raw.forEach((value, i) => {
+    const at = indexPath(path, i);
+    if (typeof value !== 'string' || value === '') {
+      issues.push({ path: at, message: `must be a provider name, got ${describeValue(value)}` });
+      return;
+    }
+    if (!declared.has(value)) {
+      issues.push({
+        path: at,
+        message: `unknown provider ${JSON.stringify(value)}${didYouMean(value, declared)}; declare it under providers`,
+      });
+      return;
+    }
+    if (names.includes(value)) {
+      issues.push({ path: at, message: `${JSON.stringify(value)} appears twice` });
+      return;
+    }
+    names.push(value);
+  });
+  return names;
+}
