@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     processName: 'all-in-one',
     config,
     embeddedLedger: true,
+    drainLedgerOutbox: true,
     features: [
       IngressModule,
       RouterModule,

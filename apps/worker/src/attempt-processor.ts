@@ -285,7 +285,7 @@ export class AttemptProcessor {
   ): Promise<AttemptOutcome> {
     const { job, model, provider, data } = ctx;
     const cost = actualCostUsd(model, result.usage);
-    this.recordCall(ctx, latencyMs, { result, cost });
+    const ledgerRow = this.recordCall(ctx, latencyMs, { result, cost });
     const jobResult: JobResult = {
       text: result.text,
       json: result.json,
@@ -310,18 +310,22 @@ export class AttemptProcessor {
         this.latency.record(model.id, latencyMs),
         this.breaker.record(provider.name, 'success'),
         this.breaker.record(model.id, 'success'),
-        this.jobs.putAttempt(job.id, {
-          hop: data.hop,
-          try: ctx.tryNumber,
-          provider: provider.name,
-          model: model.model,
-          model_revision: result.model_revision,
-          status: 'succeeded',
-          latency_ms: Math.round(latencyMs),
-          cost_usd: cost,
-          ...(result.usage_estimated ? { usage_estimated: true } : {}),
-          started_at: ctx.startedAt.toISOString(),
-        }),
+        this.jobs.putAttempt(
+          job.id,
+          {
+            hop: data.hop,
+            try: ctx.tryNumber,
+            provider: provider.name,
+            model: model.model,
+            model_revision: result.model_revision,
+            status: 'succeeded',
+            latency_ms: Math.round(latencyMs),
+            cost_usd: cost,
+            ...(result.usage_estimated ? { usage_estimated: true } : {}),
+            started_at: ctx.startedAt.toISOString(),
+          },
+          ledgerRow,
+        ),
         // Charges the job's cost too (no addCost): in the transition only one run wins.
         this.finalizer.succeed(job, jobResult, `h${data.hop}`),
       ]),
@@ -350,7 +354,7 @@ export class AttemptProcessor {
     // The provider bills a call that answered, even when the answer is unusable (invalid output, a
     // stream cut after the usage): its usage travels on the error (marked when estimated).
     const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
-    this.recordCall(ctx, latencyMs, { error, cost });
+    const ledgerRow = this.recordCall(ctx, latencyMs, { error, cost });
     // The hand-off goes out with the bookkeeping rather than after it: the router's decision
     // reads the circuit state this failure updates, and those writes leave first, but waiting for
     // their replies would only add a round trip to every fallback.
@@ -366,17 +370,21 @@ export class AttemptProcessor {
           pauseMs ? this.pauses.pause(provider.name, pauseMs) : undefined,
           counts ? this.breaker.record(provider.name, 'failure') : undefined,
           COUNTS_AGAINST_MODEL[error.type] ? this.breaker.record(model.id, 'failure') : undefined,
-          this.jobs.putAttempt(job.id, {
-            hop: data.hop,
-            try: ctx.tryNumber,
-            provider: provider.name,
-            model: model.model,
-            status: 'failed',
-            error: { type: error.type, message: error.message },
-            latency_ms: Math.round(latencyMs),
-            ...(cost > 0 ? { cost_usd: cost } : {}),
-            started_at: ctx.startedAt.toISOString(),
-          }),
+          this.jobs.putAttempt(
+            job.id,
+            {
+              hop: data.hop,
+              try: ctx.tryNumber,
+              provider: provider.name,
+              model: model.model,
+              status: 'failed',
+              error: { type: error.type, message: error.message },
+              latency_ms: Math.round(latencyMs),
+              ...(cost > 0 ? { cost_usd: cost } : {}),
+              started_at: ctx.startedAt.toISOString(),
+            },
+            ledgerRow,
+          ),
         ]),
       ),
       pauseMs
@@ -407,22 +415,26 @@ export class AttemptProcessor {
   ): Promise<AttemptOutcome> {
     const { job, model, provider, data } = ctx;
     const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
-    this.recordCall(ctx, latencyMs, { error, cost });
+    const ledgerRow = this.recordCall(ctx, latencyMs, { error, cost });
     await inOneWrite(this.redis, () =>
       Promise.all([
         reservation ? this.settle(ctx, reservation, cost) : undefined,
         this.jobs.addCost(job.id, cost),
-        this.jobs.putAttempt(job.id, {
-          hop: data.hop,
-          try: ctx.tryNumber,
-          provider: provider.name,
-          model: model.model,
-          status: 'failed',
-          error: { type: error.type, message: `the job ended during the call: ${error.message}` },
-          latency_ms: Math.round(latencyMs),
-          ...(cost > 0 ? { cost_usd: cost } : {}),
-          started_at: ctx.startedAt.toISOString(),
-        }),
+        this.jobs.putAttempt(
+          job.id,
+          {
+            hop: data.hop,
+            try: ctx.tryNumber,
+            provider: provider.name,
+            model: model.model,
+            status: 'failed',
+            error: { type: error.type, message: `the job ended during the call: ${error.message}` },
+            latency_ms: Math.round(latencyMs),
+            ...(cost > 0 ? { cost_usd: cost } : {}),
+            started_at: ctx.startedAt.toISOString(),
+          },
+          ledgerRow,
+        ),
       ]),
     );
     this.logger.debug(`job ${data.job_id} hop ${data.hop}: call aborted, the job had ended`);
@@ -440,11 +452,15 @@ export class AttemptProcessor {
     if (settled.alert) this.budgetAlerts.fire(task, settled.day, tenant.name);
   }
 
+  /**
+   * Counts the call in the metrics and returns its ledger row, which the caller hands to the
+   * attempt's outcome record: the row is written with it, in one step, into the ledger outbox.
+   */
   private recordCall(
     ctx: AttemptContext,
     latencyMs: number,
     outcome: { result: CompletionResult; cost: number } | { error: ProviderError; cost: number },
-  ): void {
+  ): string | undefined {
     const { job, model, provider, task, data } = ctx;
     const ok = 'result' in outcome;
     this.metrics.providerCall({
@@ -458,8 +474,10 @@ export class AttemptProcessor {
       output_tokens: ok ? outcome.result.usage.output_tokens : 0,
     });
     const asksForJson = job.request.response_format?.type === 'json_schema';
-    this.ledger.record({
+    return this.ledger.ledgerRow({
       job_id: job.id,
+      // The same key as the attempt's record (hop.try): a row drained twice is stored once.
+      call_key: `${job.id}:h${data.hop}:t${ctx.tryNumber}`,
       tenant: job.tenant,
       task: task.name,
       attempt: data.hop + 1,

@@ -12,5 +12,6 @@ if (providers.length === 0) {
 }
 startProcess({
   processName: `worker-${providers.join('+')}`,
+  drainLedgerOutbox: true,
   features: [WorkerModule.forProviders(providers)],
 }).catch(exitOnStartupError('worker'));

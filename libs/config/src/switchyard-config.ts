@@ -23,6 +23,8 @@ export interface SwitchyardConfig {
   jobRetentionSeconds: number;
   bodyLimitBytes: number;
   databaseUrl?: string;
+  /** SWITCHYARD_DB_SCHEMA: the ledger tables' schema (absent: public) */
+  dbSchema?: string;
   dataDir: string;
   /** SWITCHYARD_EVALS_DIR: where the evaluation datasets live (`<dir>/<task>.jsonl`). */
   evalsDir: string;
@@ -46,6 +48,11 @@ export interface SwitchyardConfig {
    * dropping the connection (frozen, black-holed) turns into a 503 this soon, not a hung request.
    */
   redisCommandTimeoutMs: number;
+  /**
+   * Ledger rows waiting in the Redis outbox at most (the database is down or slow); beyond this a
+   * new row is refused and counted in switchyard_ledger_write_failures_total.
+   */
+  ledgerOutboxMaxEntries: number;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     jobRetentionSeconds: intFrom(env, 'SWITCHYARD_JOB_RETENTION_DAYS', 7) * 86400,
     bodyLimitBytes: parseByteSize(env.SWITCHYARD_BODY_LIMIT || '10mb', 'SWITCHYARD_BODY_LIMIT'),
     databaseUrl: env.DATABASE_URL || undefined,
+    dbSchema: env.SWITCHYARD_DB_SCHEMA || undefined,
     dataDir: env.SWITCHYARD_DATA_DIR || './data',
     evalsDir: env.SWITCHYARD_EVALS_DIR || './evals',
     simulatorUrl: env.SWITCHYARD_SIMULATOR_URL || 'http://127.0.0.1:4010',
@@ -129,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     traceUrlTemplate: parseTraceUrlTemplate(env.SWITCHYARD_TRACE_URL_TEMPLATE),
     eventsKeepAliveMs: positiveIntFrom(env, 'SWITCHYARD_EVENTS_KEEPALIVE_MS', 15_000),
     redisCommandTimeoutMs: positiveIntFrom(env, 'SWITCHYARD_REDIS_COMMAND_TIMEOUT_MS', 2_000),
+    ledgerOutboxMaxEntries: positiveIntFrom(env, 'SWITCHYARD_LEDGER_OUTBOX_MAX', 100_000),
   };
 }
 

@@ -1,5 +1,5 @@
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
-import { ABANDONED_ATTEMPT_MESSAGE, JobStore } from './job-store';
+import { ABANDONED_ATTEMPT_MESSAGE, JobStore, ledgerOutboxKeys } from './job-store';
 import type { AttemptRecord, JobRecord } from './job.types';
 
 const RETENTION_S = 3600;
@@ -140,6 +140,27 @@ describe('JobStore', () => {
       expect(await store.attempts('job_stale_failure')).toEqual([
         expect.objectContaining({ hop: 0, try: 0, status: 'succeeded' }),
       ]);
+    });
+  });
+
+  describe('ledger outbox', () => {
+    const outbox = async () =>
+      (await t.redis.xrange(ledgerOutboxKeys(t.prefix).stream, '-', '+')).map(
+        ([, fields]) => fields[1],
+      );
+
+    it('leaves the ledger row in the outbox with the record that was written, and only then', async () => {
+      await t.redis.del(ledgerOutboxKeys(t.prefix).stream);
+      await store.create(jobRecord('job_outbox'));
+      await store.putAttempt('job_outbox', running(0));
+      expect(
+        await store.putAttempt('job_outbox', { ...running(0), status: 'succeeded' }, '{"r":1}'),
+      ).toBe(true);
+      // A stale failure of the same try is not recorded, so its row does not go out either.
+      expect(
+        await store.putAttempt('job_outbox', { ...running(0), status: 'failed' }, '{"r":2}'),
+      ).toBe(false);
+      expect(await outbox()).toEqual(['{"r":1}']);
     });
   });
 

@@ -81,7 +81,11 @@ return redis.call('HGETALL', KEYS[1])
 // A record is not written when it can only be stale: a `running` mark for a job that already
 // ended, or an outcome other than success over a hop.try that succeeded (two processes ran the
 // same try after a lock lapsed; the job's result is the success, so its record must stay).
-// KEYS: attempts hash, job. ARGV: hop.try, record JSON, retention s, '1' if running, status.
+// ARGV[6], when not empty, is the attempt's ledger row: it joins the ledger outbox (KEYS[3], a
+// stream) in this same step, so no crash can leave an ended attempt without its row waiting to
+// be stored. A full outbox (ARGV[7] entries) refuses the row and counts it (KEYS[4]).
+// KEYS: attempts hash, job, ledger outbox, outbox overflow counter.
+// ARGV: hop.try, record JSON, retention s, '1' if running, status, ledger row JSON, outbox cap.
 const PUT_ATTEMPT = new RedisScript(
   'switchyardJobPutAttempt',
   `
@@ -95,9 +99,16 @@ if ARGV[5] ~= 'succeeded' then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+if ARGV[6] ~= '' then
+  if redis.call('XLEN', KEYS[3]) < tonumber(ARGV[7]) then
+    redis.call('XADD', KEYS[3], '*', 'row', ARGV[6])
+  else
+    redis.call('INCR', KEYS[4])
+  end
+end
 return 1
 `,
-  2,
+  4,
 );
 
 /** What an attempt still marked running becomes when its job ends (see FINALIZE). */
@@ -166,12 +177,30 @@ export interface JobListPage {
   next_cursor: string | null;
 }
 
+export interface JobStoreOptions {
+  /** Ledger rows the outbox holds at most (undrained); beyond, a row is refused and counted. */
+  ledgerOutboxMaxEntries?: number;
+}
+
+export const DEFAULT_LEDGER_OUTBOX_MAX_ENTRIES = 100_000;
+
+/** The ledger outbox of a key prefix: where putAttempt leaves rows for LedgerOutboxDrainer. */
+export function ledgerOutboxKeys(prefix: string): { stream: string; overflow: string } {
+  return { stream: `${prefix}:ledger:outbox`, overflow: `${prefix}:ledger:outbox:overflow` };
+}
+
 export class JobStore {
+  private readonly ledgerOutboxMaxEntries: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly retentionSeconds: number,
-  ) {}
+    options: JobStoreOptions = {},
+  ) {
+    this.ledgerOutboxMaxEntries =
+      options.ledgerOutboxMaxEntries ?? DEFAULT_LEDGER_OUTBOX_MAX_ENTRIES;
+  }
 
   jobKey(id: string): string {
     return `${this.prefix}:job:${id}`;
@@ -259,17 +288,28 @@ export class JobStore {
     return { job: job.id ? parseJob(job) : null, attempts: parseAttempts(attempts) };
   }
 
-  async putAttempt(id: string, attempt: AttemptRecord): Promise<void> {
-    await PUT_ATTEMPT.run(
+  /**
+   * Records the attempt; `ledgerRow` (its call's ledger row, serialised) joins the ledger outbox
+   * in the same step, and only when the record itself is written. Returns false when the record
+   * was not written (it could only be stale, see PUT_ATTEMPT).
+   */
+  async putAttempt(id: string, attempt: AttemptRecord, ledgerRow?: string): Promise<boolean> {
+    const outbox = ledgerOutboxKeys(this.prefix);
+    const written = await PUT_ATTEMPT.run(
       this.redis,
       this.attemptsKey(id),
       this.jobKey(id),
+      outbox.stream,
+      outbox.overflow,
       `${attempt.hop}.${attempt.try}`,
       JSON.stringify(attempt),
       this.retentionSeconds,
       attempt.status === 'running' ? '1' : '0',
       attempt.status,
+      ledgerRow ?? '',
+      this.ledgerOutboxMaxEntries,
     );
+    return written === 1;
   }
 
   /**

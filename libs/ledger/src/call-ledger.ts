@@ -2,7 +2,8 @@ import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { CallRecord } from './call-record.types';
 import { consoleLedgerLogger, type LedgerLogger } from './ledger-logger';
 import { ledgerTables } from './ledger-tables';
-import { insertCallsStatement, prepareCall, type PreparedCall } from './prepared-call';
+import { insertCallRows } from './insert-call-rows';
+import { prepareCall, type PreparedCall } from './prepared-call';
 import { redactSecrets } from './redact-secrets';
 import type { SqlClient } from './sql-client';
 
@@ -25,17 +26,12 @@ export interface CallLedgerOptions {
   logIntervalMs?: number;
 }
 
-/** SQLSTATE classes 22 (data exception) and 23 (constraint violation): the rows, not the database. */
-function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
 /**
  * Write side of the ledger. record() only prepares the row and queues it, so a job never waits on
  * the database; a single background drain inserts whatever has queued up in batches (one INSERT in
  * flight at a time). Failures are logged and counted, never thrown. Rows still queued when the
- * process dies are lost, which is why shutdown must call flush().
+ * process dies are lost, which is why shutdown must call flush(), and why the worker does not
+ * write through here but through the Redis outbox (LedgerOutboxDrainer), which survives a crash.
  */
 export class CallLedger {
   private readonly client: SqlClient;
@@ -120,20 +116,12 @@ export class CallLedger {
 
   private async writeBatch(batch: PreparedCall[]): Promise<void> {
     try {
-      await this.insert(batch);
+      await insertCallRows(this.client, this.table, batch, (_row, err) =>
+        this.fail(1, 'write_error', err),
+      );
     } catch (err) {
-      if (batch.length > 1 && isDataError(err)) {
-        // One bad row must not take its neighbours down with it.
-        for (const row of batch) await this.writeBatch([row]);
-        return;
-      }
       this.fail(batch.length, 'write_error', err);
     }
-  }
-
-  private async insert(rows: PreparedCall[]): Promise<void> {
-    const { sql, params } = insertCallsStatement(this.table, rows);
-    await this.client.query(sql, params);
   }
 
   private fail(rows: number, reason: LedgerFailureReason, err?: unknown): void {

@@ -38,6 +38,11 @@ export interface CallRecord {
   trace_id?: string | null;
   started_at: Date | string;
   finished_at: Date | string;
+  /**
+   * The attempt's identity, `<job_id>:h<hop>:t<try>`: the ledger stores one row per key, so a row
+   * delivered twice (the outbox after a crash) is one row. Absent: never deduplicated.
+   */
+  call_key?: string | null;
   /** The task's ledger policy; absent means neither prompt nor response is stored */
   policy?: LedgerPolicy;
   /** The evaluation run whose job made the call; such calls stay out of production aggregates */

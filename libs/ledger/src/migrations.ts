@@ -90,6 +90,16 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: 'calls: call_key, so a row drained twice from the outbox is stored once',
+    statements: (t) => [
+      // job_id:h<hop>:t<try>, one per attempt; null for rows written without one (older rows).
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS call_key text`,
+      // Unique, not partial: INSERT … ON CONFLICT (call_key) needs it; NULLs never conflict.
+      `CREATE UNIQUE INDEX IF NOT EXISTS switchyard_calls_call_key_idx ON ${t.calls} (call_key)`,
+    ],
+  },
+  {
     version: 8,
     name: 'evaluations: runs, per-example results, eval_run_id on calls',
     statements: (t) => [

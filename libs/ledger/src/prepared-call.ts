@@ -7,7 +7,11 @@ import {
   storedResponse,
 } from './storage-policy';
 
-/** Insert column order; prepareCall returns values in exactly this order. */
+/**
+ * Insert column order; prepareCall returns values in exactly this order. A new column is added
+ * here and in prepareCall, nowhere else: the outbox carries a row as an object keyed by these
+ * names (toLedgerRow / fromLedgerRow), so the column travels through Redis to the INSERT as is.
+ */
 export const CALL_COLUMNS = [
   'job_id',
   'tenant',
@@ -34,10 +38,13 @@ export const CALL_COLUMNS = [
   'ttft_ms',
   'usage_estimated',
   'eval_run_id',
+  'call_key',
 ] as const;
 
+export type CallColumn = (typeof CALL_COLUMNS)[number];
+
 /** Casts so that both backends infer the same types for a multi-row VALUES list. */
-const COLUMN_CASTS: Partial<Record<(typeof CALL_COLUMNS)[number], string>> = {
+const COLUMN_CASTS: Partial<Record<CallColumn, string>> = {
   attempt: 'integer',
   latency_ms: 'integer',
   input_tokens: 'integer',
@@ -100,10 +107,43 @@ export function prepareCall(call: CallRecord, secrets: readonly string[]): Prepa
     int(call.ttft_ms),
     call.usage_estimated ?? null,
     storedField(call.eval_run_id, secrets, 64),
+    storedField(call.call_key, secrets, 300),
   ];
 }
 
-/** One multi-row INSERT for a batch of prepared calls. */
+/** A ledger row as the outbox carries it: column name → stored value (prepared, redacted). */
+export type LedgerRow = Partial<Record<CallColumn, SqlParam>>;
+
+export function toLedgerRow(row: PreparedCall): LedgerRow {
+  const named: LedgerRow = {};
+  CALL_COLUMNS.forEach((column, i) => (named[column] = row[i] ?? null));
+  return named;
+}
+
+/**
+ * Back to insert order. A column the row lacks (written before the column existed) is null; a
+ * name this version does not know is ignored. Throws when the row cannot be a call row at all.
+ */
+export function fromLedgerRow(value: unknown): PreparedCall {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError('ledger row: expected an object');
+  }
+  const named = value as Record<string, unknown>;
+  if (typeof named.job_id !== 'string' || typeof named.started_at !== 'string') {
+    throw new TypeError('ledger row: job_id and started_at are required');
+  }
+  return CALL_COLUMNS.map((column) => {
+    const v = named[column];
+    if (v === undefined || v === null) return null;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+    throw new TypeError(`ledger row: ${column} is not a scalar`);
+  });
+}
+
+/**
+ * One multi-row INSERT for a batch of prepared calls. A row whose call_key is already stored (or
+ * appears earlier in the batch) is skipped: the outbox delivers at least once, the table keeps one.
+ */
 export function insertCallsStatement(
   table: string,
   rows: readonly PreparedCall[],
@@ -118,7 +158,9 @@ export function insertCallsStatement(
     return `(${placeholders.join(', ')})`;
   });
   return {
-    sql: `INSERT INTO ${table} (${CALL_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`,
+    sql:
+      `INSERT INTO ${table} (${CALL_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ` +
+      'ON CONFLICT (call_key) DO NOTHING',
     params,
   };
 }

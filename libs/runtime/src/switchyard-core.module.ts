@@ -43,6 +43,8 @@ export interface CoreModuleOptions {
   config?: SwitchyardConfig;
   /** Loaded before Nest starts, so a broken table stops the process with its errors, not a stack trace. */
   routing?: RoutingTableHolder;
+  /** Store the ledger rows the workers leave in the Redis outbox (workers and the router do). */
+  drainLedgerOutbox?: boolean;
 }
 
 /**
@@ -96,7 +98,9 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         provide: JobStore,
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) =>
-          new JobStore(redis, config.redisPrefix, config.jobRetentionSeconds),
+          new JobStore(redis, config.redisPrefix, config.jobRetentionSeconds, {
+            ledgerOutboxMaxEntries: config.ledgerOutboxMaxEntries,
+          }),
       },
       {
         // On the stores' connection: a worker's events keep their order with the job's transitions.
@@ -165,7 +169,14 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         useFactory: (redis: Redis) => new TenantRateLimiter(redis, config.redisPrefix),
       },
       { provide: SwitchyardMetrics, useFactory: () => new SwitchyardMetrics() },
-      { provide: LEDGER_OPTIONS, useValue: { embedded: options.embeddedLedger ?? false } },
+      {
+        provide: LEDGER_OPTIONS,
+        useValue: {
+          embedded: options.embeddedLedger ?? false,
+          drainOutbox: options.drainLedgerOutbox ?? false,
+          processName: options.processName,
+        },
+      },
       LedgerService,
       BudgetAlerts,
       QueueDepthMetrics,
