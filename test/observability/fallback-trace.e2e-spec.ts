@@ -154,6 +154,8 @@ describe('a job that fell back: one trace across processes, two ledger rows, met
     expect(route.serviceName).toBe('switchyard-router');
     expect(route.attributes).toMatchObject({
       'switchyard.job_id': job.id,
+      // the failed first attempt, numbered as on its call span
+      'switchyard.attempt': 1,
       'switchyard.fallback_reason': 'server_error',
     });
 

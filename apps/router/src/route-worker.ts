@@ -9,7 +9,7 @@ import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { ROUTER_QUEUE, createRedisClient, type RouterJobData } from '@switchyard/queue';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
-import { runInExtractedContext, withSpan } from '@switchyard/telemetry';
+import { ATTR_SWITCHYARD_ATTEMPT, runInExtractedContext, withSpan } from '@switchyard/telemetry';
 import { RouteProcessor } from './route-processor';
 
 /** Consumes the router queue: one decision per failed hop. */
@@ -32,7 +32,8 @@ export class RouteWorker implements OnApplicationBootstrap, BeforeApplicationShu
             'switchyard.route',
             {
               'switchyard.job_id': job.data.job_id,
-              'switchyard.attempt': job.data.hop,
+              // The attempt that failed, numbered from 1 like the gen_ai call spans.
+              [ATTR_SWITCHYARD_ATTEMPT]: job.data.hop + 1,
               'switchyard.fallback_reason': job.data.error.type,
             },
             () => this.processor.process(job),
