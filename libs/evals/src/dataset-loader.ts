@@ -16,6 +16,12 @@ export class EvalDatasetError extends Error {
   }
 }
 
+/**
+ * The simulator scenario that answers the shipped datasets, beside them in the evals directory
+ * (`<SWITCHYARD_EVALS_DIR>/simulator-answers.yaml`); the all-in-one's bundled simulator loads it.
+ */
+export const SIMULATOR_ANSWERS_FILE = 'simulator-answers.yaml';
+
 /** Task names become file names, so they stay plain: no separators, no dots. */
 const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const ROLES = ['system', 'user', 'assistant', 'tool'];

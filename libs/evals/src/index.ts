@@ -1,5 +1,11 @@
 export * from './eval.types';
-export { EvalDatasetError, datasetPath, loadDataset, parseDataset } from './dataset-loader';
+export {
+  EvalDatasetError,
+  SIMULATOR_ANSWERS_FILE,
+  datasetPath,
+  loadDataset,
+  parseDataset,
+} from './dataset-loader';
 export {
   jsonEqual,
   parseJsonPath,
@@ -8,7 +14,7 @@ export {
   type JsonPathParse,
   type JsonPathSegment,
 } from './json-path';
-export { isRefusal } from './refusal';
+export { CONTENT_FILTERED_ERROR, isRefusal } from './refusal';
 export {
   judgeMessages,
   parseJudgeScore,

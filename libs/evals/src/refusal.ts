@@ -15,9 +15,16 @@ const REFUSAL_PHRASES = [
 
 const REFUSAL_WINDOW_CHARS = 240;
 
+/** The error type a job fails with when the provider's content filter stopped the answer. */
+export const CONTENT_FILTERED_ERROR = 'content_filtered';
+
 /** The answer is a refusal: the provider's content filter stopped it, or it opens like one. */
-export function isRefusal(output: Pick<CandidateOutput, 'text' | 'finishReason'>): boolean {
-  if (output.finishReason === 'content_filter') return true;
+export function isRefusal(
+  output: Pick<CandidateOutput, 'text' | 'finishReason' | 'errorType'>,
+): boolean {
+  if (output.finishReason === 'content_filter' || output.errorType === CONTENT_FILTERED_ERROR) {
+    return true;
+  }
   const opening = output.text.trimStart().slice(0, REFUSAL_WINDOW_CHARS);
   return REFUSAL_PHRASES.some((phrase) => phrase.test(opening));
 }

@@ -275,6 +275,17 @@ describe('scoreExample: the example score', () => {
     });
   });
 
+  it('counts a job the content filter failed as a refusal, scoring 0', async () => {
+    const ex = example([{ type: 'refusal', refused: false }]);
+    const filtered = output({ errorType: 'content_filtered', errorMessage: 'blocked' });
+    expect(await scoreExample(ex, filtered)).toMatchObject({
+      score: 0,
+      refused: true,
+      passed: false,
+    });
+    expect((await scoreExample(ex, output({ errorType: 'timeout' }))).refused).toBe(false);
+  });
+
   it('records JSON adherence only for examples that ask for JSON, and refusals for every example', async () => {
     const withFormat = example([{ type: 'json_path_equals', path: '$.total', value: 1 }], {
       response_format: { type: 'json_schema', schema: invoiceSchema },

@@ -251,11 +251,12 @@ export async function scoreExample(
     for (const check of example.checks) {
       checks.push({ type: check.type, score: 0, detail, weight: check.weight ?? 1 });
     }
+    // A content-filter stop fails the job, and is still a refusal in the refusal rate.
     return {
       score: 0,
       checks,
       passed: false,
-      refused: false,
+      refused: isRefusal(output),
       ...(wantsJson ? { json_adherent: false } : {}),
     };
   }

@@ -82,6 +82,18 @@ describe('simulator admin API', () => {
     expect(put.json.faults).toEqual([{ model: 'gpt-4o', latency_ms: 5 }]);
   });
 
+  it('takes a rollout whose answers drift (worse.wrong_answer_rate)', async () => {
+    const rule = {
+      provider: 'openai',
+      model: 'gpt-4o',
+      revision: 'gpt-4o-2026-02-01',
+      worse: { wrong_answer_rate: 0.3 },
+    };
+    const put = await admin('PUT', '/admin/faults', [rule]);
+    expect(put.status).toBe(200);
+    expect(put.json.faults).toEqual([rule]);
+  });
+
   it('rejects invalid rules with 400 and keeps the rules in force', async () => {
     await admin('PUT', '/admin/faults', [{ provider: 'openai', error_rate: 1 }]);
     for (const bad of [
@@ -89,6 +101,8 @@ describe('simulator admin API', () => {
       { status: 418 },
       { provider: 'x', explode: true },
       { worse: { error_rate: 1 } },
+      { revision: 'r2', worse: { wrong_answer_rate: 1.5 } },
+      { revision: 'r2', worse: { answer_drift: 0.5 } },
       { cut_after_chunks: 1.5 },
       { stall_after_chunks: -1 },
       { first_token_delay_ms: 'soon' },

@@ -89,7 +89,11 @@ export function decideCall(
     return respond(request.stream ? wire.malformedStream(kind) : wire.malformed(kind), 'malformed');
   }
 
-  const scripted = state.replies.find(provider, request.model, request.lastUserText);
+  const book = state.replies.find(provider, request.model, request.lastUserText);
+  // A worse revision drifts: some scripted answers are replaced by the generic one.
+  const drifted =
+    book !== undefined && state.counter.fires(`${key}|wrong`, rule.worse?.wrong_answer_rate);
+  const scripted = drifted ? undefined : book;
   const contentFilter = rule.content_filter === true || scripted?.finish === 'content_filter';
   const tool = contentFilter ? undefined : chooseToolCall(request);
   // A tool call's arguments are checked against the tool's schema, an answer against the response's.
@@ -109,7 +113,9 @@ export function decideCall(
     ? 'content_filtered'
     : breakSchema
       ? 'invalid_output'
-      : 'ok';
+      : drifted
+        ? 'wrong_answer'
+        : 'ok';
   if (!request.stream) return respond(wire.success(request, reply), outcome);
   const script = wire.successStream(request, reply, streamPieces(reply.text));
   const faults: StreamFaults = {

@@ -14,6 +14,12 @@ export interface WorseBehaviour {
   invalid_output_rate?: number;
   /** Extra latency added to every answer. */
   latency_ms?: number;
+  /**
+   * Share (0..1) of answers that drift: the scripted reply is ignored and the generic answer (the
+   * schema sample, or the echo) goes out instead, so evaluation scores fall while the JSON stays
+   * valid.
+   */
+  wrong_answer_rate?: number;
 }
 
 export interface FaultRule {

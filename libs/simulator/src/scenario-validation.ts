@@ -71,11 +71,16 @@ function withoutUndefined<T extends object>(value: T): T {
 function parseWorse(raw: unknown, where: string): WorseBehaviour | undefined {
   if (raw === undefined) return undefined;
   if (!isRecord(raw)) throw new ScenarioError(`${where}: expected an object`);
-  rejectUnknownKeys(raw, ['error_rate', 'invalid_output_rate', 'latency_ms'], where);
+  rejectUnknownKeys(
+    raw,
+    ['error_rate', 'invalid_output_rate', 'latency_ms', 'wrong_answer_rate'],
+    where,
+  );
   return withoutUndefined({
     error_rate: optionalRate(raw, 'error_rate', where),
     invalid_output_rate: optionalRate(raw, 'invalid_output_rate', where),
     latency_ms: optionalNumber(raw, 'latency_ms', where),
+    wrong_answer_rate: optionalRate(raw, 'wrong_answer_rate', where),
   });
 }
 

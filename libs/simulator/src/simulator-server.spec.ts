@@ -391,6 +391,38 @@ describe('provider simulator (over HTTP)', () => {
       expect(second.status).toBe(500);
     });
 
+    it('answers scripted prompts per model, and drifts a share of them under a worse revision', async () => {
+      sim.state.replies.replace([
+        { match: 'capital of Australia', model: 'gpt-4.1-nano', reply: 'Sydney' },
+        { match: 'capital of Australia', reply: 'Canberra' },
+      ]);
+      const ask = (model: string) =>
+        openai(chat('What is the capital of Australia?', { model })).then(
+          (r) => completion(r).choices[0].message.content,
+        );
+      expect(await ask('gpt-4o-mini')).toBe('Canberra');
+      expect(await ask('gpt-4.1-nano')).toBe('Sydney');
+      sim.addFault({
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        revision: 'gpt-4o-mini-2026-01-15',
+        worse: { wrong_answer_rate: 0.5 },
+      });
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await ask('gpt-4o-mini'));
+      // Every second answer drifts to the generic one; unscripted prompts are unaffected.
+      expect(answers).toEqual([
+        'Canberra',
+        'echo: What is the capital of Australia?',
+        'Canberra',
+        'echo: What is the capital of Australia?',
+      ]);
+      expect(sim.stats().providers.openai.models['gpt-4o-mini'].outcomes).toEqual({
+        ok: 3,
+        wrong_answer: 2,
+      });
+    });
+
     it('answers prompts over the context window with the provider context-length error', async () => {
       sim.addFault({ context_window: 5 });
       const res = await openai(chat('this prompt is certainly longer than twenty characters'));

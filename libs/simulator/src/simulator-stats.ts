@@ -5,6 +5,7 @@
 export type CallOutcome =
   | 'ok'
   | 'invalid_output'
+  | 'wrong_answer'
   | 'content_filtered'
   | 'malformed'
   | 'hang'
