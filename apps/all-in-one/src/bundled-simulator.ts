@@ -1,8 +1,29 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
+import { SIMULATOR_ANSWERS_FILE } from '@switchyard/evals';
 import { resolveProviderConnection } from '@switchyard/providers';
 import { loadRoutingTable } from '@switchyard/routing';
-import { startSimulator, type RunningSimulator } from '@switchyard/simulator';
+import {
+  loadScenarioFile,
+  startSimulator,
+  type RunningSimulator,
+  type ScenarioFile,
+} from '@switchyard/simulator';
+
+/**
+ * The evaluation datasets' scripted answers (`<SWITCHYARD_EVALS_DIR>/simulator-answers.yaml`), so
+ * `npm run eval` against `npm start` scores the candidates differently out of the box. Only
+ * prompts carrying a dataset example's marker are scripted; the rest are answered as always.
+ */
+async function evalAnswers(
+  config: SwitchyardConfig,
+): Promise<{ path?: string; scenario: ScenarioFile }> {
+  const path = join(config.evalsDir, SIMULATOR_ANSWERS_FILE);
+  if (!existsSync(path)) return { scenario: {} };
+  return { path, scenario: await loadScenarioFile(path) };
+}
 
 /**
  * With no provider keys set, the laptop stack still works end to end: providers without a key are
@@ -25,15 +46,20 @@ export async function startBundledSimulatorIfNeeded(
     );
     return undefined;
   }
+  const answers = await evalAnswers(config);
   try {
     const sim = await startSimulator({
       port: Number(target.port || 80),
       host: target.hostname.replace(/^\[|\]$/g, ''),
+      scenario: answers.scenario,
     });
     logger.warn(
       `no API key for ${simulated.join(', ')}: those providers answer from the bundled provider simulator at ${sim.url} ` +
         `(set the keys named by api_key_env in ${config.routesPath} to call the real APIs)`,
     );
+    if (answers.path) {
+      logger.log(`the simulator answers the evaluation datasets from ${answers.path}`);
+    }
     return sim;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
