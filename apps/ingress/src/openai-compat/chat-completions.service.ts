@@ -56,12 +56,6 @@ export class ChatCompletionsService {
     const mapped = mapChatCompletionRequest(body);
     if (!mapped.ok) throw new OpenAiError(invalidRequest(mapped.problems));
     const request = mapped.request;
-    if (request.stream) {
-      // Until the relay below has its end-to-end suite.
-      throw new OpenAiError(
-        invalidRequest([{ param: 'stream', message: 'streaming is not available yet' }]),
-      );
-    }
     const tasks = this.routing.current.tasks;
     if (!tasks[request.job.task]) {
       throw new OpenAiError(modelNotFound(request.job.task, Object.keys(tasks).sort()));
