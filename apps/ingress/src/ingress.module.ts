@@ -8,6 +8,10 @@ import { OperationsController } from './console/operations.controller';
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { RequestBodyLimitsMiddleware } from './http/request-body-limits.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
+import { EvalRunner } from './evals/eval-runner.service';
+import { EvalRunsService } from './evals/eval-runs.service';
+import { EvalWorker } from './evals/eval-worker';
+import { EvalsController } from './evals/evals.controller';
 import { JobEventStreamService } from './jobs/job-event-stream.service';
 import { JobPlanner } from './jobs/job-planner.service';
 import { PlanningSignals } from './jobs/planning-signals';
@@ -34,6 +38,7 @@ import { SpendController } from './routes/spend.controller';
     OperationsController,
     ConsoleController,
     OpenAiCompatController,
+    EvalsController,
   ],
   providers: [
     TenantAuthGuard,
@@ -43,6 +48,9 @@ import { SpendController } from './routes/spend.controller';
     JobQueryService,
     JobEventStreamService,
     ChatCompletionsService,
+    EvalRunsService,
+    EvalRunner,
+    EvalWorker,
     {
       provide: AlertLog,
       inject: [REDIS_CONSUMER, SWITCHYARD_CONFIG],

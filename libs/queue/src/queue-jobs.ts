@@ -49,3 +49,10 @@ export function attemptJobId(jobId: string, hop: number): string {
 export function routerJobId(jobId: string, hop: number): string {
   return `${jobId}.h${hop}.route`;
 }
+
+/** One evaluation run to execute; its BullMQ id is the run id. */
+export interface EvalRunJobData {
+  run_id: string;
+  /** Jobs of the run in flight at once */
+  concurrency: number;
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { EvalDatasetError, loadDataset } from '@switchyard/evals';
+import type { EvalRunStatus, EvalStore } from '@switchyard/ledger';
+import { EVALS_QUEUE, QueueRegistry, type EvalRunJobData } from '@switchyard/queue';
+import { RoutingTableHolder } from '@switchyard/routing';
+import { LedgerService, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { validateWebhookUrl } from '@switchyard/webhooks';
+import { ApiError } from '../http/api-error';
+import type { CreateEvalDto } from './dto/create-eval.dto';
+import { resolveCandidates } from './eval-run-plan';
+import {
+  evalRunSummary,
+  evalRunView,
+  type EvalRunSummaryView,
+  type EvalRunView,
+} from './eval-view';
+
+export const DEFAULT_EVAL_CONCURRENCY = 4;
+
+export function newEvalRunId(): string {
+  return `eval_${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
+}
+
+/** POST/GET /v1/evals: checks a run request, stores it and queues it for an ingress to execute. */
+@Injectable()
+export class EvalRunsService {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly routing: RoutingTableHolder,
+    private readonly queues: QueueRegistry,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+  ) {}
+
+  private store(): EvalStore {
+    const handle = this.ledger.ready;
+    if (!handle) {
+      throw ApiError.unavailable(
+        this.ledger.enabled
+          ? 'the ledger is not connected yet; retry shortly'
+          : 'evaluation runs are stored in the ledger, which is off: set DATABASE_URL',
+      );
+    }
+    return handle.evals;
+  }
+
+  async create(
+    tenant: string,
+    mayPin: boolean,
+    dto: CreateEvalDto,
+  ): Promise<{
+    id: string;
+    status: EvalRunStatus;
+    task: string;
+    candidates: string[];
+    total: number;
+  }> {
+    // Every job of a run is pinned to its candidate: a key that may not pin may not run evals.
+    if (!mayPin) {
+      throw new ApiError(
+        403,
+        'forbidden',
+        'evaluation runs need a key with the eval role (SWITCHYARD_EVAL_KEYS) or open mode',
+      );
+    }
+    const table = this.routing.current;
+    const task = table.tasks[dto.task];
+    if (!task) {
+      const known = Object.keys(table.tasks).sort();
+      throw new ApiError(
+        422,
+        'unknown_task',
+        `unknown task "${dto.task}"; known tasks: ${known.join(', ')}`,
+        [{ field: 'task', problem: `unknown task "${dto.task}"` }],
+        { known_tasks: known },
+      );
+    }
+    const resolved = resolveCandidates(task, table.models, dto.candidates ?? 'all');
+    if (!resolved.ok) {
+      throw new ApiError(
+        422,
+        'unknown_model',
+        resolved.details.map((d) => `${d.field}: ${d.problem}`).join('; '),
+        resolved.details,
+      );
+    }
+    let examples: number;
+    try {
+      examples = (await loadDataset(this.config.evalsDir, dto.task)).length;
+    } catch (err) {
+      if (!(err instanceof EvalDatasetError)) throw err;
+      throw new ApiError(422, 'invalid_dataset', err.message, [
+        { field: 'task', problem: err.message },
+      ]);
+    }
+    if (dto.webhook_url) {
+      const verdict = await validateWebhookUrl(dto.webhook_url, {
+        allowPrivate: this.config.webhookAllowPrivate,
+      });
+      if (!verdict.ok) {
+        throw new ApiError(422, 'invalid_webhook_url', `webhook_url: ${verdict.problem}`, [
+          { field: 'webhook_url', problem: verdict.problem },
+        ]);
+      }
+    }
+    const run = await this.store().createRun({
+      id: newEvalRunId(),
+      tenant,
+      task: task.name,
+      trigger: 'api',
+      candidates: resolved.candidates,
+      examples_limit: dto.examples ?? null,
+      webhook_url: dto.webhook_url ?? null,
+    });
+    await enqueueEvalRun(this.queues, {
+      run_id: run.id,
+      concurrency: dto.concurrency ?? DEFAULT_EVAL_CONCURRENCY,
+    });
+    return {
+      id: run.id,
+      status: run.status,
+      task: run.task,
+      candidates: run.candidates,
+      total: Math.min(examples, dto.examples ?? examples) * run.candidates.length,
+    };
+  }
+
+  async get(tenant: string, id: string): Promise<EvalRunView> {
+    const store = this.store();
+    const run = await store.getRun(id, tenant);
+    if (!run) throw ApiError.notFound(`evaluation run ${id}`);
+    return evalRunView(run, await store.results(run.id));
+  }
+
+  async list(
+    tenant: string,
+    task: string | undefined,
+    limit: number,
+  ): Promise<EvalRunSummaryView[]> {
+    const store = this.store();
+    const runs = await store.listRuns({ tenant, task, limit });
+    return Promise.all(runs.map(async (run) => evalRunSummary(run, await store.results(run.id))));
+  }
+}
+
+/** The run's BullMQ id is its own id: queueing it twice is a no-op. */
+export async function enqueueEvalRun(queues: QueueRegistry, data: EvalRunJobData): Promise<void> {
+  await queues.add(EVALS_QUEUE, 'eval-run', data, {
+    jobId: data.run_id,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 86_400 },
+    removeOnFail: { age: 7 * 86_400 },
+  });
+}
