@@ -13,6 +13,7 @@ import { EvalRunsService } from './evals/eval-runs.service';
 import { EvalWorker } from './evals/eval-worker';
 import { EvalsController } from './evals/evals.controller';
 import { JobEventStreamService } from './jobs/job-event-stream.service';
+import { CachedAnswers } from './jobs/cached-answers.service';
 import { JobPlanner } from './jobs/job-planner.service';
 import { PlanningSignals } from './jobs/planning-signals';
 import { JobQueryService } from './jobs/job-query.service';
@@ -44,6 +45,7 @@ import { SpendController } from './routes/spend.controller';
     TenantAuthGuard,
     PlanningSignals,
     JobPlanner,
+    CachedAnswers,
     JobSubmissionService,
     JobQueryService,
     JobEventStreamService,

@@ -6,6 +6,7 @@ import {
   JobCompletionChannel,
   JobEventLog,
   JobStore,
+  ResponseCache,
   type JobRecord,
   type JobResult,
 } from '@switchyard/jobs';
@@ -94,6 +95,7 @@ export class AttemptProcessor {
     private readonly dailyBudget: DailyBudgetReservation,
     private readonly eventLog: JobEventLog,
     private readonly completions: JobCompletionChannel,
+    private readonly responseCache: ResponseCache,
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
     // The connection every store above uses: writes issued together go out together.
     @Inject(REDIS_CONSUMER) private readonly redis: Redis,
@@ -328,6 +330,7 @@ export class AttemptProcessor {
         ),
         // Charges the job's cost too (no addCost): in the transition only one run wins.
         this.finalizer.succeed(job, jobResult, `h${data.hop}`),
+        this.storeInCache(ctx, jobResult),
       ]),
     );
     return 'succeeded';
@@ -450,6 +453,23 @@ export class AttemptProcessor {
     );
     this.metrics.setBudgetSpent(task.name, settled.spent_usd, tenant.name);
     if (settled.alert) this.budgetAlerts.fire(task, settled.day, tenant.name);
+  }
+
+  /**
+   * A successful answer (schema-checked already) of a job that asked for caching is kept for its
+   * task's cache.ttl_s; the table in force decides, so a task that stopped caching stores nothing.
+   */
+  private async storeInCache(ctx: AttemptContext, result: JobResult): Promise<void> {
+    const ttl = ctx.task.cache?.ttl_s;
+    if (!ctx.job.cache_key || ttl === undefined) return;
+    try {
+      const stored = await this.responseCache.put(ctx.job.cache_key, ctx.job.id, result, ttl);
+      if (stored.stored) this.metrics.cacheStored(ctx.task.name, stored.bytes);
+      else this.logger.debug(`job ${ctx.job.id}: answer of ${stored.bytes} bytes not cached`);
+    } catch (err) {
+      // The cache only saves later calls: losing an entry must never fail the job.
+      this.logger.warn(`job ${ctx.job.id}: response cache: ${(err as Error).message}`);
+    }
   }
 
   /**

@@ -241,6 +241,8 @@ export class JobStore {
     if (job.trace) fields.trace = JSON.stringify(job.trace);
     if (job.pin) fields.pin = job.pin;
     if (job.eval_run_id) fields.eval_run_id = job.eval_run_id;
+    if (job.cache_key) fields.cache_key = job.cache_key;
+    if (job.cache_hit_of) fields.cache_hit_of = job.cache_hit_of;
     const created = await CREATE_JOB.run(
       this.redis,
       key,
@@ -514,5 +516,7 @@ function parseJob(raw: Record<string, string>): JobRecord {
     finalized_by: raw.finalized_by || undefined,
     pin: raw.pin || undefined,
     eval_run_id: raw.eval_run_id || undefined,
+    cache_key: raw.cache_key || undefined,
+    cache_hit_of: raw.cache_hit_of || undefined,
   };
 }

@@ -18,6 +18,8 @@ export interface JobView {
   attempts?: Array<Omit<AttemptRecord, 'hop' | 'try'> & { hop: number; try: number }>;
   error?: JobRecord['error'];
   cost_usd: number;
+  /** Answered from the response cache with the result of this job */
+  cache_hit_of?: string;
   trace_id?: string;
   metadata?: Record<string, unknown>;
   /** The job's only candidate, when it was pinned */
@@ -46,6 +48,7 @@ export function toJobView(
     attempts,
     error: job.error,
     cost_usd: job.cost_usd,
+    cache_hit_of: job.cache_hit_of,
     trace_id: job.trace_id,
     metadata: job.request.metadata,
     pin: job.pin,

@@ -76,6 +76,10 @@ export interface JobResult {
   latency_ms: number;
   /** The provider's backend fingerprint (OpenAI's system_fingerprint), when it gave one */
   system_fingerprint?: string;
+  /** Served from the response cache: no provider call, no cost */
+  cached?: true;
+  /** With cached: the job whose provider call produced this answer */
+  cache_hit_of?: string;
 }
 
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -119,6 +123,10 @@ export interface JobRecord {
   updated_at: string;
   started_at?: string;
   finished_at?: string;
+  /** The response-cache entry a successful answer is stored under (absent: not cached) */
+  cache_key?: string;
+  /** The job whose cached answer this job was served (it made no provider call) */
+  cache_hit_of?: string;
   /** The step that made the job terminal (`h<hop>`, `route-h<hop>`, `deadline-sweeper`, `cancel`) */
   finalized_by?: string;
   /** `provider/model` the job was pinned to (`pin`): its only candidate; it never falls back. */

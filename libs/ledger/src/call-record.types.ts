@@ -43,6 +43,11 @@ export interface CallRecord {
    * delivered twice (the outbox after a crash) is one row. Absent: never deduplicated.
    */
   call_key?: string | null;
+  /**
+   * The job was answered from the response cache: no provider call was made, and provider, model
+   * and model_revision are those of the call that produced the cached answer (cost 0).
+   */
+  cached?: boolean;
   /** The task's ledger policy; absent means neither prompt nor response is stored */
   policy?: LedgerPolicy;
   /** The evaluation run whose job made the call; such calls stay out of production aggregates */
@@ -79,6 +84,8 @@ export interface CallRow {
   finished_at: string;
   created_at: string;
   eval_run_id: string | null;
+  /** Answered from the response cache (no provider call) */
+  cached: boolean;
 }
 
 export interface ListCallsQuery {

@@ -103,6 +103,7 @@ function toCallRow(r: RawCallRow): CallRow {
     finished_at: isoOf(r.finished_at),
     created_at: isoOf(r.created_at),
     eval_run_id: (r.eval_run_id as string | null) ?? null,
+    cached: r.cached === true,
   };
 }
 
@@ -145,7 +146,7 @@ export class LedgerQueries {
       `SELECT id::text AS id, job_id, tenant, task, attempt, provider, model, model_revision,
           system_fingerprint, provider_request_id, prompt, response, error_type, error_message,
           latency_ms, ttft_ms, input_tokens, output_tokens, usage_estimated, cost_usd, schema_valid,
-          fallback_reason, trace_id, started_at, finished_at, created_at, eval_run_id,
+          fallback_reason, trace_id, started_at, finished_at, created_at, eval_run_id, cached,
           (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us
         FROM ${this.table} AS c
         WHERE ${where}
@@ -175,6 +176,8 @@ export class LedgerQueries {
     if (since !== undefined) where.add((p) => `created_at >= ${p}::timestamptz`, since);
     // Production numbers: calls of evaluation runs are measured by the runs themselves.
     where.clauses.push('eval_run_id IS NULL');
+    // Answers served from the response cache made no call: no latency, errors or cost to count.
+    where.clauses.push('cached IS NOT TRUE');
 
     const [summary, errors] = await Promise.all([
       this.client.query<{

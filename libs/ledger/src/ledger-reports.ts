@@ -58,6 +58,8 @@ export class LedgerReports {
     if (query.task !== undefined) scope.add((p) => `task = ${p}`, query.task);
     // Production numbers: calls of evaluation runs are measured by the runs themselves.
     scope.clauses.push('eval_run_id IS NULL');
+    // Answers served from the response cache made no call: no latency, errors or cost to count.
+    scope.clauses.push('cached IS NOT TRUE');
     const window = new Where();
     window.clauses.push(...scope.clauses);
     window.params.push(...scope.params);

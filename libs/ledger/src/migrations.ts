@@ -100,6 +100,14 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 7,
+    name: 'calls: cached, for the rows of jobs answered from the response cache',
+    statements: (t) => [
+      // true: no provider call; the row keeps the original call's provider and model revision.
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS cached boolean NOT NULL DEFAULT false`,
+    ],
+  },
+  {
     version: 8,
     name: 'evaluations: runs, per-example results, eval_run_id on calls',
     statements: (t) => [

@@ -39,6 +39,7 @@ export const CALL_COLUMNS = [
   'usage_estimated',
   'eval_run_id',
   'call_key',
+  'cached',
 ] as const;
 
 export type CallColumn = (typeof CALL_COLUMNS)[number];
@@ -55,6 +56,7 @@ const COLUMN_CASTS: Partial<Record<CallColumn, string>> = {
   finished_at: 'timestamptz',
   ttft_ms: 'integer',
   usage_estimated: 'boolean',
+  cached: 'boolean',
 };
 
 export type PreparedCall = SqlParam[];
@@ -108,6 +110,7 @@ export function prepareCall(call: CallRecord, secrets: readonly string[]): Prepa
     call.usage_estimated ?? null,
     storedField(call.eval_run_id, secrets, 64),
     storedField(call.call_key, secrets, 300),
+    call.cached ?? false,
   ];
 }
 

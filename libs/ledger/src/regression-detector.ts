@@ -41,7 +41,8 @@ function revisionStatsSql(t: LedgerTables): string {
       SELECT task, provider, model, model_revision, error_type, schema_valid, latency_ms, started_at
       FROM ${t.calls}
       -- Eval runs pin jobs and replay fixed examples: not the traffic a baseline describes.
-      WHERE started_at >= $1::timestamptz AND eval_run_id IS NULL
+      -- Answers from the response cache made no call: they say nothing about the revision.
+      WHERE started_at >= $1::timestamptz AND eval_run_id IS NULL AND cached IS NOT TRUE
     ),
     firsts AS (
       SELECT task, provider, model, model_revision AS revision, min(started_at) AS first_seen

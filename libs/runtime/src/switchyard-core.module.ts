@@ -10,7 +10,13 @@ import {
 import type Redis from 'ioredis';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { IdempotencyStore, JobCompletionChannel, JobEventLog, JobStore } from '@switchyard/jobs';
+import {
+  IdempotencyStore,
+  JobCompletionChannel,
+  JobEventLog,
+  JobStore,
+  ResponseCache,
+} from '@switchyard/jobs';
 import {
   ProviderLimiters,
   ProviderPauses,
@@ -162,6 +168,11 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         provide: LatencyTracker,
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) => new LatencyTracker(redis, config.redisPrefix),
+      },
+      {
+        provide: ResponseCache,
+        inject: [REDIS_CONSUMER],
+        useFactory: (redis: Redis) => new ResponseCache(redis, config.redisPrefix),
       },
       {
         provide: TenantRateLimiter,

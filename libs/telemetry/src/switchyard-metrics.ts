@@ -68,6 +68,10 @@ export class SwitchyardMetrics {
   readonly ledgerWriteFailures: Counter;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly budgetAlerts: Counter<'task'>;
+  readonly cacheHits: Counter<'task'>;
+  readonly cacheMisses: Counter<'task'>;
+  readonly cacheStoredBytes: Counter<'task'>;
+  readonly cacheServedBytes: Counter<'task'>;
   readonly regressionsDetected: Counter<'task' | 'model'>;
   readonly regressionChecks: Counter<'outcome'>;
 
@@ -154,6 +158,30 @@ export class SwitchyardMetrics {
       labelNames: ['outcome'],
       registers,
     });
+    this.cacheHits = new Counter({
+      name: 'switchyard_cache_hits_total',
+      help: 'Jobs answered from the response cache, by task',
+      labelNames: ['task'],
+      registers,
+    });
+    this.cacheMisses = new Counter({
+      name: 'switchyard_cache_misses_total',
+      help: 'Response-cache lookups that found nothing, by task',
+      labelNames: ['task'],
+      registers,
+    });
+    this.cacheStoredBytes = new Counter({
+      name: 'switchyard_cache_stored_bytes_total',
+      help: 'Bytes of answers written to the response cache, by task',
+      labelNames: ['task'],
+      registers,
+    });
+    this.cacheServedBytes = new Counter({
+      name: 'switchyard_cache_served_bytes_total',
+      help: 'Bytes of answers served from the response cache, by task',
+      labelNames: ['task'],
+      registers,
+    });
     this.budgetAlerts = new Counter({
       name: 'switchyard_budget_alerts_total',
       help: 'budget.alert events fired, by task',
@@ -215,6 +243,20 @@ export class SwitchyardMetrics {
 
   webhookDelivery(outcome: string): void {
     this.webhookDeliveries.inc({ outcome });
+  }
+
+  /** A response-cache lookup: a hit with the bytes it served, or a miss. */
+  cacheLookup(task: string, hitBytes: number | null): void {
+    if (hitBytes === null) {
+      this.cacheMisses.inc({ task });
+      return;
+    }
+    this.cacheHits.inc({ task });
+    this.cacheServedBytes.inc({ task }, hitBytes);
+  }
+
+  cacheStored(task: string, bytes: number): void {
+    this.cacheStoredBytes.inc({ task }, bytes);
   }
 
   budgetAlert(task: string): void {

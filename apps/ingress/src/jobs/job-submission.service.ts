@@ -15,6 +15,8 @@ import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError, type ErrorDetail } from '../http/api-error';
 import type { CreateJobDto } from './dto/create-job.dto';
+import { CachedAnswers } from './cached-answers.service';
+import { cacheDirectives } from './cache-control';
 import { JobPlanner } from './job-planner.service';
 import { toJobRequest } from './job-request';
 import { toolConversationProblems } from './tool-conversation';
@@ -25,6 +27,8 @@ export interface SubmissionContext {
   mayPin: boolean;
   /** Set by the eval runner only: tags the job and its ledger rows */
   evalRunId?: string;
+  /** The request's Cache-Control header (no-cache, no-store) */
+  cacheControl?: string;
 }
 
 export interface Submission {
@@ -45,6 +49,7 @@ export class JobSubmissionService {
     private readonly idempotency: IdempotencyStore,
     private readonly enqueuer: AttemptEnqueuer,
     private readonly tenantLimiter: TenantRateLimiter,
+    private readonly cachedAnswers: CachedAnswers,
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
@@ -58,6 +63,16 @@ export class JobSubmissionService {
     const task = this.pinned(this.requireTask(dto.task), dto.pin, context);
     const request = toJobRequest(dto);
     await this.checkRequest(task, request);
+    // A pinned job (an evaluation) measures its model: it never takes a cached answer nor leaves one.
+    const cache =
+      dto.pin === undefined && context.evalRunId === undefined
+        ? this.cachedAnswers.use(
+            tenant,
+            task,
+            request,
+            cacheDirectives(context.cacheControl, dto.cache),
+          )
+        : undefined;
 
     let id = newJobId();
     if (idempotencyKey !== undefined) {
@@ -89,6 +104,11 @@ export class JobSubmissionService {
       }
     }
 
+    if (cache?.read) {
+      const hit = await this.cachedAnswers.serve(tenant, task, request, id, cache.key);
+      if (hit) return hit;
+    }
+
     const plan = await this.planner.plan(task, request, tenant);
     const now = new Date();
     const budget = this.planner.effectiveBudget(task, request);
@@ -105,6 +125,7 @@ export class JobSubmissionService {
       current_hop: 0,
       ...(dto.pin !== undefined && { pin: dto.pin }),
       ...(context.evalRunId !== undefined && { eval_run_id: context.evalRunId }),
+      ...(cache?.write && { cache_key: cache.key }),
       trace_id: currentTraceId(),
       trace: injectTraceContext(),
       created_at: now.toISOString(),

@@ -52,11 +52,13 @@ export class JobsController {
     @Body() body: CreateJobDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('prefer') prefer: string | undefined,
+    @Headers('cache-control') cacheControl: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobView | Record<string, unknown>> {
     const waitSeconds = parsePreferWait(prefer);
     const { job, created } = await this.submissions.submit(tenant, body, idempotencyKey, {
       mayPin: roles.has('eval'),
+      cacheControl,
     });
     res.setHeader('Location', `/v1/jobs/${job.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
@@ -78,6 +80,8 @@ export class JobsController {
       created_at: job.created_at,
       trace_id: job.trace_id,
       metadata: job.request.metadata,
+      // A cache hit ended before this answer: it says so, and whose answer it is.
+      ...(job.cache_hit_of && { cached: true, cache_hit_of: job.cache_hit_of }),
     };
   }
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsBoolean,
   ArrayMinSize,
   IsArray,
   IsDefined,
@@ -221,6 +222,14 @@ export class CreateJobDto {
   @IsOptional()
   @IsJsonObjectWithin(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    description:
+      "false: neither take the answer from the task's response cache nor store it (default true)",
+  })
+  @IsOptional()
+  @IsBoolean()
+  cache?: boolean;
 
   @ApiPropertyOptional({ type: JobBudgetDto })
   @IsOptional()
