@@ -4,12 +4,17 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { JobStore, isTerminal } from '@switchyard/jobs';
+import { JobStore, isTerminal, type FinalizeOutcome, type JobError } from '@switchyard/jobs';
 import { JobFinalizer } from '@switchyard/runtime';
 
 const SWEEP_EVERY_MS = 5_000;
 /** A hop may still be finishing right at the deadline; give it this long before ending the job. */
 const GRACE_MS = 5_000;
+const SWEEPER = 'deadline-sweeper';
+const DEADLINE_EXCEEDED: JobError = {
+  type: 'deadline_exceeded',
+  message: 'the job did not finish before its deadline',
+};
 
 /**
  * The backstop behind "every job reaches a terminal state": whatever was lost between processes
@@ -42,20 +47,36 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     const ids = await this.jobs.overdue(now - GRACE_MS);
     let ended = 0;
     for (const id of ids) {
-      const job = await this.jobs.get(id);
-      if (!job) {
-        await this.jobs.forgetActive(id);
-        continue;
+      try {
+        if (await this.end(id)) ended++;
+      } catch (err) {
+        // Left in the active index: the next sweep (here or in another router) tries again.
+        this.logger.warn(`job ${id}: ${(err as Error).message}`);
       }
-      if (isTerminal(job.status)) continue;
-      const outcome = await this.finalizer.fail(
-        job,
-        { type: 'deadline_exceeded', message: 'the job did not finish before its deadline' },
-        'deadline-sweeper',
-      );
-      if (outcome === 'finalized') ended++;
     }
     if (ended) this.logger.warn(`ended ${ended} job(s) past their deadline`);
     return ended;
+  }
+
+  /**
+   * Ends one overdue job and announces it as a worker's end is announced (completion webhook,
+   * then the notice). The job leaves the active index only after that, so a sweep whose
+   * announcement was cut short (its process died, publishing failed) is finished by the next
+   * one: the same finalizer again, whose follow-ups are idempotent.
+   */
+  private async end(id: string): Promise<boolean> {
+    const job = await this.jobs.get(id);
+    if (!job) {
+      await this.jobs.forgetActive(id);
+      return false;
+    }
+    let outcome: FinalizeOutcome | undefined;
+    if (!isTerminal(job.status)) {
+      outcome = await this.finalizer.fail(job, DEADLINE_EXCEEDED, SWEEPER, { keepActive: true });
+    } else if (job.finalized_by === SWEEPER && job.error) {
+      await this.finalizer.fail(job, job.error, SWEEPER, { keepActive: true });
+    }
+    await this.jobs.forgetActive(id);
+    return outcome === 'finalized';
   }
 }

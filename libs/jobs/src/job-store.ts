@@ -25,6 +25,8 @@ import {
 // KEYS[4] is the job's event stream: the transition that wins appends the terminal event (ARGV[10],
 // capped at ARGV[11], expiring after ARGV[12] s) in the same step, so a listener never waits for
 // the end of a job that has ended.
+// ARGV[13] = '1' leaves the job in the active index (KEYS[2]): the deadline sweeper drops it only
+// once the end is announced, so an announcement cut short (a crash, a failed publish) is redone.
 const FINALIZE = new RedisScript(
   'switchyardJobFinalize',
   `
@@ -38,7 +40,7 @@ else
   redis.call('HSET', KEYS[1], 'status', ARGV[1], ARGV[2], ARGV[3], 'finished_at', ARGV[5],
     'updated_at', ARGV[5], 'finalized_by', ARGV[4])
   if tonumber(ARGV[7]) > 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'cost_usd', ARGV[7]) end
-  redis.call('ZREM', KEYS[2], ARGV[6])
+  if ARGV[13] ~= '1' then redis.call('ZREM', KEYS[2], ARGV[6]) end
   -- A terminal job has only terminal attempts: one still marked running lost its process (or
   -- was overtaken by the deadline); its own outcome, should it still come, overwrites this.
   local attempts = redis.call('HGETALL', KEYS[3])
@@ -157,6 +159,8 @@ export type FinalizeOutcome =
 export interface FinalizeOptions {
   /** Publish the end on the completion channel in the same step (see JobCompletionChannel). */
   announce?: boolean;
+  /** Leave the job in the active index; the caller drops it (forgetActive) once it is announced. */
+  keepActive?: boolean;
   now?: Date;
 }
 
@@ -397,6 +401,7 @@ export class JobStore {
       terminalEventFor(status),
       JOB_EVENTS_MAX_LEN,
       this.retentionSeconds,
+      options.keepActive ? '1' : '0',
     );
     if (r === 1) return 'finalized';
     if (r === 2) return 'already_finalized_by_me';

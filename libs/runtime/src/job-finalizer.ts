@@ -35,9 +35,21 @@ export class JobFinalizer {
     return outcome;
   }
 
-  async fail(job: JobRecord, error: JobError, finalizer: string): Promise<FinalizeOutcome> {
+  /**
+   * `keepActive`: the job stays in the active index until the caller drops it, after this
+   * returns (the deadline sweeper, which finds it there again should the announcement not finish).
+   */
+  async fail(
+    job: JobRecord,
+    error: JobError,
+    finalizer: string,
+    options: { keepActive?: boolean } = {},
+  ): Promise<FinalizeOutcome> {
     const announce = !job.request.webhook_url;
-    const outcome = await this.jobs.fail(job.id, error, finalizer, { announce });
+    const outcome = await this.jobs.fail(job.id, error, finalizer, {
+      announce,
+      keepActive: options.keepActive,
+    });
     await this.afterFinalize(job.id, outcome, { task: job.task, status: 'failed', announce });
     return outcome;
   }
