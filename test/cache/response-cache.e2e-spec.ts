@@ -175,5 +175,8 @@ describe('response cache (task `cache: { ttl_s }`)', () => {
     const again = await stack.submit(question, { prefer: 'wait=20' });
     expect(again.body.status).toBe('succeeded');
     expect(again.body.result.cached).toBeUndefined();
+    // The success was stored: the next one is a hit on it.
+    const third = await stack.submit(question, { prefer: 'wait=20' });
+    expect(third.body.cache_hit_of).toBe(again.body.id);
   });
 });

@@ -204,6 +204,11 @@ describe('the console in a real browser', () => {
       })),
     );
     expect(bars.map((b) => [b.task, b.spent])).toEqual(spend.map((s) => [s.task, s.spent_usd]));
+    // The caller's own total over all tasks, as /v1/spend's tenant says.
+    const own = (await stack.request('GET', '/v1/spend')).body.tenant;
+    const tenantLine = page.locator('[data-spend-tenant]');
+    expect(await tenantLine.getAttribute('data-spend-tenant')).toBe(own.tenant);
+    expect(Number(await tenantLine.getAttribute('data-spent-usd'))).toBe(own.spent_usd);
     const chat = bars.find((b) => b.task === 'chat');
     expect(spend.find((s) => s.task === 'chat').spent_usd).toBeGreaterThan(0);
     expect(chat?.text).toContain('of $100.00');

@@ -137,7 +137,7 @@ function providersCard(providers, queues, byProvider, byModel, routed) {
   );
 }
 
-function spendCard(spend, tasks) {
+function spendCard(spend, tasks, tenant) {
   const rows = spend.map((s) => {
     const budget = tasks[s.task]?.budget ?? {};
     const limit = s.limit_usd ?? budget.daily_usd ?? null;
@@ -192,6 +192,19 @@ function spendCard(spend, tasks) {
   return card(
     `Spend today (${spend[0]?.day ?? ''} UTC) against daily_usd`,
     h('div', { 'data-testid': 'spend' }, rows),
+    // Every tenant has each task's daily_usd to itself: these are the caller's own numbers.
+    tenant
+      ? h(
+          'p',
+          {
+            class: 'small',
+            'data-spend-tenant': tenant.tenant,
+            'data-spent-usd': tenant.spent_usd,
+          },
+          `Tenant ${tenant.tenant}, all tasks: ${usd(tenant.spent_usd)}` +
+            (tenant.limit_usd !== null ? ` of ${usd(tenant.limit_usd, 2)} (tenant daily_usd)` : ''),
+        )
+      : null,
     h(
       'p',
       { class: 'small muted' },
@@ -268,7 +281,7 @@ export function renderOverview(root) {
         h(
           'div',
           { class: 'grid' },
-          spendCard(spend.spend, routes.tasks),
+          spendCard(spend.spend, routes.tasks, spend.tenant),
           alertsCard(alerts.alerts),
         ),
       );
