@@ -85,6 +85,7 @@ describe('dataset loader', () => {
         response_format: { type: 'json_schema', schema: { type: 'nonsense' } },
       }),
       line({ ...good, id: 'h', messages: [{ role: 'bot', content: 'hi' }] }),
+      line({ ...good, id: 'i', checks: [{ type: 'regex', pattern: '^(\\w+)\\s\\1$' }] }),
     ].join('\n');
     const problems = problemsOf(text);
     expect(problems).toEqual([
@@ -110,6 +111,9 @@ describe('dataset loader', () => {
       ),
       'extraction.jsonl:10: messages[0].role: must be one of system, user, assistant, tool',
       'extraction.jsonl:10: messages: the last message must be a user (or tool) message for the model to answer',
+      expect.stringMatching(
+        /^extraction\.jsonl:11: checks\[0\]\.pattern: is not a pattern the linear-time engine \(RE2\) accepts/,
+      ),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CompiledSchemaCache, InvalidSchemaError } from '@switchyard/schemas';
+import { CompiledSchemaCache, InvalidSchemaError, linearRegExpProblem } from '@switchyard/schemas';
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import { EVAL_CHECK_TYPES, type EvalCheck, type EvalExample } from './eval.types';
 import { parseJsonPath } from './json-path';
@@ -330,7 +330,11 @@ function checkCheck(
           new RegExp(raw.pattern, typeof raw.flags === 'string' ? raw.flags : undefined);
         } catch (err) {
           problem('pattern', `not a valid regular expression (${(err as Error).message})`);
+          break;
         }
+        // Model output is matched in the ingress process: only linear-time patterns.
+        const linear = linearRegExpProblem(raw.pattern);
+        if (linear) problem('pattern', linear);
       }
       break;
     case 'json_valid':

@@ -54,6 +54,19 @@ describe('scoreExample: each check against fixed outputs', () => {
       1,
     );
     expect((await one({ type: 'regex', pattern: '^answer: \\d+' }, text)).score).toBe(0);
+    const lines = output({ text: 'Working:\n2 + 2\nANSWER: 4' });
+    expect((await one({ type: 'regex', pattern: '^answer: 4$', flags: 'im' }, lines)).score).toBe(
+      1,
+    );
+    expect((await one({ type: 'regex', pattern: 'Working:.2', flags: 's' }, lines)).score).toBe(1);
+    // Linear time: a pattern that backtracks exponentially in JavaScript answers at once.
+    const started = Date.now();
+    const evil = await one(
+      { type: 'regex', pattern: '^(a|a)+$' },
+      output({ text: `${'a'.repeat(40)}!` }),
+    );
+    expect(evil.score).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('json_valid checks the check’s, the example’s or the task’s schema, else plain JSON', async () => {

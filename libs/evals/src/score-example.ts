@@ -1,4 +1,4 @@
-import { InvalidSchemaError, JsonSchemaValidator } from '@switchyard/schemas';
+import { InvalidSchemaError, JsonSchemaValidator, linearRegExpTester } from '@switchyard/schemas';
 import type {
   CandidateOutput,
   CheckResult,
@@ -163,7 +163,8 @@ async function scoreCheck(
         ? fail(`contains "${check.value}"`)
         : pass(`does not contain "${check.value}"`);
     case 'regex':
-      return new RegExp(check.pattern, check.flags).test(text)
+      // RE2: linear time in the answer's length, whatever the pattern (the loader refused others).
+      return linearRegExpTester(check.pattern, check.flags)(text)
         ? pass(`matches /${check.pattern}/${check.flags ?? ''}`)
         : fail(`does not match /${check.pattern}/${check.flags ?? ''}`);
     case 'json_valid':

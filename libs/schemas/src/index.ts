@@ -1,5 +1,5 @@
 export * from './schema-drafts';
-export { linearRegExpProblem } from './linear-regexp';
+export { linearRegExpProblem, linearRegExpTester } from './linear-regexp';
 export {
   PatternBudget,
   SCHEMA_MAX_PATTERNS,

@@ -36,6 +36,29 @@ export const linearRegExp: RegExpEngine = Object.assign(
   { code: 'require("re2js").RE2JS' },
 );
 
+const FLAG_BITS: Record<string, number> = {
+  i: RE2JS.CASE_INSENSITIVE,
+  m: RE2JS.MULTILINE,
+  s: RE2JS.DOTALL,
+  // RE2 matches code points already.
+  u: 0,
+};
+
+/**
+ * An ECMAScript pattern with `i`, `m`, `s` and `u` flags compiled for RE2, as a tester that finds
+ * a match anywhere in its input. Throws when RE2 cannot run it (see linearRegExpProblem).
+ */
+export function linearRegExpTester(pattern: string, flags = ''): (input: string) => boolean {
+  let bits = 0;
+  for (const flag of flags) {
+    const bit = FLAG_BITS[flag];
+    if (bit === undefined) throw new Error(`flag "${flag}" is not one of i, m, s, u`);
+    bits |= bit;
+  }
+  const compiled = RE2JS.compile(RE2JS.translateRegExp(pattern), bits);
+  return (input: string) => compiled.test(input);
+}
+
 /** A format checked with RE2, for the fixed formats Switchyard knows. */
 export function linearFormat(pattern: string, caseInsensitive = false): (value: string) => boolean {
   const compiled = RE2JS.compile(pattern, caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
