@@ -217,6 +217,42 @@ describe('POST /v1/chat/completions and /v1/models through the openai SDK', () =
     expect((await job(jobId)).status).toBe('failed');
   });
 
+  it('every candidate behind an open circuit: 503 providers_unavailable', async () => {
+    stack.sim.addFault({ provider: 'openai', error_rate: 1, status: 503 });
+    stack.sim.addFault({ provider: 'anthropic', error_rate: 1, status: 503 });
+    const statuses: number[] = [];
+    // Five failures in a row open a provider's circuit; then planning finds no candidate.
+    for (let i = 0; i < 12 && statuses.at(-1) !== 503; i++) {
+      const err = await client.chat.completions
+        .create({ model: 'pair', messages: [{ role: 'user', content: `try ${i}` }] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+      statuses.push((err as InstanceType<typeof OpenAI.InternalServerError>).status as number);
+      if (statuses.at(-1) === 503) {
+        const e = err as InstanceType<typeof OpenAI.InternalServerError>;
+        expect(e.code).toBe('providers_unavailable');
+        expect(e.type).toBe('server_error');
+      }
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 502)).toBe(true);
+    expect(statuses.at(-1)).toBe(503);
+  });
+
+  it('deadline passed: 504 deadline_exceeded', async () => {
+    stack.sim.addFault({ provider: 'openai', hang: true });
+    const started = Date.now();
+    const err = await client.chat.completions
+      .create({ model: 'hurried', messages: [{ role: 'user', content: PROMPT }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    const e = err as InstanceType<typeof OpenAI.InternalServerError>;
+    expect(e.status).toBe(504);
+    expect(e.code).toBe('deadline_exceeded');
+    expect(Date.now() - started).toBeLessThan(8000);
+    const view = await job(e.headers?.get('x-switchyard-job-id') as string);
+    expect(view.status).toBe('failed');
+  });
+
   it('budget spent: RateLimitError with code budget_exhausted and Retry-After', async () => {
     const err = await client.chat.completions
       .create({ model: 'spent', messages: [{ role: 'user', content: PROMPT }] })
@@ -237,7 +273,7 @@ describe('POST /v1/chat/completions and /v1/models through the openai SDK', () =
     const e = err as InstanceType<typeof OpenAI.NotFoundError>;
     expect(e.code).toBe('model_not_found');
     expect(e.param).toBe('model');
-    expect(e.message).toContain('assistant_openai, extraction, spent');
+    expect(e.message).toContain('assistant_openai, extraction, hurried, pair, spent');
   });
 
   it('fields not every candidate honours, and invalid ones, answer 400 with param', async () => {
@@ -304,6 +340,8 @@ describe('POST /v1/chat/completions and /v1/models through the openai SDK', () =
       'assistant_google',
       'assistant_openai',
       'extraction',
+      'hurried',
+      'pair',
       'spent',
     ]);
     expect(models[0]).toEqual({

@@ -1,5 +1,6 @@
 import type { AttemptIdentity, JobEventEntry, JobView, ToolCallFragment } from '@switchyard/jobs';
 import {
+  attemptsThatRan,
   chunk,
   closingChunks,
   firstChunk,
@@ -49,6 +50,8 @@ export class ChatCompletionRelay {
     private readonly created: number,
     private readonly includeUsage: boolean,
     private readonly traceparent: string | undefined,
+    /** The job's deadline (epoch ms): a job ending past it answers 504 */
+    private readonly deadlineAt?: number,
   ) {}
 
   /** Whether the entry ends the job: the caller then reads the job view and calls `finish`. */
@@ -94,7 +97,7 @@ export class ChatCompletionRelay {
     if (this.ended) return [];
     this.ended = true;
     if (view.status !== 'succeeded' || !view.result) {
-      const failure = fromFailedJob(view);
+      const failure = fromFailedJob(view, this.deadlineAt);
       if (!this.headersSent) {
         return [
           {
@@ -110,7 +113,7 @@ export class ChatCompletionRelay {
     const result = view.result;
     const actions: RelayAction[] = [];
     if (!this.headersSent) {
-      actions.push(...this.ensureHeaders(result));
+      actions.push(...this.ensureHeaders(result, attemptsThatRan(view).length));
     }
     if (!this.sentChunks) {
       // An answer that streamed no delta (an empty one) still opens with the role.
@@ -144,7 +147,11 @@ export class ChatCompletionRelay {
     };
   }
 
-  private ensureHeaders(result?: { provider: string; model: string }): RelayAction[] {
+  /** `attempts`: when the job has ended, how many ran (a cached answer ran none). */
+  private ensureHeaders(
+    result?: { provider: string; model: string },
+    attempts = this.attemptsStarted,
+  ): RelayAction[] {
     if (this.headersSent) return [];
     this.headersSent = true;
     const serving = result ?? this.attempt;
@@ -157,7 +164,7 @@ export class ChatCompletionRelay {
             'x-switchyard-provider': serving.provider,
             'x-switchyard-model': serving.model,
           }),
-          'x-switchyard-attempts': String(Math.max(this.attemptsStarted, result ? 1 : 0)),
+          'x-switchyard-attempts': String(attempts),
         },
       },
     ];

@@ -50,6 +50,7 @@ export class ChatCompletionsService {
     tenant: string,
     body: unknown,
     idempotencyKey: string | undefined,
+    cacheControl: string | undefined,
     req: Request,
     res: Response,
   ): Promise<void> {
@@ -60,7 +61,7 @@ export class ChatCompletionsService {
     if (!tasks[request.job.task]) {
       throw new OpenAiError(modelNotFound(request.job.task, Object.keys(tasks).sort()));
     }
-    const job = await this.submit(tenant, request, idempotencyKey);
+    const job = await this.submit(tenant, request, idempotencyKey, cacheControl);
     const traceparent = job.trace?.traceparent;
     if (request.stream) return this.relay(tenant, job, request, traceparent, req, res);
 
@@ -85,7 +86,7 @@ export class ChatCompletionsService {
       });
     }
     if (view.status !== 'succeeded') {
-      const failure = fromFailedJob(view);
+      const failure = fromFailedJob(view, job.deadline_at);
       throw new OpenAiError({ ...failure, headers: { ...completionHeaders(view), ...common } });
     }
     res.set({ ...completionHeaders(view), ...common });
@@ -97,6 +98,7 @@ export class ChatCompletionsService {
     tenant: string,
     request: MappedChatRequest,
     idempotencyKey: string | undefined,
+    cacheControl: string | undefined,
   ): Promise<JobRecord> {
     const dto = plainToInstance(CreateJobDto, request.job);
     const errors = await validate(dto, {
@@ -106,7 +108,10 @@ export class ChatCompletionsService {
     });
     try {
       if (errors.length) throw validationException(errors);
-      return (await this.submissions.submit(tenant, dto, idempotencyKey)).job;
+      // No pin field on this route; Cache-Control: no-cache / no-store bypass the response cache.
+      return (
+        await this.submissions.submit(tenant, dto, idempotencyKey, { mayPin: false, cacheControl })
+      ).job;
     } catch (err) {
       if (err instanceof ApiError) {
         throw new OpenAiError(
@@ -139,6 +144,7 @@ export class ChatCompletionsService {
       createdSeconds(job),
       request.include_usage,
       traceparent,
+      job.deadline_at,
     );
     const listener = this.redis.duplicate();
     listener.on('error', () => undefined);

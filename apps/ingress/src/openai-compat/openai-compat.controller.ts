@@ -48,6 +48,11 @@ export class OpenAiCompatController {
   })
   @ApiBody({ type: ChatCompletionRequestDoc })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({
+    name: 'Cache-Control',
+    required: false,
+    description: "no-cache / no-store: bypass the task's response cache",
+  })
   @ApiResponse({ status: 200, description: 'chat.completion, or text/event-stream when streaming' })
   @ApiResponse({
     status: 400,
@@ -69,10 +74,11 @@ export class OpenAiCompatController {
     // and checked by chat-completion-request.ts, then by the job DTO's own validation.
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('cache-control') cacheControl: string | undefined,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    return this.completions.complete(tenant, body, idempotencyKey, req, res);
+    return this.completions.complete(tenant, body, idempotencyKey, cacheControl, req, res);
   }
 
   @Get('models')

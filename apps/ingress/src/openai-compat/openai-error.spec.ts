@@ -154,6 +154,18 @@ describe('OpenAI error mapping', () => {
     });
   });
 
+  it('a job that ended at or after its deadline is 504 whatever its last error', () => {
+    const view = {
+      ...failedView({ type: 'timeout', message: 'cut at the deadline' }),
+      finished_at: '2026-01-01T00:00:01.000Z',
+    };
+    const deadline = Date.parse('2026-01-01T00:00:01.000Z');
+    expect(fromFailedJob(view, deadline).status).toBe(504);
+    expect(fromFailedJob(view, deadline).body.error.code).toBe('deadline_exceeded');
+    expect(fromFailedJob(view, deadline + 1).status).toBe(502);
+    expect(fromFailedJob(view).status).toBe(502);
+  });
+
   it('a 429 from a failed job says when to retry; a cancelled job is 409', () => {
     expect(fromFailedJob(failedView({ type: 'budget_exhausted', message: 'x' })).headers).toEqual({
       'retry-after': expect.stringMatching(/^\d+$/),

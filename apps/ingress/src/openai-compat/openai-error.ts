@@ -108,17 +108,28 @@ function renameFields(message: string, maxTokensParam?: string): string {
 }
 
 /**
- * A job that ended without an answer: its last error decides the status. Deadline → 504, budget
- * → 429, open circuits → 503, a request no provider accepts → 400, anything else (every candidate
- * failed) → 502 with the last error and every attempt in `switchyard`.
+ * A job that ended without an answer: its last error decides the status. Deadline → 504 (also
+ * when the job ended at or after its deadline whatever the last error: a call cut short by the
+ * deadline reads as a timeout), budget → 429, open circuits → 503, a request no provider accepts
+ * → 400, anything else (every candidate failed) → 502 with the last error and every attempt in
+ * `switchyard`.
  */
-export function fromFailedJob(view: JobView): OpenAiErrorResponse {
+export function fromFailedJob(view: JobView, deadlineAt?: number): OpenAiErrorResponse {
   const error = view.error ?? { type: 'job_failed', message: `the job ended ${view.status}` };
   const info = { ...switchyardInfo(view), error };
   const attempts = attemptsThatRan(view).length;
   const message = `${error.message} (job ${view.id}, ${attempts} attempt${attempts === 1 ? '' : 's'})`;
   if (view.status === 'cancelled') {
     return answer(409, `the job was cancelled (job ${view.id})`, 'job_cancelled', null, {
+      switchyard: info,
+    });
+  }
+  const pastDeadline =
+    deadlineAt !== undefined &&
+    view.finished_at !== undefined &&
+    Date.parse(view.finished_at) >= deadlineAt;
+  if (pastDeadline && error.type !== 'budget_exhausted') {
+    return answer(504, `the job deadline passed: ${message}`, 'deadline_exceeded', null, {
       switchyard: info,
     });
   }
