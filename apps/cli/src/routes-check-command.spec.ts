@@ -42,6 +42,32 @@ describe('routes-check', () => {
     );
   });
 
+  it('warns about a rule an earlier rule shadows and a rule whose chain stays on one provider', () => {
+    const ruled = readFileSync(SHIPPED, 'utf8').replace(
+      '    rules:\n',
+      [
+        '    rules:',
+        '      - name: huge',
+        '        when: { input_tokens: { gt: 1000 } }',
+        '        use: { primary: anthropic/claude-sonnet-4-5, fallbacks: [anthropic/claude-haiku-4-5] }',
+        '      - name: huger',
+        '        when: { input_tokens: { gt: 8000 } }',
+        '        use: { require: [text] }',
+        '',
+      ].join('\n'),
+    );
+    const file = join(dir, 'ruled.yaml');
+    writeFileSync(file, ruled);
+    const { code, lines } = run([file]);
+    expect(lines).toEqual([
+      'warning: tasks.chat.rules[0].use: the chain of rule "huge" has no fallback on a provider other than "anthropic" (of "anthropic/claude-sonnet-4-5"); an outage of "anthropic" fails every job the rule matches',
+      'warning: tasks.chat.rules[1].when: rule "huger" can never match: the earlier rule "huge" (rules[0]) matches every job it would',
+      // long-or-vip (rules[2]) also matches enterprise jobs of any length: not shadowed.
+      `${file}: ok, 0 errors, 2 warnings (5 providers, 26 usable models, 5 tasks)`,
+    ]);
+    expect(code).toBe(0);
+  });
+
   it('prints every error with its path, a summary, and exits 1', () => {
     const broken = readFileSync(SHIPPED, 'utf8')
       .replace(

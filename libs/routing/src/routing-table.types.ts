@@ -1,18 +1,14 @@
 import type { ProviderKind } from '@switchyard/providers';
+import type { Capability } from './capabilities';
+import type { RoutingRule } from './rules/rule.types';
+import type { SplitArm } from './splits/split.types';
+
+export { CAPABILITIES, type Capability } from './capabilities';
 
 /**
  * The routing table as the rest of the system sees it once loaded and validated.
  * Keys match the YAML file exactly (snake_case) because they are the public contract.
  */
-export const CAPABILITIES = [
-  'text',
-  'vision',
-  'json_schema',
-  'tools',
-  'long_context',
-  'citations',
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
 
 export interface RateLimitConfig {
   requests_per_minute?: number;
@@ -83,7 +79,10 @@ export interface LedgerPolicy {
 
 export interface TaskConfig {
   name: string;
+  /** With a split, the first arm (so code that needs one model id has one) */
   primary: string;
+  /** A weighted `primary`: each job's primary is drawn among these (see applySplit) */
+  split?: SplitArm[];
   fallbacks: string[];
   requires: Capability[];
   budget: TaskBudget;
@@ -92,6 +91,8 @@ export interface TaskConfig {
   /** Default max_tokens for jobs of this task that do not set one */
   max_tokens?: number;
   ledger: LedgerPolicy;
+  /** Tried in order for each job; the first whose `when` holds changes the job's route */
+  rules?: RoutingRule[];
   /** Response cache (opt-in): successful answers are reused for identical requests */
   cache?: TaskCacheConfig;
 }

@@ -67,4 +67,9 @@ export class TaskDto {
   @ValidateNested({ message: 'must be a mapping such as { ttl_s: 3600 }' })
   @Type(() => TaskCacheDto)
   cache?: TaskCacheDto;
+
+  // Checked by readRuleEntries, which reports each condition and action at its own path.
+  @IsOptional()
+  @IsArray({ message: 'must be a list of rules' })
+  rules?: unknown[];
 }

@@ -301,3 +301,26 @@ describe('planJob', () => {
     expect(result.max_tokens).toBe(4096);
   });
 });
+
+describe('planJob: the job route (rules and splits)', () => {
+  it('names no rule and no split when the job has no route', () => {
+    expect(plan()).toMatchObject({ rule: null, split: null });
+  });
+
+  it('records the rule and split, and skips the providers the rule excludes, saying why', () => {
+    const result = plan({
+      route: { rule: 'no-b', split: 'one@90', exclude_providers: ['b'] },
+    });
+    expect(result).toMatchObject({ rule: 'no-b', split: 'one@90' });
+    expect(ids(result.candidates)).toEqual(['a/one', 'c/three']);
+    expect(result.skipped).toEqual([
+      {
+        provider: 'b',
+        model: 'two',
+        id: 'b/two',
+        reason: 'excluded_provider',
+        detail: 'rule "no-b" excludes provider b',
+      },
+    ]);
+  });
+});

@@ -24,7 +24,7 @@ import type {
  * Decides which of a task's models a job may use, in what order. Pure: everything it needs
  * (circuit state, observed latency, budget left) comes in through the input.
  *
- * Skipped, in this order of checks: models of a provider the tenant may not use, models lacking a required capability, models whose context
+ * Skipped, in this order of checks: models of a provider the tenant may not use, models of a provider the matched rule excludes, models lacking a required capability, models whose context
  * window the input does not fit, models whose provider's API does not take the type of an image
  * in the input (HEIC on Anthropic), models whose estimated cost exceeds what is left of the job's
  * ceiling, models today's remaining task budget cannot pay (reservations of calls in flight do not
@@ -76,6 +76,8 @@ export function planJob(input: PlanInput): Plan {
   const candidates = [...onTime, ...late];
   return {
     task: task.name,
+    rule: input.route?.rule ?? null,
+    split: input.route?.split ?? null,
     estimated_input_tokens: inputTokens,
     max_tokens:
       input.max_tokens ??
@@ -116,6 +118,13 @@ function skipReason(
 ): SkippedCandidate | undefined {
   const notAllowed = providerPolicyProblem(input.tenant, ref.provider);
   if (notAllowed) return { ...ref, reason: 'provider_not_allowed', detail: notAllowed };
+  if (input.route?.exclude_providers.includes(ref.provider)) {
+    return {
+      ...ref,
+      reason: 'excluded_provider',
+      detail: `rule ${JSON.stringify(input.route.rule)} excludes provider ${ref.provider}`,
+    };
+  }
   const missing = required.filter((capability) => !model.capabilities.includes(capability));
   if (missing.length > 0) {
     return {

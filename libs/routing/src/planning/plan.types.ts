@@ -1,5 +1,6 @@
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import type { DailyBudgetState } from '../budgets/daily-budget-gate';
+import type { JobRoute } from '../rules/route-job';
 import type { ModelConfig, ProviderConfig, TaskConfig, TenantConfig } from '../routing-table.types';
 
 export interface CandidateRef {
@@ -20,6 +21,7 @@ export const SKIP_REASONS = [
   'budget_exhausted',
   'circuit_open',
   'rate_limited',
+  'excluded_provider',
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
@@ -55,6 +57,11 @@ export interface PlanInput {
   providerWaitMs?: (provider: string) => number | undefined;
   /** Recently observed p95 latency of a model id, if known */
   p95LatencyMs?: (modelId: string) => number | undefined;
+  /**
+   * How routeJob routed the job (`task` is then its effective task): the rule and split are
+   * recorded in the plan, and the rule's excluded providers are skipped. Absent = no rule, no split.
+   */
+  route?: Pick<JobRoute, 'rule' | 'split' | 'exclude_providers'>;
 }
 
 export interface PlannedCandidate extends CandidateRef {
@@ -73,6 +80,10 @@ export interface SkippedCandidate extends CandidateRef {
 
 export interface Plan {
   task: string;
+  /** The rule of the task that matched this job, or null */
+  rule: string | null;
+  /** The split arm drawn for the primary (`gemini-2.5-flash@10`), or null */
+  split: string | null;
   estimated_input_tokens: number;
   /**
    * The job's max_tokens, else the task's, else the first candidate's default (its output cap

@@ -2,6 +2,7 @@ import { estimateCostUsd, maxTokensFor, NOMINAL_INPUT_TOKENS } from '../planning
 import type { RoutingIssue, RoutingTable, TaskConfig } from '../routing-table.types';
 import { formatUsd } from '../format-usd';
 import { childPath, indexPath } from './issue-path';
+import { warnRules } from './rule-warnings';
 
 /**
  * Problems that leave the table usable but probably not as intended. Checked on a table that has
@@ -15,6 +16,7 @@ export function collectWarnings(table: RoutingTable, env: NodeJS.ProcessEnv): Ro
     warnCapabilities(table, task, path, warnings);
     warnPrimaryCost(table, task, path, warnings);
     warnMaxTokens(table, task, path, warnings);
+    warnRules(table, task, path, warnings);
   }
   warnProviders(table, env, warnings);
   return warnings;

@@ -7,12 +7,12 @@ import {
 } from '../routing-defaults';
 import type { OnInvalidOutput, RoutingIssue, TaskBudget, TaskConfig } from '../routing-table.types';
 import { readCapabilities } from './capability-list';
-import { describeValue } from './describe-value';
-import { closestMatch } from './did-you-mean';
 import { validateDto } from './dto-validation';
 import { indexPath } from './issue-path';
 import type { ModelDirectory } from './model-directory';
-import { nameProblem, splitModelId } from './names';
+import { checkChain, type ChainLink } from './model-chain';
+import { nameProblem } from './names';
+import { readRuleEntries } from './rule-entries';
 
 export interface TaskEntryResult {
   task?: TaskConfig;
@@ -34,7 +34,7 @@ export function readTaskEntry(
   issues.push(...dtoIssues);
   if (!dto) return { issues };
 
-  const chainLinks: Array<{ value: unknown; path: string }> = [];
+  const chainLinks: ChainLink[] = [];
   if (typeof dto.primary === 'string' && dto.primary !== '') {
     chainLinks.push({ value: dto.primary, path: `${path}.primary` });
   }
@@ -44,6 +44,11 @@ export function readTaskEntry(
     );
   }
   checkChain(chainLinks, models, issues);
+  // Not a list: the DTO has said so already.
+  const rules = !Array.isArray(dto.rules)
+    ? undefined
+    : readRuleEntries((raw as { rules: unknown }).rules, `${path}.rules`, fromEnv, models);
+  if (rules) issues.push(...rules.issues);
   const requires = Array.isArray(dto.requires)
     ? readCapabilities(dto.requires, `${path}.requires`, issues)
     : [];
@@ -71,54 +76,8 @@ export function readTaskEntry(
     },
   };
   if (dto.max_tokens !== undefined) task.max_tokens = dto.max_tokens;
+  if (rules) task.rules = rules.rules;
   if (dto.ledger?.max_chars !== undefined) task.ledger.max_chars = dto.ledger.max_chars;
   if (dto.cache !== undefined) task.cache = { ttl_s: dto.cache.ttl_s };
   return { task, issues };
-}
-
-function checkChain(
-  links: Array<{ value: unknown; path: string }>,
-  models: ModelDirectory,
-  issues: RoutingIssue[],
-): void {
-  const seenAt = new Map<string, string>();
-  for (const link of links) {
-    if (typeof link.value !== 'string' || !splitModelId(link.value)) {
-      issues.push({
-        path: link.path,
-        message: `must be a "provider/model" string, got ${describeValue(link.value)}`,
-      });
-      continue;
-    }
-    const id = link.value;
-    const firstSeen = seenAt.get(id);
-    if (firstSeen !== undefined) {
-      issues.push({
-        path: link.path,
-        message: `${JSON.stringify(id)} appears twice in the chain (already at ${firstSeen})`,
-      });
-      continue;
-    }
-    seenAt.set(id, link.path);
-    const problem = chainLinkProblem(id, models);
-    if (problem) issues.push({ path: link.path, message: problem });
-  }
-}
-
-function chainLinkProblem(id: string, models: ModelDirectory): string | undefined {
-  const model = models.all.get(id);
-  if (!model) {
-    const suggestion = closestMatch(id, models.suggestionPool());
-    const hint = suggestion
-      ? ` (did you mean ${JSON.stringify(suggestion)}?)`
-      : '; declare it under models: if it is new';
-    return `unknown model ${JSON.stringify(id)}${hint}`;
-  }
-  if (!models.declaredProviders.has(model.provider)) {
-    return (
-      `model ${JSON.stringify(id)} belongs to provider ${JSON.stringify(model.provider)}, ` +
-      'which is not declared under providers'
-    );
-  }
-  return undefined;
 }
