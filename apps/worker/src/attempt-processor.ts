@@ -250,6 +250,8 @@ export class AttemptProcessor {
           job_id: job.id,
           attempt: data.hop + 1,
           fallback_reason: data.fallback_reason,
+          rule: job.plan.rule ?? undefined,
+          split: job.plan.split ?? undefined,
           messages: request.messages,
         },
         async (span) => {
@@ -536,6 +538,8 @@ export class AttemptProcessor {
             : null,
       fallback_reason: data.fallback_reason ?? null,
       trace_id: currentTraceId() ?? job.trace_id ?? null,
+      rule: job.plan.rule ?? null,
+      split: job.plan.split ?? null,
       started_at: ctx.startedAt,
       finished_at: new Date(),
       policy: task.ledger,

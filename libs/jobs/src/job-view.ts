@@ -13,6 +13,10 @@ export interface JobView {
   status: JobRecord['status'];
   task: string;
   plan: Array<{ provider: string; model: string }>;
+  /** The routing-table rule that matched the job, or null (always set by toJobView) */
+  rule?: string | null;
+  /** The split arm its primary was drawn from, or null (always set by toJobView) */
+  split?: string | null;
   skipped?: JobRecord['plan']['skipped'];
   result?: JobRecord['result'];
   attempts?: Array<Omit<AttemptRecord, 'hop' | 'try'> & { hop: number; try: number }>;
@@ -43,6 +47,8 @@ export function toJobView(
     status: job.status,
     task: job.task,
     plan: job.plan.candidates.map((c) => ({ provider: c.provider, model: c.model })),
+    rule: job.plan.rule ?? null,
+    split: job.plan.split ?? null,
     skipped: job.plan.skipped.length ? job.plan.skipped : undefined,
     result: job.result,
     attempts,

@@ -55,6 +55,10 @@ export interface JobPlan {
   skipped: SkippedCandidate[];
   estimated_input_tokens: number;
   max_tokens: number;
+  /** The routing-table rule that shaped this plan, or null (absent on jobs from before rules) */
+  rule?: string | null;
+  /** The split arm drawn for the primary (`gemini-2.5-flash@10`), or null */
+  split?: string | null;
 }
 
 export interface JobError {

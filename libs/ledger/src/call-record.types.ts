@@ -36,6 +36,10 @@ export interface CallRecord {
   /** Why this attempt ran on a fallback (e.g. the previous candidate's error type) */
   fallback_reason?: string | null;
   trace_id?: string | null;
+  /** The routing-table rule that matched the job, if any */
+  rule?: string | null;
+  /** The split arm the job's primary was drawn from (`gemini-2.5-flash@10`), if any */
+  split?: string | null;
   started_at: Date | string;
   finished_at: Date | string;
   /**
@@ -80,6 +84,8 @@ export interface CallRow {
   schema_valid: boolean | null;
   fallback_reason: string | null;
   trace_id: string | null;
+  rule: string | null;
+  split: string | null;
   started_at: string;
   finished_at: string;
   created_at: string;
@@ -108,7 +114,7 @@ export interface ListCallsResult {
   next_cursor: string | null;
 }
 
-export const STATS_GROUP_BY = ['model_revision', 'provider', 'model'] as const;
+export const STATS_GROUP_BY = ['model_revision', 'provider', 'model', 'split'] as const;
 export type StatsGroupBy = (typeof STATS_GROUP_BY)[number];
 
 export interface StatsQuery {
@@ -119,7 +125,7 @@ export interface StatsQuery {
 }
 
 export interface StatsGroup {
-  /** model_revision (null = calls with no revision reported, mostly failures), provider, or provider/model */
+  /** model_revision (null = calls with no revision reported, mostly failures), provider, provider/model, or split arm (null = jobs of no split) */
   group: string | null;
   calls: number;
   /** Share of calls without an error */

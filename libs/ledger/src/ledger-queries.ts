@@ -20,6 +20,7 @@ const GROUP_EXPRESSIONS: Record<StatsGroupBy, string> = {
   model_revision: 'model_revision',
   provider: 'provider',
   model: `provider || '/' || model`,
+  split: 'split',
 };
 
 /** The calls a query may read: always one tenant's. */
@@ -99,6 +100,8 @@ function toCallRow(r: RawCallRow): CallRow {
     schema_valid: (r.schema_valid as boolean | null) ?? null,
     fallback_reason: (r.fallback_reason as string | null) ?? null,
     trace_id: (r.trace_id as string | null) ?? null,
+    rule: (r.rule as string | null) ?? null,
+    split: (r.split as string | null) ?? null,
     started_at: isoOf(r.started_at),
     finished_at: isoOf(r.finished_at),
     created_at: isoOf(r.created_at),
@@ -146,7 +149,7 @@ export class LedgerQueries {
       `SELECT id::text AS id, job_id, tenant, task, attempt, provider, model, model_revision,
           system_fingerprint, provider_request_id, prompt, response, error_type, error_message,
           latency_ms, ttft_ms, input_tokens, output_tokens, usage_estimated, cost_usd, schema_valid,
-          fallback_reason, trace_id, started_at, finished_at, created_at, eval_run_id, cached,
+          fallback_reason, trace_id, rule, split, started_at, finished_at, created_at, eval_run_id, cached,
           (extract(epoch FROM created_at) * 1000000)::bigint::text AS created_us
         FROM ${this.table} AS c
         WHERE ${where}

@@ -17,6 +17,7 @@ const GROUP_EXPRESSIONS = {
   model_revision: 'model_revision',
   provider: 'provider',
   model: `provider || '/' || model`,
+  split: 'split',
 } as const;
 
 function instant(field: string, value: Date | string | undefined, fallback: Date): Date {

@@ -100,6 +100,15 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 6,
+    name: 'calls: the routing-table rule that matched and the split arm drawn',
+    statements: (t) => [
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS rule text`,
+      // e.g. 'gemini-2.5-flash@10'; GET /v1/stats?group_by=split compares the arms.
+      `ALTER TABLE ${t.calls} ADD COLUMN IF NOT EXISTS split text`,
+    ],
+  },
+  {
     version: 7,
     name: 'calls: cached, for the rows of jobs answered from the response cache',
     statements: (t) => [

@@ -40,6 +40,8 @@ export const CALL_COLUMNS = [
   'eval_run_id',
   'call_key',
   'cached',
+  'rule',
+  'split',
 ] as const;
 
 export type CallColumn = (typeof CALL_COLUMNS)[number];
@@ -111,6 +113,8 @@ export function prepareCall(call: CallRecord, secrets: readonly string[]): Prepa
     storedField(call.eval_run_id, secrets, 64),
     storedField(call.call_key, secrets, 300),
     call.cached ?? false,
+    storedField(call.rule, secrets, 200),
+    storedField(call.split, secrets, 200),
   ];
 }
 

@@ -16,6 +16,8 @@ const info: GenAiSpanInfo = {
   job_id: 'job-42',
   attempt: 2,
   fallback_reason: 'rate_limited',
+  rule: 'long-or-vip',
+  split: 'gemini-2.5-flash@10',
   messages: [
     { role: 'system', content: 'be brief' },
     {
@@ -79,6 +81,8 @@ describe('withGenAiSpan', () => {
       'switchyard.job_id': 'job-42',
       'switchyard.attempt': 2,
       'switchyard.fallback_reason': 'rate_limited',
+      'switchyard.rule': 'long-or-vip',
+      'switchyard.split': 'gemini-2.5-flash@10',
       'switchyard.cost_usd': 0.00042,
     });
   });

@@ -27,6 +27,8 @@ export const ATTR_SWITCHYARD_ATTEMPT = 'switchyard.attempt';
 export const ATTR_SWITCHYARD_FALLBACK_REASON = 'switchyard.fallback_reason';
 export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
 export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
+export const ATTR_SWITCHYARD_RULE = 'switchyard.rule';
+export const ATTR_SWITCHYARD_SPLIT = 'switchyard.split';
 
 /** Env switch for recording prompts and responses on spans (off unless exactly "true"). */
 export const TRACE_CONTENT_ENV = 'SWITCHYARD_TRACE_CONTENT';
@@ -45,6 +47,10 @@ export interface GenAiSpanInfo {
   job_id?: string;
   attempt?: number;
   fallback_reason?: string;
+  /** The routing-table rule that matched the job; absent when none did */
+  rule?: string;
+  /** The split arm the job's primary was drawn from (`gemini-2.5-flash@10`); absent without a split */
+  split?: string;
   /** Recorded only when content capture is on */
   messages?: readonly ChatMessage[];
 }
@@ -86,6 +92,8 @@ function requestAttributes(info: GenAiSpanInfo): Attributes {
     [ATTR_SWITCHYARD_JOB_ID]: info.job_id,
     [ATTR_SWITCHYARD_ATTEMPT]: info.attempt,
     [ATTR_SWITCHYARD_FALLBACK_REASON]: info.fallback_reason,
+    [ATTR_SWITCHYARD_RULE]: info.rule,
+    [ATTR_SWITCHYARD_SPLIT]: info.split,
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) attributes[key] = value;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { JobPlan, JobRequest } from '@switchyard/jobs';
 import {
@@ -7,13 +8,17 @@ import {
   dailyBudgetVerdict,
   effectiveBudget,
   limiterWaitMs,
+  matchRule,
   planJob,
+  routeJob,
+  ruleSignals,
   tenantConfig,
   unspentUsd,
   utcDay,
   validateJobBudget,
   type DailyBudgetState,
   type JobBudget,
+  type JobRoute,
   type Plan,
   type TaskConfig,
   type TenantConfig,
@@ -37,6 +42,20 @@ export class JobPlanner {
     private readonly limiters: ProviderLimiters,
   ) {}
 
+  /**
+   * The job's route: the task with the first matching rule applied and its split drawn from the
+   * job id. Everything after (budget checks, the plan) works on `route.task`.
+   */
+  route(task: TaskConfig, request: JobRequest, tenant: string, jobId: string): JobRoute {
+    return routeJob(task, ruleSignals(request, tenant), jobId);
+  }
+
+  /** The task as the matching rule has it (the split, drawn per job id, changes no budget). */
+  ruledTask(task: TaskConfig, request: JobRequest, tenant: string): TaskConfig {
+    return matchRule(task, ruleSignals(request, tenant)).effectiveTask;
+  }
+
+  /** `task` is the job's effective task (route.task), so a rule's budget applies. */
   effectiveBudget(task: TaskConfig, request: JobRequest): JobBudget {
     return effectiveBudget(task, request.budget);
   }
@@ -45,13 +64,17 @@ export class JobPlanner {
     return validateJobBudget(task, request.budget);
   }
 
-  /** The plan with every skipped candidate and why, without refusing anything (for /plan). */
+  /**
+   * The plan with every skipped candidate and why, without refusing anything (for /plan). A task
+   * with a split draws as a new job would, from a fresh id.
+   */
   async explain(task: TaskConfig, request: JobRequest, tenant: string): Promise<Plan> {
-    return (await this.planAgainstToday(task, request, tenant)).plan;
+    const route = this.route(task, request, tenant, `plan_${randomUUID()}`);
+    return (await this.planAgainstToday(route, request, tenant)).plan;
   }
 
   private async planAgainstToday(
-    task: TaskConfig,
+    route: JobRoute,
     request: JobRequest,
     tenantName: string,
   ): Promise<{
@@ -60,6 +83,7 @@ export class JobPlanner {
     tenant: TenantConfig;
     tenantDaily?: DailyBudgetState;
   }> {
+    const { task } = route;
     const table = this.routing.current;
     const tenant = tenantConfig(table, tenantName);
     const ids = [task.primary, ...task.fallbacks];
@@ -101,14 +125,16 @@ export class JobPlanner {
       daily_budget: daily,
       tenant,
       tenant_daily_budget: tenantDaily,
+      route,
     });
     return { plan, daily, tenant, tenantDaily };
   }
 
-  /** The plan a new job of this tenant runs with; refuses a job no candidate can serve. */
-  async plan(task: TaskConfig, request: JobRequest, tenantName: string): Promise<JobPlan> {
+  /** The plan a new job of this tenant runs with, on its route; refuses a job no candidate can serve. */
+  async plan(route: JobRoute, request: JobRequest, tenantName: string): Promise<JobPlan> {
+    const { task } = route;
     const { plan, daily, tenant, tenantDaily } = await this.planAgainstToday(
-      task,
+      route,
       request,
       tenantName,
     );
@@ -169,6 +195,8 @@ export class JobPlanner {
       })),
       estimated_input_tokens: plan.estimated_input_tokens,
       max_tokens: plan.max_tokens,
+      rule: plan.rule,
+      split: plan.split,
     };
   }
 

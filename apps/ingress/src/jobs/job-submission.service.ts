@@ -62,7 +62,8 @@ export class JobSubmissionService {
     await this.admitTenant(tenant);
     const task = this.pinned(this.requireTask(dto.task), dto.pin, context);
     const request = toJobRequest(dto);
-    await this.checkRequest(task, request);
+    // A rule may raise or lower the budget a job is checked against.
+    await this.checkRequest(this.planner.ruledTask(task, request, tenant), request);
     // A pinned job (an evaluation) measures its model: it never takes a cached answer nor leaves one.
     const cache =
       dto.pin === undefined && context.evalRunId === undefined
@@ -109,9 +110,10 @@ export class JobSubmissionService {
       if (hit) return hit;
     }
 
-    const plan = await this.planner.plan(task, request, tenant);
+    const route = this.planner.route(task, request, tenant, id);
+    const plan = await this.planner.plan(route, request, tenant);
     const now = new Date();
-    const budget = this.planner.effectiveBudget(task, request);
+    const budget = this.planner.effectiveBudget(route.task, request);
     const job: JobRecord = {
       id,
       tenant,

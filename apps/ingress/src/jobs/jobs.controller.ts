@@ -77,6 +77,8 @@ export class JobsController {
       status: job.status,
       task: job.task,
       plan: job.plan.candidates.map((c) => ({ provider: c.provider, model: c.model })),
+      rule: job.plan.rule ?? null,
+      split: job.plan.split ?? null,
       created_at: job.created_at,
       trace_id: job.trace_id,
       metadata: job.request.metadata,

@@ -1,4 +1,4 @@
-import { task } from '../planning/plan-fixtures';
+import { task } from '../testing/plan-fixtures';
 import { applyRule, conditionHolds, matchRule } from './match-rule';
 import { ruleSignals } from './rule-signals';
 import type { RoutingRule, RuleCondition, RuleSignals } from './rule.types';
