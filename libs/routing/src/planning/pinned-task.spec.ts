@@ -30,6 +30,28 @@ const models = Object.fromEntries(
 );
 
 describe('pinTask', () => {
+  it('drops the task rules and split: nothing may move a pinned job off its model', () => {
+    const ruled: TaskConfig = {
+      ...task,
+      split: [
+        { model: 'openai/gpt-4o-mini', weight: 9 },
+        { model: 'anthropic/claude-haiku-4-5', weight: 1 },
+      ],
+      rules: [
+        {
+          name: 'any',
+          when: { field: 'messages', op: 'gte', value: 0 },
+          use: { primary: 'anthropic/claude-haiku-4-5' },
+        },
+      ],
+    };
+    const verdict = pinTask(ruled, models, 'google/gemini-2.5-flash');
+    expect(verdict).toEqual({
+      ok: true,
+      task: { ...task, primary: 'google/gemini-2.5-flash', fallbacks: [] },
+    });
+  });
+
   it('keeps the task settings and makes the pinned model the only candidate', () => {
     const verdict = pinTask(task, models, 'google/gemini-2.5-flash');
     expect(verdict).toEqual({

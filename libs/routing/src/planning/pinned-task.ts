@@ -21,5 +21,7 @@ export function pinTask(
       problem: `${pin} is not a model of the routing table in force (task "${task.name}" routes to ${chain})`,
     };
   }
-  return { ok: true, task: { ...task, primary: pin, fallbacks: [] } };
+  // Neither the task's rules nor its split may move the job off the pinned model.
+  const { rules: _rules, split: _split, ...settings } = task;
+  return { ok: true, task: { ...settings, primary: pin, fallbacks: [] } };
 }
