@@ -3,7 +3,7 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import { createRedisClient } from '@switchyard/queue';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import {
-  loadWebhookSettings,
+  webhookDeliverySettings,
   WebhookDeliveryStore,
   WebhookDispatcherService,
   type WebhookDeliverySettings,
@@ -85,7 +85,7 @@ export class DispatcherModule {
               secret: config.webhookSecret,
               allowEphemeralSecret: true,
               allowPrivate: config.webhookAllowPrivate,
-              settings: loadWebhookSettings(process.env),
+              settings: webhookDeliverySettings(config.webhookDelivery),
             }),
         },
         DispatcherLifecycle,

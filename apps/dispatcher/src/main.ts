@@ -1,7 +1,7 @@
 import './instrument';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@switchyard/config';
-import { loadWebhookSettings } from '@switchyard/webhooks';
+import { webhookDeliverySettings } from '@switchyard/webhooks';
 import { createDispatcherApp } from './dispatcher-app';
 
 /**
@@ -10,7 +10,7 @@ import { createDispatcherApp } from './dispatcher-app';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createDispatcherApp(config, loadWebhookSettings());
+  const app = await createDispatcherApp(config, webhookDeliverySettings(config.webhookDelivery));
   app.enableShutdownHooks();
   await app.listen(config.port);
   new Logger('Dispatcher').log(`listening on :${config.port}`);

@@ -1,1 +1,2 @@
 export * from './switchyard-config';
+export * from './webhook-delivery-config';

@@ -1,3 +1,6 @@
+import { ConfigError } from './config-error';
+import { loadWebhookDeliveryConfig, type WebhookDeliveryConfig } from './webhook-delivery-config';
+
 /**
  * Process-wide settings from the environment, read once. Every variable the README documents is
  * read here and nowhere else, so the README's table and this file can be checked against each other.
@@ -32,6 +35,8 @@ export interface SwitchyardConfig {
   webhookSecret?: string;
   webhookAllowPrivate: boolean;
   alertWebhookUrl?: string;
+  /** Attempts, backoff, timeouts and concurrency of webhook delivery (SWITCHYARD_WEBHOOK_*). */
+  webhookDelivery: WebhookDeliveryConfig;
   /**
    * BullMQ lock of an attempt in progress (renewed while the call runs). A process that dies holds
    * its attempts this long before another takes them up, so it bounds crash recovery time.
@@ -55,9 +60,7 @@ export interface SwitchyardConfig {
   ledgerOutboxMaxEntries: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     webhookSecret: env.SWITCHYARD_WEBHOOK_SECRET || undefined,
     webhookAllowPrivate: env.SWITCHYARD_WEBHOOK_ALLOW_PRIVATE === 'true',
     alertWebhookUrl: env.SWITCHYARD_ALERT_WEBHOOK_URL || undefined,
+    webhookDelivery: loadWebhookDeliveryConfig(env),
     lockDurationMs: positiveIntFrom(env, 'SWITCHYARD_LOCK_DURATION_MS', 15_000),
     stalledIntervalMs: positiveIntFrom(env, 'SWITCHYARD_STALLED_INTERVAL_MS', 5_000),
     traceUrlTemplate: parseTraceUrlTemplate(env.SWITCHYARD_TRACE_URL_TEMPLATE),

@@ -205,6 +205,7 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         useFactory: (queues: QueueRegistry, store: WebhookDeliveryStore, redis: Redis) =>
           new WebhookPublisher(queues.get(WEBHOOK_QUEUE), store, config.alertWebhookUrl, {
             alertLog: new AlertLog(redis, config.redisPrefix),
+            maxAttempts: config.webhookDelivery.maxAttempts,
           }),
       },
       ProviderAdapters,

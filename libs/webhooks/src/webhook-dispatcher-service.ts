@@ -6,11 +6,8 @@ import { WebhookDispatcher, type WebhookJobResult } from './webhook-dispatcher';
 import type { WebhookLogger } from './webhook-logger';
 import type { WebhookMessage } from './webhook-message';
 import { resolveWebhookSecret } from './webhook-secret';
-import {
-  DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY,
-  loadWebhookSettings,
-  type WebhookDeliverySettings,
-} from './webhook-settings';
+import { WEBHOOK_DELIVERY_DEFAULTS } from '@switchyard/config';
+import { webhookDeliverySettings, type WebhookDeliverySettings } from './webhook-settings';
 
 export interface WebhookDispatcherServiceOptions {
   /** BullMQ connection; an ioredis instance must have `maxRetriesPerRequest: null`. Not closed here. */
@@ -27,7 +24,7 @@ export interface WebhookDispatcherServiceOptions {
   allowEphemeralSecret?: boolean;
   /** SWITCHYARD_WEBHOOK_ALLOW_PRIVATE */
   allowPrivate: boolean;
-  /** Missing fields come from loadWebhookSettings(process.env). */
+  /** From config.webhookDelivery (webhookDeliverySettings); missing fields take the defaults. */
   settings?: Partial<WebhookDeliverySettings>;
   logger?: WebhookLogger;
 }
@@ -54,17 +51,10 @@ export class WebhookDispatcherService {
       logger: this.logger,
     });
     this.ephemeralSecret = ephemeral;
-    const given = options.settings ?? {};
-    const settings: WebhookDeliverySettings =
-      given.retry && given.timeoutMs !== undefined && given.concurrency !== undefined
-        ? {
-            retry: given.retry,
-            timeoutMs: given.timeoutMs,
-            concurrency: given.concurrency,
-            destinationConcurrency:
-              given.destinationConcurrency ?? DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY,
-          }
-        : { ...loadWebhookSettings(process.env), ...given };
+    const settings: WebhookDeliverySettings = {
+      ...webhookDeliverySettings(WEBHOOK_DELIVERY_DEFAULTS),
+      ...options.settings,
+    };
     this.concurrency = settings.concurrency;
     this.dispatcher = new WebhookDispatcher({
       store: options.store,
@@ -72,6 +62,7 @@ export class WebhookDispatcherService {
       retry: settings.retry,
       allowPrivate: options.allowPrivate,
       timeoutMs: settings.timeoutMs,
+      connectTimeoutMs: settings.connectTimeoutMs,
       destinationConcurrency: settings.destinationConcurrency,
       logger: this.logger,
     });

@@ -26,6 +26,8 @@ export interface WebhookDispatcherDeps {
   retry: WebhookRetrySettings;
   allowPrivate: boolean;
   timeoutMs: number;
+  /** Of timeoutMs, the part an attempt may spend getting connected (default: all of it). */
+  connectTimeoutMs?: number;
   logger: WebhookLogger;
   maxResponseBytes?: number;
   random?: () => number;
@@ -127,6 +129,7 @@ export class WebhookDispatcher {
           'user-agent': 'Switchyard-Webhooks/1',
         },
         timeoutMs: this.deps.timeoutMs,
+        connectTimeoutMs: this.deps.connectTimeoutMs,
         allowPrivate: this.deps.allowPrivate || message.trustedDestination === true,
         maxResponseBytes: this.deps.maxResponseBytes,
       });

@@ -10,6 +10,11 @@ export interface WebhookHttpRequest {
   headers: Record<string, string>;
   /** Whole attempt budget: DNS, connect, TLS, response headers and the capped body read. */
   timeoutMs: number;
+  /**
+   * Of that budget, how long getting connected (DNS and the TCP handshake) may take: a receiver
+   * that never accepts the connection gives up its dispatcher slot this soon. Default: timeoutMs.
+   */
+  connectTimeoutMs?: number;
   allowPrivate: boolean;
   /** Response bytes read before the connection is dropped; the body is never stored. */
   maxResponseBytes?: number;
@@ -41,10 +46,12 @@ export function postWebhook(req: WebhookHttpRequest): Promise<WebhookHttpRespons
   return new Promise<WebhookHttpResponse>((resolve, reject) => {
     let settled = false;
     let status: number | undefined;
+    let connectTimer: NodeJS.Timeout | undefined;
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(connectTimer);
       if (status !== undefined) resolve({ status });
       else
         reject(error ?? new WebhookHttpError('connection', 'connection closed without a response'));
@@ -78,6 +85,20 @@ export function postWebhook(req: WebhookHttpRequest): Promise<WebhookHttpRespons
         res.on('close', () => finish());
       },
     );
+
+    const connectTimeoutMs = Math.min(req.connectTimeoutMs ?? req.timeoutMs, req.timeoutMs);
+    request.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      connectTimer = setTimeout(
+        () =>
+          request.destroy(
+            new WebhookHttpError('timeout', `no connection within ${connectTimeoutMs} ms`),
+          ),
+        connectTimeoutMs,
+      );
+      socket.once('connect', () => clearTimeout(connectTimer));
+      socket.once('close', () => clearTimeout(connectTimer));
+    });
 
     const timer = setTimeout(() => {
       // With a status in hand the receiver has answered; a stalled body does not undo that.

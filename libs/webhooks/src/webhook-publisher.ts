@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { AlertLog } from './alert-log';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
+import { DEFAULT_WEBHOOK_RETRY_SETTINGS } from './webhook-backoff';
 import { WEBHOOK_BACKOFF_TYPE } from './webhook-dispatcher';
-import { loadWebhookSettings } from './webhook-settings';
 import {
   buildWebhookEventBody,
   isAlertWebhookEventType,
@@ -24,7 +24,7 @@ import {
 } from './webhook-message';
 
 export interface WebhookPublisherOptions {
-  /** Attempts per message; default SWITCHYARD_WEBHOOK_MAX_ATTEMPTS via loadWebhookSettings() (12). */
+  /** Attempts per message (config.webhookDelivery.maxAttempts, SWITCHYARD_WEBHOOK_MAX_ATTEMPTS); default 12. */
   maxAttempts?: number;
   /**
    * How long finished BullMQ jobs are kept. While a job is kept, re-adding its deterministic id is a
@@ -74,7 +74,7 @@ export class WebhookPublisher {
   ) {
     this.maxAttempts = Math.max(
       1,
-      options.maxAttempts ?? loadWebhookSettings(process.env).retry.maxAttempts,
+      options.maxAttempts ?? DEFAULT_WEBHOOK_RETRY_SETTINGS.maxAttempts,
     );
     this.keepCompletedSeconds = options.keepCompletedSeconds ?? 86400;
     this.keepFailedSeconds = options.keepFailedSeconds ?? 7 * 86400;

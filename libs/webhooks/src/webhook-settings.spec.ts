@@ -6,10 +6,11 @@ import { loadWebhookSettings } from './webhook-settings';
 import { WebhookSigner } from './webhook-signer';
 
 describe('loadWebhookSettings', () => {
-  it('defaults to 12 attempts from 5 s, 10 s timeout, concurrency 16, 4 per destination', () => {
+  it('defaults to 12 attempts from 5 s, 10 s timeout (3 s to connect), concurrency 16, 4 per destination', () => {
     expect(loadWebhookSettings({})).toEqual({
       retry: { ...DEFAULT_WEBHOOK_RETRY_SETTINGS },
       timeoutMs: 10_000,
+      connectTimeoutMs: 3000,
       concurrency: 16,
       destinationConcurrency: 4,
     });
@@ -21,7 +22,9 @@ describe('loadWebhookSettings', () => {
       SWITCHYARD_WEBHOOK_BACKOFF_BASE_MS: '20',
       SWITCHYARD_WEBHOOK_CONCURRENCY: '4',
       SWITCHYARD_WEBHOOK_DESTINATION_CONCURRENCY: '2',
+      SWITCHYARD_WEBHOOK_CONNECT_TIMEOUT_MS: '500',
     });
+    expect(settings.connectTimeoutMs).toBe(500);
     expect(settings.destinationConcurrency).toBe(2);
     expect(settings.retry.maxAttempts).toBe(3);
     expect(settings.retry.backoffBaseMs).toBe(20);

@@ -1,4 +1,8 @@
-import { ConfigError } from '@switchyard/config';
+import {
+  WEBHOOK_DELIVERY_DEFAULTS,
+  loadWebhookDeliveryConfig,
+  type WebhookDeliveryConfig,
+} from '@switchyard/config';
 import { DEFAULT_WEBHOOK_RETRY_SETTINGS, type WebhookRetrySettings } from './webhook-backoff';
 
 /** Tuning of the delivery pipeline; the secret, allow-private flag and alert URL live in SwitchyardConfig. */
@@ -6,6 +10,8 @@ export interface WebhookDeliverySettings {
   retry: WebhookRetrySettings;
   /** One attempt, connect to response, is abandoned after this long. */
   timeoutMs: number;
+  /** An attempt still without a TCP connection after this long is abandoned (of timeoutMs). */
+  connectTimeoutMs: number;
   /** Deliveries in flight per dispatcher process (SWITCHYARD_WEBHOOK_CONCURRENCY). */
   concurrency: number;
   /**
@@ -16,46 +22,28 @@ export interface WebhookDeliverySettings {
   destinationConcurrency: number;
 }
 
-export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
-export const DEFAULT_WEBHOOK_CONCURRENCY = 16;
-export const DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY = 4;
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = WEBHOOK_DELIVERY_DEFAULTS.timeoutMs;
+export const DEFAULT_WEBHOOK_CONNECT_TIMEOUT_MS = WEBHOOK_DELIVERY_DEFAULTS.connectTimeoutMs;
+export const DEFAULT_WEBHOOK_CONCURRENCY = WEBHOOK_DELIVERY_DEFAULTS.concurrency;
+export const DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY =
+  WEBHOOK_DELIVERY_DEFAULTS.destinationConcurrency;
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new ConfigError(`${name}: expected a positive integer, got "${raw}"`);
-  }
-  return n;
-}
-
-/**
- * Reads SWITCHYARD_WEBHOOK_MAX_ATTEMPTS (12), SWITCHYARD_WEBHOOK_BACKOFF_BASE_MS (5000) and
- * SWITCHYARD_WEBHOOK_CONCURRENCY (16), SWITCHYARD_WEBHOOK_DESTINATION_CONCURRENCY (4). Kept beside the code that uses them until the lead folds them
- * into loadConfig().
- */
-export function loadWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookDeliverySettings {
+/** The delivery pipeline's settings from the configuration libs/config read (config.webhookDelivery). */
+export function webhookDeliverySettings(config: WebhookDeliveryConfig): WebhookDeliverySettings {
   return {
     retry: {
       ...DEFAULT_WEBHOOK_RETRY_SETTINGS,
-      maxAttempts: positiveInt(
-        env,
-        'SWITCHYARD_WEBHOOK_MAX_ATTEMPTS',
-        DEFAULT_WEBHOOK_RETRY_SETTINGS.maxAttempts,
-      ),
-      backoffBaseMs: positiveInt(
-        env,
-        'SWITCHYARD_WEBHOOK_BACKOFF_BASE_MS',
-        DEFAULT_WEBHOOK_RETRY_SETTINGS.backoffBaseMs,
-      ),
+      maxAttempts: config.maxAttempts,
+      backoffBaseMs: config.backoffBaseMs,
     },
-    timeoutMs: DEFAULT_WEBHOOK_TIMEOUT_MS,
-    concurrency: positiveInt(env, 'SWITCHYARD_WEBHOOK_CONCURRENCY', DEFAULT_WEBHOOK_CONCURRENCY),
-    destinationConcurrency: positiveInt(
-      env,
-      'SWITCHYARD_WEBHOOK_DESTINATION_CONCURRENCY',
-      DEFAULT_WEBHOOK_DESTINATION_CONCURRENCY,
-    ),
+    timeoutMs: config.timeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    concurrency: config.concurrency,
+    destinationConcurrency: config.destinationConcurrency,
   };
+}
+
+/** The same from an environment (SWITCHYARD_WEBHOOK_*, read by libs/config's loader). */
+export function loadWebhookSettings(env: NodeJS.ProcessEnv): WebhookDeliverySettings {
+  return webhookDeliverySettings(loadWebhookDeliveryConfig(env));
 }
