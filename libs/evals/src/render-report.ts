@@ -1,6 +1,6 @@
 import { formatUsd } from '@switchyard/routing';
 import type { CandidateSummary, CheckResult } from './eval.types';
-import { pickBest } from './summarize-candidate';
+import { compareByScore, pickBest } from './summarize-candidate';
 
 /** One example's row of a stored run, as `GET /v1/evals/:id` lists it. */
 export interface EvalExampleRow {
@@ -66,12 +66,10 @@ export function bestLines(summaries: readonly CandidateSummary[]): string[] {
   ];
 }
 
-/** The terminal table: one row per candidate, best first on score, then the best-on lines. */
+/** The terminal table: one row per candidate, best score first (ties: cheaper, faster), then the best-on lines. */
 export function renderEvalTable(summaries: readonly CandidateSummary[]): string {
   if (summaries.length === 0) return 'no candidates were evaluated\n';
-  const rows = [...summaries]
-    .sort((a, b) => b.score - a.score)
-    .map((s) => COLUMNS.map((c) => c.value(s)));
+  const rows = [...summaries].sort(compareByScore).map((s) => COLUMNS.map((c) => c.value(s)));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells
@@ -114,7 +112,7 @@ export function renderEvalMarkdown(run: EvalRunReport): string {
     run.finished_at && `finished ${run.finished_at}`,
   ].filter(Boolean);
   if (facts.length > 0) out.push(facts.join(' · '), '');
-  const sorted = [...run.candidates].sort((a, b) => b.score - a.score);
+  const sorted = [...run.candidates].sort(compareByScore);
   const examples = sorted[0]?.examples ?? 0;
   out.push(
     `${sorted.length} candidate${sorted.length === 1 ? '' : 's'}, ${examples} example${examples === 1 ? '' : 's'} each.`,

@@ -201,6 +201,11 @@ describe('scoreExample: each check against fixed outputs', () => {
     });
     expect((await one({ type: 'max_cost_usd', value: 0.005 }, out)).score).toBe(1);
     expect((await one({ type: 'max_cost_usd', value: 0.001 }, out)).score).toBe(0);
+    const pricey = output({ costUsd: 0.1 + 0.2 });
+    expect(await one({ type: 'max_cost_usd', value: 0.25 }, pricey)).toMatchObject({
+      score: 0,
+      detail: '$0.3 > $0.25',
+    });
   });
 
   it('judge hands the rubric, example and answer to the judge and parses its score', async () => {

@@ -1,3 +1,4 @@
+import { formatUsd } from '@switchyard/routing';
 import { InvalidSchemaError, JsonSchemaValidator, linearRegExpTester } from '@switchyard/schemas';
 import type {
   CandidateOutput,
@@ -213,8 +214,8 @@ async function scoreCheck(
         : fail(`${Math.round(output.latencyMs)} ms > ${check.value} ms`);
     case 'max_cost_usd':
       return output.costUsd <= check.value
-        ? pass(`$${output.costUsd} ≤ $${check.value}`)
-        : fail(`$${output.costUsd} > $${check.value}`);
+        ? pass(`$${formatUsd(output.costUsd)} ≤ $${check.value}`)
+        : fail(`$${formatUsd(output.costUsd)} > $${check.value}`);
     case 'judge': {
       if (!ctx.judge) return fail('no judge available to grade this answer');
       let answer: string;
