@@ -216,6 +216,31 @@ describe.each([
     expect(d.stored).toBe(50);
   });
 
+  it('drops the names of stopped consumers that held nothing, and keeps one that holds rows', async () => {
+    const { stream } = ledgerOutboxKeys(redis.prefix);
+    await redis.redis.call('XGROUP', 'CREATE', stream, 'ledger', '0', 'MKSTREAM');
+    // Two processes that stopped: one after storing everything, one holding a row.
+    await redis.redis.call('XGROUP', 'CREATECONSUMER', stream, 'ledger', 'stopped-empty');
+    await store.putAttempt('job-held', attempt(0), rowOf(call('job-held')));
+    await redis.redis.call(
+      'XREADGROUP',
+      'GROUP',
+      'ledger',
+      'stopped-holding',
+      'STREAMS',
+      stream,
+      '>',
+    );
+    await new Promise((r) => setTimeout(r, 150));
+
+    const d = drainer({ claimIdleMs: 60_000, forgetConsumerAfterMs: 100 });
+    await d.drainOnce();
+    const names = ((await redis.redis.call('XINFO', 'CONSUMERS', stream, 'ledger')) as string[][])
+      .map((fields) => fields[fields.indexOf('name') + 1])
+      .sort();
+    expect(names).toEqual(['stopped-holding', 'test-' + String(drainers.length - 1)]);
+  });
+
   it('flushes what is left when stopped', async () => {
     const d = drainer({ blockMs: 200 });
     d.start();

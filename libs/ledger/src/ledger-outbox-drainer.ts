@@ -31,6 +31,11 @@ export interface LedgerOutboxDrainerOptions {
   blockMs?: number;
   /** Rows a consumer has held this long without storing them are taken over: their process died. */
   claimIdleMs?: number;
+  /**
+   * A consumer that has held nothing and done nothing for this long is a process that stopped:
+   * its name is dropped from the group (default 1 h), so restarts do not pile names up there.
+   */
+  forgetConsumerAfterMs?: number;
   /** Backoff while the database refuses writes: doubling from the first to the last. */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -74,6 +79,7 @@ export class LedgerOutboxDrainer {
   private readonly batchSize: number;
   private readonly blockMs: number;
   private readonly claimIdleMs: number;
+  private readonly forgetConsumerAfterMs: number;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly logger: LedgerLogger;
@@ -103,6 +109,7 @@ export class LedgerOutboxDrainer {
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 200, 1000));
     this.blockMs = Math.max(1, options.blockMs ?? 1000);
     this.claimIdleMs = Math.max(1, options.claimIdleMs ?? 15_000);
+    this.forgetConsumerAfterMs = Math.max(1, options.forgetConsumerAfterMs ?? 3_600_000);
     this.retryMinMs = Math.max(1, options.retryMinMs ?? 500);
     this.retryMaxMs = Math.max(this.retryMinMs, options.retryMaxMs ?? 10_000);
     this.logger = options.logger ?? consoleLedgerLogger;
@@ -222,7 +229,10 @@ export class LedgerOutboxDrainer {
       )) as [string, unknown[]];
       this.claimCursor = cursor;
       // A full pass over the pending entries, then the next one after a while.
-      if (cursor === '0-0') this.nextClaimAt = Date.now() + Math.min(this.claimIdleMs, 5_000);
+      if (cursor === '0-0') {
+        this.nextClaimAt = Date.now() + Math.min(this.claimIdleMs, 5_000);
+        await this.forgetStoppedConsumers();
+      }
       const entries = parseEntries(claimed);
       if (entries.length > 0) return entries;
     }
@@ -284,6 +294,24 @@ export class LedgerOutboxDrainer {
       if (!/BUSYGROUP/.test((err as Error).message ?? '')) throw err;
     }
     this.groupReady = true;
+  }
+
+  /** Names of consumers with nothing pending that have been idle past forgetConsumerAfterMs. */
+  private async forgetStoppedConsumers(): Promise<void> {
+    const consumers = (await this.redis.call(
+      'XINFO',
+      'CONSUMERS',
+      this.keys.stream,
+      this.group,
+    )) as unknown[][];
+    for (const fields of consumers) {
+      const info: Record<string, unknown> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) info[String(fields[i])] = fields[i + 1];
+      const name = String(info.name);
+      if (name === this.consumer || Number(info.pending) !== 0) continue;
+      if (Number(info.idle) < this.forgetConsumerAfterMs) continue;
+      await this.redis.call('XGROUP', 'DELCONSUMER', this.keys.stream, this.group, name);
+    }
   }
 
   /** Rows the attempt writer could not queue (outbox full) are lost: count them here, once. */
