@@ -1,28 +1,8 @@
-import { resolve } from 'node:path';
-import {
-  REPO_ROOT,
-  SwitchyardStack,
-  WebhookTestReceiver,
-  waitFor,
-  type JobBody,
-} from '@switchyard/testing';
+import { SwitchyardStack, WebhookTestReceiver, waitFor, type JobBody } from '@switchyard/testing';
+import { EVAL_KEY, EVALS_FIXTURE_DIR, INVOICE_REPLIES } from './eval-fixtures';
 
-const EVAL_KEY = 'sk-acme-eval-key-3';
 const asEval = { authorization: `Bearer ${EVAL_KEY}` };
 const CANDIDATES = ['openai/gpt-4o-mini', 'google/gemini-2.5-flash', 'anthropic/claude-haiku-4-5'];
-
-/**
- * Scripted answers: openai extracts every invoice right, google gets the totals wrong, anthropic
- * is left to the simulator's generic schema sample (valid JSON, wrong values).
- */
-const REPLIES = [
-  ['1001', 'ACME', 99.5],
-  ['1002', 'Globex', 1250],
-  ['1003', 'Initech', 42.75],
-].flatMap(([n, vendor, total]) => [
-  { match: `Invoice ${n}`, provider: 'openai', json: { vendor, total } },
-  { match: `Invoice ${n}`, provider: 'google', json: { vendor, total: Number(total) + 1 } },
-]);
 
 describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
   let stack: SwitchyardStack;
@@ -35,10 +15,10 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
       dispatcher: true,
       env: {
         SWITCHYARD_EVAL_KEYS: `acme=${EVAL_KEY}`,
-        SWITCHYARD_EVALS_DIR: resolve(REPO_ROOT, 'test/fixtures/evals'),
+        SWITCHYARD_EVALS_DIR: EVALS_FIXTURE_DIR,
       },
     });
-    stack.sim.state.load({ replies: REPLIES });
+    stack.sim.state.load({ replies: INVOICE_REPLIES });
     receiver = new WebhookTestReceiver(stack.webhookSecret);
     await receiver.listen();
   });

@@ -23,6 +23,8 @@ export interface SwitchyardConfig {
   evalApiKeys: Map<string, string>;
   /** SWITCHYARD_EVALS_CONCURRENCY: eval runs one ingress process executes at once. */
   evalsConcurrency: number;
+  /** SWITCHYARD_EVAL_SCHEDULER_INTERVAL_MS: how often the router looks for due scheduled evaluations. */
+  evalSchedulerIntervalMs: number;
   jobRetentionSeconds: number;
   bodyLimitBytes: number;
   databaseUrl?: string;
@@ -125,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     apiKeys: parseApiKeys(env.SWITCHYARD_API_KEYS),
     evalApiKeys: parseApiKeys(env.SWITCHYARD_EVAL_KEYS, 'SWITCHYARD_EVAL_KEYS'),
     evalsConcurrency: positiveIntFrom(env, 'SWITCHYARD_EVALS_CONCURRENCY', 2),
+    evalSchedulerIntervalMs: positiveIntFrom(env, 'SWITCHYARD_EVAL_SCHEDULER_INTERVAL_MS', 15_000),
     jobRetentionSeconds: intFrom(env, 'SWITCHYARD_JOB_RETENTION_DAYS', 7) * 86400,
     bodyLimitBytes: parseByteSize(env.SWITCHYARD_BODY_LIMIT || '10mb', 'SWITCHYARD_BODY_LIMIT'),
     databaseUrl: env.DATABASE_URL || undefined,

@@ -33,3 +33,4 @@ export { ruleSignals, type RuleSignalsInput } from './rules/rule-signals';
 export { routeJob, type JobRoute } from './rules/route-job';
 export * from './splits/split.types';
 export { splitDraw, drawSplitArm, splitLabel, applySplit } from './splits/draw-split';
+export { evalRunDue, parseEvalSchedule, type EvalSchedule } from './validation/eval-schedule';

@@ -95,6 +95,20 @@ export interface TaskConfig {
   rules?: RoutingRule[];
   /** Response cache (opt-in): successful answers are reused for identical requests */
   cache?: TaskCacheConfig;
+  /** Scheduled evaluation runs and their regression thresholds (`evals:`) */
+  evals?: TaskEvalConfig;
+}
+
+/** A task's `evals:` key: scheduled golden-set runs, and when a candidate's score regressed. */
+export interface TaskEvalConfig {
+  /** `every 6h` (s, m, h or d) or a 5-field cron expression (UTC); absent: no scheduled runs */
+  schedule?: string;
+  /** The first N examples of the dataset; absent: all */
+  examples?: number;
+  /** A candidate scoring below this regressed */
+  min_score?: number;
+  /** A candidate whose score fell by more than this since the previous run regressed */
+  max_drop?: number;
 }
 
 export interface TaskCacheConfig {

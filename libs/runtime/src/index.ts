@@ -9,3 +9,5 @@ export * from './local-redis';
 export * from './ledger.service';
 export * from './budget-alerts';
 export * from './queue-depth-metrics';
+export * from './evals/eval-run-view';
+export * from './evals/eval-run-queue';

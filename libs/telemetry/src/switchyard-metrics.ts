@@ -74,6 +74,7 @@ export class SwitchyardMetrics {
   readonly cacheServedBytes: Counter<'task'>;
   readonly regressionsDetected: Counter<'task' | 'model'>;
   readonly regressionChecks: Counter<'outcome'>;
+  readonly evalRegressions: Counter<'task' | 'candidate'>;
 
   private queueDepthCollector?: QueueDepthCollector;
 
@@ -194,6 +195,12 @@ export class SwitchyardMetrics {
       labelNames: ['task', 'model'],
       registers,
     });
+    this.evalRegressions = new Counter({
+      name: 'switchyard_eval_regressions_total',
+      help: 'eval.regressed announcements: a candidate scoring below min_score or max_drop under its previous scheduled run, by task and candidate',
+      labelNames: ['task', 'candidate'],
+      registers,
+    });
     this.regressionChecks = new Counter({
       name: 'switchyard_regression_checks_total',
       help: 'Model-revision regression checks run, by outcome (ok or failed)',
@@ -265,6 +272,10 @@ export class SwitchyardMetrics {
 
   regressionDetected(task: string, model: string): void {
     this.regressionsDetected.inc({ task, model });
+  }
+
+  evalRegressed(task: string, candidate: string): void {
+    this.evalRegressions.inc({ task, candidate });
   }
 
   regressionCheck(outcome: 'ok' | 'failed'): void {

@@ -12,7 +12,12 @@ import {
 import { JobCompletionChannel, JobStore, isTerminal } from '@switchyard/jobs';
 import type { EvalResultRow, EvalRunRow, EvalStore } from '@switchyard/ledger';
 import { RoutingTableHolder } from '@switchyard/routing';
-import { LedgerService, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import {
+  LedgerService,
+  SWITCHYARD_CONFIG,
+  evalRunSummary,
+  storedResult,
+} from '@switchyard/runtime';
 import { WebhookPublisher } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';
 import type { CreateJobDto } from '../jobs/dto/create-job.dto';
@@ -24,7 +29,6 @@ import {
   planEvalItems,
   type EvalItem,
 } from './eval-run-plan';
-import { evalRunSummary, storedResult } from './eval-view';
 
 /** A job that outlives its own deadline by this much is scored as timed out. */
 const DEADLINE_GRACE_MS = 5_000;

@@ -1,27 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { EvalDatasetError, loadDataset } from '@switchyard/evals';
 import type { EvalRunStatus, EvalStore } from '@switchyard/ledger';
-import { EVALS_QUEUE, QueueRegistry, type EvalRunJobData } from '@switchyard/queue';
+import { QueueRegistry } from '@switchyard/queue';
 import { RoutingTableHolder } from '@switchyard/routing';
-import { LedgerService, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import {
+  LedgerService,
+  SWITCHYARD_CONFIG,
+  enqueueEvalRun,
+  evalRunSummary,
+  evalRunView,
+  newEvalRunId,
+  type EvalRunSummaryView,
+  type EvalRunView,
+} from '@switchyard/runtime';
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';
 import type { CreateEvalDto } from './dto/create-eval.dto';
 import { resolveCandidates } from './eval-run-plan';
-import {
-  evalRunSummary,
-  evalRunView,
-  type EvalRunSummaryView,
-  type EvalRunView,
-} from './eval-view';
 
 export const DEFAULT_EVAL_CONCURRENCY = 4;
-
-export function newEvalRunId(): string {
-  return `eval_${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
-}
 
 /** POST/GET /v1/evals: checks a run request, stores it and queues it for an ingress to execute. */
 @Injectable()
@@ -142,15 +140,4 @@ export class EvalRunsService {
     const runs = await store.listRuns({ tenant, task, limit });
     return Promise.all(runs.map(async (run) => evalRunSummary(run, await store.results(run.id))));
   }
-}
-
-/** The run's BullMQ id is its own id: queueing it twice is a no-op. */
-export async function enqueueEvalRun(queues: QueueRegistry, data: EvalRunJobData): Promise<void> {
-  await queues.add(EVALS_QUEUE, 'eval-run', data, {
-    jobId: data.run_id,
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 86_400 },
-    removeOnFail: { age: 7 * 86_400 },
-  });
 }

@@ -6,7 +6,7 @@ import { TenantAuthGuard, type KeyRole } from '../http/tenant-auth.guard';
 import { KeyRoles, Tenant } from '../http/tenant.decorator';
 import { CreateEvalDto } from './dto/create-eval.dto';
 import { EvalRunsService } from './eval-runs.service';
-import type { EvalRunSummaryView, EvalRunView } from './eval-view';
+import type { EvalRunSummaryView, EvalRunView } from '@switchyard/runtime';
 
 /** Golden-set evaluation runs: score a task's candidates on its dataset (evals/<task>.jsonl). */
 @ApiTags('evals')

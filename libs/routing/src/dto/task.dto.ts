@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  Allow,
   IsArray,
   IsDefined,
   IsIn,
@@ -72,4 +73,8 @@ export class TaskDto {
   @IsOptional()
   @IsArray({ message: 'must be a list of rules' })
   rules?: unknown[];
+
+  // Checked key by key in validation/eval-schedule.ts, so each problem gets its own path.
+  @Allow()
+  evals?: unknown;
 }

@@ -7,6 +7,7 @@ import {
 } from '../routing-defaults';
 import type { OnInvalidOutput, RoutingIssue, TaskBudget, TaskConfig } from '../routing-table.types';
 import { readCapabilities } from './capability-list';
+import { readTaskEvals } from './eval-schedule';
 import { validateDto } from './dto-validation';
 import { indexPath } from './issue-path';
 import type { ModelDirectory } from './model-directory';
@@ -52,6 +53,7 @@ export function readTaskEntry(
   const requires = Array.isArray(dto.requires)
     ? readCapabilities(dto.requires, `${path}.requires`, issues)
     : [];
+  const evals = readTaskEvals(dto.evals, `${path}.evals`, issues);
   if (issues.length > 0) return { issues };
 
   const budget: TaskBudget = { alert_at: dto.budget?.alert_at ?? DEFAULT_ALERT_AT };
@@ -79,5 +81,6 @@ export function readTaskEntry(
   if (rules) task.rules = rules.rules;
   if (dto.ledger?.max_chars !== undefined) task.ledger.max_chars = dto.ledger.max_chars;
   if (dto.cache !== undefined) task.cache = { ttl_s: dto.cache.ttl_s };
+  if (evals !== undefined) task.evals = evals;
   return { task, issues };
 }
