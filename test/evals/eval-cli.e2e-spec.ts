@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { E2E_ROUTES, REPO_ROOT, SwitchyardStack } from '@switchyard/testing';
-import { EVALS_FIXTURE_DIR, EVAL_KEY, INVOICE_REPLIES } from './eval-fixtures';
+import { EVAL_KEY, SHIPPED_EVALS_DIR, loadShippedAnswers } from './eval-fixtures';
 
 const cli = (entry: string) => join(REPO_ROOT, 'dist/apps/cli/src', entry);
 
@@ -35,9 +35,9 @@ describe('npm run eval, routes:suggest and routes:check --eval against a running
     stack = await SwitchyardStack.start({
       providers: ['openai', 'google', 'anthropic'],
       ledger: true,
-      env: { SWITCHYARD_EVAL_KEYS: `acme=${EVAL_KEY}`, SWITCHYARD_EVALS_DIR: EVALS_FIXTURE_DIR },
+      env: { SWITCHYARD_EVAL_KEYS: `acme=${EVAL_KEY}`, SWITCHYARD_EVALS_DIR: SHIPPED_EVALS_DIR },
     });
-    stack.sim.state.load({ replies: INVOICE_REPLIES });
+    stack.sim.state.load(await loadShippedAnswers());
     env = { SWITCHYARD_API_KEY: EVAL_KEY };
   });
   afterAll(async () => {
@@ -49,30 +49,23 @@ describe('npm run eval, routes:suggest and routes:check --eval against a running
     const report = join(dir, 'report.md');
     const result = await run(
       'eval.js',
-      [
-        '--task',
-        'extraction',
-        '--candidates',
-        'all',
-        '--examples',
-        '2',
-        '--out',
-        report,
-        '--url',
-        stack.baseUrl,
-      ],
+      ['--task', 'extraction', '--candidates', 'all', '--out', report, '--url', stack.baseUrl],
       env,
     );
-    expect(result.stderr).toMatch(/eval eval_\w+: \w+, \d+\/4/);
+    expect(result.stderr).toMatch(/eval eval_\w+: succeeded, 40\/40/);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^extraction: run eval_\w+$/m);
-    expect(result.stdout).toMatch(/openai\/gpt-4o-mini\s+gpt-4o-mini-2024-07-18\s+1\.000/);
-    expect(result.stdout).toMatch(/google\/gemini-2\.5-flash\s+gemini-2\.5-flash-001\s+0\.667/);
+    expect(result.stdout).toMatch(
+      /openai\/gpt-4o-mini\s+gpt-4o-mini-2024-07-18\s+0\.\d{3}\s+85%\s+100%/,
+    );
+    expect(result.stdout).toMatch(
+      /google\/gemini-2\.5-flash\s+gemini-2\.5-flash-001\s+0\.\d{3}\s+65%/,
+    );
     expect(result.stdout).toMatch(/best on score.*openai\/gpt-4o-mini/i);
     const markdown = readFileSync(report, 'utf8');
     expect(markdown).toMatch(/^#/m);
     expect(markdown).toContain('openai/gpt-4o-mini');
-    expect(markdown).toContain('inv-1001');
+    expect(markdown).toContain('ext-inv-');
   });
 
   it('npm run eval refuses without a key that may run evaluations', async () => {
@@ -103,19 +96,25 @@ describe('npm run eval, routes:suggest and routes:check --eval against a running
       worse,
       original.replace(
         'extraction:\n    primary: openai/gpt-4o-mini\n    fallbacks: [google/gemini-2.5-flash]',
-        'extraction:\n    primary: google/gemini-2.5-flash\n    fallbacks: [openai/gpt-4o-mini]\n    evals: { examples: 3, max_drop: 0.1 }',
+        'extraction:\n    primary: google/gemini-2.5-flash\n    fallbacks: [openai/gpt-4o-mini]\n    evals: { max_drop: 0.01 }',
       ),
     );
     expect(readFileSync(worse, 'utf8')).not.toBe(original);
 
     const failing = await run('routes-check.js', ['--eval', worse, '--url', stack.baseUrl], env);
     expect(failing.stdout).toMatch(
-      /extraction: chain changed; evaluating google\/gemini-2\.5-flash and openai\/gpt-4o-mini on 3 examples/,
+      /extraction: chain changed; evaluating google\/gemini-2\.5-flash and openai\/gpt-4o-mini$/m,
     );
+    const verdict =
+      /FAIL: extraction: new primary google\/gemini-2\.5-flash (\d\.\d{3}) vs old primary openai\/gpt-4o-mini (\d\.\d{3})/.exec(
+        failing.stdout,
+      );
+    expect(verdict).not.toBeNull();
+    const [, next, old] = (verdict as RegExpExecArray).map(Number);
+    expect(old - next).toBeGreaterThan(0.01);
     expect(failing.stdout).toMatch(
-      /FAIL: extraction: new primary google\/gemini-2\.5-flash 0\.667 vs old primary openai\/gpt-4o-mini 1\.000/,
+      /below the old primary openai\/gpt-4o-mini \(\d\.\d{3}; max_drop 0\.01\)/,
     );
-    expect(failing.stdout).toMatch(/0\.333 below the old primary/);
     expect(failing.status).toBe(1);
 
     // Against the table as a base file too, with nothing in force consulted.
@@ -133,5 +132,21 @@ describe('npm run eval, routes:suggest and routes:check --eval against a running
     );
     expect(passing.stdout).toMatch(/nothing to evaluate/);
     expect(passing.status).toBe(0);
+
+    // A change that keeps the primary (fallbacks reordered) is evaluated and passes.
+    const reordered = join(dir, 'routes.reordered.yaml');
+    writeFileSync(
+      reordered,
+      original.replace(
+        'extraction:\n    primary: openai/gpt-4o-mini\n    fallbacks: [google/gemini-2.5-flash]',
+        'extraction:\n    primary: openai/gpt-4o-mini\n    fallbacks: [anthropic/claude-haiku-4-5, google/gemini-2.5-flash]\n    evals: { examples: 5, min_score: 0.5 }',
+      ),
+    );
+    const kept = await run('routes-check.js', ['--eval', reordered, '--url', stack.baseUrl], env);
+    expect(kept.stdout).toMatch(/evaluating openai\/gpt-4o-mini on 5 examples/);
+    expect(kept.stdout).toMatch(
+      /^pass: extraction: new primary openai\/gpt-4o-mini \d\.\d{3} \(run eval_\w+\)$/m,
+    );
+    expect(kept.status).toBe(0);
   });
 });

@@ -1,27 +1,12 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { loadScenarioFile } from '@switchyard/simulator';
 import { REPO_ROOT } from '@switchyard/testing';
 
+/** A key of SWITCHYARD_EVAL_KEYS (tenant acme, eval role) in the suites that start a stack. */
 export const EVAL_KEY = 'sk-acme-eval-key-3';
-export const EVALS_FIXTURE_DIR = resolve(REPO_ROOT, 'test/fixtures/evals');
+/** The shipped datasets (evals/*.jsonl) and their scripted simulator answers. */
+export const SHIPPED_EVALS_DIR = resolve(REPO_ROOT, 'evals');
 
-const INVOICES: Array<[string, string, number]> = [
-  ['1001', 'ACME', 99.5],
-  ['1002', 'Globex', 1250],
-  ['1003', 'Initech', 42.75],
-];
-
-/**
- * Scripted answers to test/fixtures/evals/extraction.jsonl: openai extracts every invoice right,
- * google gets every total wrong, anthropic is left to the simulator's generic schema sample
- * (valid JSON, wrong values): 1, 2/3 and 1/3.
- */
-export const INVOICE_REPLIES = INVOICES.flatMap(([n, vendor, total]) => [
-  { match: `Invoice ${n}`, provider: 'openai', json: { vendor, total } },
-  { match: `Invoice ${n}`, provider: 'google', json: { vendor, total: total + 1 } },
-]);
-
-/** After a worse openai revision: the vendor still right, the total wrong (2/3). */
-export const WORSE_OPENAI_REPLIES = INVOICES.flatMap(([n, vendor, total]) => [
-  { match: `Invoice ${n}`, provider: 'openai', json: { vendor, total: total * 10 } },
-  { match: `Invoice ${n}`, provider: 'google', json: { vendor, total: total + 1 } },
-]);
+export function loadShippedAnswers() {
+  return loadScenarioFile(join(SHIPPED_EVALS_DIR, 'simulator-answers.yaml'));
+}

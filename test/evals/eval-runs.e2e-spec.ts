@@ -1,5 +1,5 @@
 import { SwitchyardStack, WebhookTestReceiver, waitFor, type JobBody } from '@switchyard/testing';
-import { EVAL_KEY, EVALS_FIXTURE_DIR, INVOICE_REPLIES } from './eval-fixtures';
+import { EVAL_KEY, SHIPPED_EVALS_DIR, loadShippedAnswers } from './eval-fixtures';
 
 const asEval = { authorization: `Bearer ${EVAL_KEY}` };
 const CANDIDATES = ['openai/gpt-4o-mini', 'google/gemini-2.5-flash', 'anthropic/claude-haiku-4-5'];
@@ -15,10 +15,10 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
       dispatcher: true,
       env: {
         SWITCHYARD_EVAL_KEYS: `acme=${EVAL_KEY}`,
-        SWITCHYARD_EVALS_DIR: EVALS_FIXTURE_DIR,
+        SWITCHYARD_EVALS_DIR: SHIPPED_EVALS_DIR,
       },
     });
-    stack.sim.state.load({ replies: INVOICE_REPLIES });
+    stack.sim.state.load(await loadShippedAnswers());
     receiver = new WebhookTestReceiver(stack.webhookSecret);
     await receiver.listen();
   });
@@ -54,10 +54,11 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
     ]);
   });
 
-  it('scores three candidates on the dataset as their answers differ, stores and reads the run back', async () => {
+  it('scores three candidates on the shipped extraction dataset as the scripted answers make them differ, and reads the stored run back', async () => {
     const started = await evalRequest({
       task: 'extraction',
       candidates: CANDIDATES,
+      concurrency: 8,
       webhook_url: receiver.url('/evals'),
     });
     expect(started.status).toBe(202);
@@ -71,49 +72,57 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
       60_000,
     );
     expect(run).toMatchObject({ id, task: 'extraction', status: 'succeeded' });
-    expect(run.progress).toEqual({ done: 9, total: 9 });
+    expect(run.progress).toEqual({ done: 60, total: 60 });
     const byCandidate = Object.fromEntries(
       run.candidates.map((c: { candidate: string }) => [c.candidate, c]),
     );
     expect(Object.keys(byCandidate)).toEqual(CANDIDATES);
-    // openai: every check; google: JSON and vendor, never the total; anthropic: JSON only.
-    expect(byCandidate['openai/gpt-4o-mini']).toMatchObject({
-      score: 1,
-      pass_rate: 1,
-      json_adherence: 1,
-      refusal_rate: 0,
-      model_revisions: ['gpt-4o-mini-2024-07-18'],
-    });
-    expect(byCandidate['google/gemini-2.5-flash'].score).toBeCloseTo(2 / 3, 5);
-    expect(byCandidate['google/gemini-2.5-flash'].pass_rate).toBe(0);
-    expect(byCandidate['anthropic/claude-haiku-4-5'].score).toBeCloseTo(1 / 3, 5);
+    const [mini, flash, haiku] = CANDIDATES.map((c) => byCandidate[c]);
+    // evals/simulator-answers.yaml scripts wrong fields for gpt-4o-mini on 3 examples and for
+    // gemini-2.5-flash on 7; claude-haiku-4-5 gets every example right.
+    expect(haiku).toMatchObject({ score: 1, pass_rate: 1, json_adherence: 1, examples: 20 });
+    expect(mini.score).toBeLessThan(1);
+    expect(flash.score).toBeLessThan(mini.score);
+    expect(mini.pass_rate).toBe(17 / 20);
+    expect(flash.pass_rate).toBe(13 / 20);
+    expect(mini.model_revisions).toEqual(['gpt-4o-mini-2024-07-18']);
+    expect(flash.model_revisions).toEqual(['gemini-2.5-flash-001']);
     for (const c of run.candidates) {
+      expect(c.errors).toBe(0);
+      expect(c.refusal_rate).toBe(0);
       expect(c.latency_ms.p95).toBeGreaterThanOrEqual(c.latency_ms.p50);
       expect(c.mean_cost_usd).toBeGreaterThan(0);
       expect(c.cost_per_1k_usd).toBeCloseTo(c.mean_cost_usd * 1000, 9);
     }
-    expect(run.best.score).toBe('openai/gpt-4o-mini');
+    expect(run.best.score).toBe('anthropic/claude-haiku-4-5');
 
-    expect(run.examples).toHaveLength(9);
-    const googleFirst = run.examples.find(
+    expect(run.examples).toHaveLength(60);
+    // The first invoice: the scenario gives mistral a wrong answer there, every model here the right one.
+    const firstFlash = run.examples.find(
       (e: { id: string; candidate: string }) =>
-        e.id === 'inv-1001' && e.candidate === 'google/gemini-2.5-flash',
+        e.id === 'ext-inv-001' && e.candidate === 'google/gemini-2.5-flash',
     );
-    expect(googleFirst).toMatchObject({
+    expect(firstFlash).toMatchObject({
       model_revision: 'gemini-2.5-flash-001',
       error: null,
-      checks: [
-        { type: 'json_valid', score: 1 },
-        { type: 'json_path_equals', score: 1 },
-        { type: 'number_close', score: 0, detail: expect.any(String) },
-      ],
+      score: 1,
     });
+    const flashMisses = run.examples.filter(
+      (e: { candidate: string; score: number }) =>
+        e.candidate === 'google/gemini-2.5-flash' && e.score < 1,
+    );
+    expect(flashMisses).toHaveLength(7);
+    for (const miss of flashMisses) {
+      const failed = miss.checks.filter((c: { score: number }) => c.score < 1);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const c of failed) expect(c.detail).toEqual(expect.any(String));
+    }
 
     // Each example × candidate was a real job pinned to the candidate, tagged in the ledger...
-    const job = await stack.request('GET', `/v1/jobs/${googleFirst.job_id}`);
+    const job = await stack.request('GET', `/v1/jobs/${firstFlash.job_id}`);
     expect(job.body).toMatchObject({ pin: 'google/gemini-2.5-flash', eval_run_id: id });
     const calls = await waitFor(
-      async () => (await stack.request('GET', `/v1/calls?job_id=${googleFirst.job_id}`)).body.calls,
+      async () => (await stack.request('GET', `/v1/calls?job_id=${firstFlash.job_id}`)).body.calls,
       (c: unknown[]) => c.length === 1,
       'the call in the ledger',
     );
@@ -125,6 +134,7 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
     const listed = await stack.request('GET', '/v1/evals?task=extraction');
     expect(listed.body.evals.map((r: { id: string }) => r.id)).toContain(id);
     expect(listed.body.evals[0].examples).toBeUndefined();
+    expect(listed.body.evals[0].candidates).toEqual(run.candidates);
     const other = await stack.request('GET', `/v1/evals/${id}`, undefined, {}, 'globex');
     expect(other.status).toBe(404);
 

@@ -1,6 +1,6 @@
 import { SwitchyardStack, type JobBody } from '@switchyard/testing';
+import { EVAL_KEY } from './eval-fixtures';
 
-const EVAL_KEY = 'sk-acme-eval-key-3';
 const invoice = {
   task: 'extraction',
   messages: [{ role: 'user', content: 'Invoice 42 from ACME, total 99.50 EUR' }],
