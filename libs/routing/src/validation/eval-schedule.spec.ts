@@ -1,3 +1,6 @@
+import { loadModelCatalog } from '../loading/model-catalog';
+import { parseRoutingTable } from '../loading/parse-routing-table';
+import { RoutingTableError } from '../routing-table-error';
 import type { RoutingIssue } from '../routing-table.types';
 import { evalRunDue, parseEvalSchedule, readTaskEvals } from './eval-schedule';
 
@@ -65,5 +68,49 @@ describe('readTaskEvals', () => {
       'tasks.extraction.evals.min_score',
       'tasks.extraction.evals.max_drop',
     ]);
+  });
+});
+
+describe('tasks.<name>.evals in a routes file', () => {
+  const table = (evals: string) => `
+providers:
+  openai: { kind: openai, api_key_env: X_OPENAI }
+tasks:
+  extraction:
+    primary: openai/gpt-4o-mini
+    evals: ${evals}
+`;
+
+  it('loads onto the task', () => {
+    const { table: loaded } = parseRoutingTable(
+      table('{ schedule: "every 6h", examples: 20, max_drop: 0.05 }'),
+      'test.yaml',
+      {},
+      { catalog: loadModelCatalog() },
+    );
+    expect(loaded.tasks.extraction.evals).toEqual({
+      schedule: 'every 6h',
+      examples: 20,
+      max_drop: 0.05,
+    });
+  });
+
+  it('rejects a bad schedule at its path', () => {
+    try {
+      parseRoutingTable(
+        table('{ schedule: "61 * * * *" }'),
+        'test.yaml',
+        {},
+        {
+          catalog: loadModelCatalog(),
+        },
+      );
+      throw new Error('loaded');
+    } catch (err) {
+      expect(err).toBeInstanceOf(RoutingTableError);
+      expect((err as RoutingTableError).issues).toEqual([
+        { path: 'tasks.extraction.evals.schedule', message: 'cron: minute must be within 0-59' },
+      ]);
+    }
   });
 });
