@@ -3,6 +3,7 @@ import type { CandidateSummary } from '@switchyard/evals';
 /** The part of a task the gate compares: its chain, and its `evals` thresholds. */
 export interface GateTask {
   primary: string;
+  split?: Array<{ model: string; weight: number }>;
   fallbacks: string[];
   evals?: { examples?: number; min_score?: number; max_drop?: number };
 }
@@ -22,7 +23,10 @@ export function changedTasks(
   base: Readonly<Record<string, GateTask>>,
   next: Readonly<Record<string, GateTask>>,
 ): ChangedTask[] {
-  const chain = (t: GateTask) => [t.primary, ...t.fallbacks].join('\u0000');
+  const chain = (t: GateTask) =>
+    [...(t.split?.map((a) => `${a.model}*${a.weight}`) ?? [t.primary]), ...t.fallbacks].join(
+      '\u0000',
+    );
   return Object.entries(next)
     .filter(([name, task]) => !base[name] || chain(base[name]) !== chain(task))
     .map(([name, task]) => ({

@@ -11,7 +11,7 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import { findEvalRegressions, type EvalRegression } from '@switchyard/evals';
 import type { EvalRunRow, EvalStore } from '@switchyard/ledger';
 import { QueueRegistry } from '@switchyard/queue';
-import { RoutingTableHolder, evalRunDue, parseEvalSchedule } from '@switchyard/routing';
+import { RoutingTableHolder, evalRunDue, parseEvalSchedule, taskChain } from '@switchyard/routing';
 import {
   LedgerService,
   REDIS_CONSUMER,
@@ -116,7 +116,7 @@ export class EvalScheduler implements OnApplicationBootstrap, OnApplicationShutd
       tenant: SCHEDULED_EVAL_TENANT,
       task: task.name,
       trigger: 'schedule',
-      candidates: [task.primary, ...task.fallbacks],
+      candidates: taskChain(task),
       examples_limit: settings.examples ?? null,
     });
     await enqueueEvalRun(this.queues, { run_id: run.id, concurrency: SCHEDULED_RUN_CONCURRENCY });

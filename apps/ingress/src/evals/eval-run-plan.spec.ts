@@ -39,6 +39,20 @@ describe('resolveCandidates', () => {
     });
   });
 
+  it('all names every arm of a weighted primary', () => {
+    const split = {
+      ...extraction,
+      split: [
+        { model: 'openai/gpt-4o-mini', weight: 90 },
+        { model: 'anthropic/claude-haiku-4-5', weight: 10 },
+      ],
+    };
+    expect(resolveCandidates(split, models, 'all')).toEqual({
+      ok: true,
+      candidates: ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'google/gemini-2.5-flash'],
+    });
+  });
+
   it('a list may name any model of the table, and names each unknown or repeated entry', () => {
     expect(resolveCandidates(extraction, models, ['anthropic/claude-haiku-4-5'])).toEqual({
       ok: true,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttemptRecord, JobRecord } from '@switchyard/jobs';
 import type { CandidateOutput, EvalExample } from '@switchyard/evals';
-import type { ModelConfig, TaskConfig } from '@switchyard/routing';
+import { taskChain, type ModelConfig, type TaskConfig } from '@switchyard/routing';
 
 /** What POST /v1/evals accepts as `candidates`. */
 export type CandidatesSpec = 'all' | 'primary' | string[];
@@ -11,7 +11,7 @@ export type CandidatesVerdict =
   | { ok: false; details: Array<{ field: string; problem: string }> };
 
 /**
- * The candidates a run scores: `all` is the task's chain (primary, then fallbacks), `primary` its
+ * The candidates a run scores: `all` is the task's chain (primary or split arms, then fallbacks), `primary` its
  * primary, a list any models of the routing table in force (a model outside the chain can be
  * scored before a table change promotes it), each once, in the order given.
  */
@@ -20,7 +20,7 @@ export function resolveCandidates(
   models: Readonly<Record<string, ModelConfig>>,
   spec: CandidatesSpec = 'all',
 ): CandidatesVerdict {
-  if (spec === 'all') return { ok: true, candidates: [task.primary, ...task.fallbacks] };
+  if (spec === 'all') return { ok: true, candidates: taskChain(task) };
   if (spec === 'primary') return { ok: true, candidates: [task.primary] };
   const details: Array<{ field: string; problem: string }> = [];
   const seen = new Set<string>();

@@ -65,6 +65,22 @@ describe('pinTask', () => {
     expect(verdict.ok && verdict.task.primary).toBe('anthropic/claude-haiku-4-5');
   });
 
+  it('drops the rules and split that would route the job elsewhere', () => {
+    const routed: TaskConfig = {
+      ...task,
+      split: [
+        { model: 'openai/gpt-4o-mini', weight: 50 },
+        { model: 'google/gemini-2.5-flash', weight: 50 },
+      ],
+      rules: [{ name: 'r', when: {}, use: { primary: 'google/gemini-2.5-flash' } }] as never,
+    };
+    const verdict = pinTask(routed, models, 'anthropic/claude-haiku-4-5');
+    expect(verdict).toEqual({
+      ok: true,
+      task: { ...task, primary: 'anthropic/claude-haiku-4-5', fallbacks: [] },
+    });
+  });
+
   it('refuses a model the table does not know, naming the chain', () => {
     const verdict = pinTask(task, models, 'openai/gpt-9');
     expect(verdict).toEqual({
