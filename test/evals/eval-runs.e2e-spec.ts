@@ -1,30 +1,54 @@
 import { SwitchyardStack, WebhookTestReceiver, waitFor, type JobBody } from '@switchyard/testing';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EVAL_KEY, SHIPPED_EVALS_DIR, loadShippedAnswers } from './eval-fixtures';
 
 const asEval = { authorization: `Bearer ${EVAL_KEY}` };
 const CANDIDATES = ['openai/gpt-4o-mini', 'google/gemini-2.5-flash', 'anthropic/claude-haiku-4-5'];
 
+const RUBRIC = 'RUBRIC-7731: the answer greets the user politely';
+const JUDGED_EXAMPLE = {
+  id: 'greet-1',
+  messages: [{ role: 'user', content: 'Say hello to Ada' }],
+  checks: [
+    { type: 'contains', value: 'hello' },
+    { type: 'judge', task: 'reasoning', rubric: RUBRIC },
+  ],
+};
+/** The judge's grading jobs carry the rubric; only anthropic is scripted to grade them. */
+const JUDGE_REPLIES = [
+  { match: 'RUBRIC-7731', provider: 'anthropic', reply: '{"score": 0.8, "reason": "polite"}' },
+];
+
 describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
   let stack: SwitchyardStack;
   let receiver: WebhookTestReceiver;
+  let dir: string;
 
   beforeAll(async () => {
+    // The shipped extraction dataset, and a chat dataset graded by a judge on the reasoning task.
+    dir = mkdtempSync(join(tmpdir(), 'sy-evals-'));
+    copyFileSync(join(SHIPPED_EVALS_DIR, 'extraction.jsonl'), join(dir, 'extraction.jsonl'));
+    writeFileSync(join(dir, 'chat.jsonl'), `${JSON.stringify(JUDGED_EXAMPLE)}\n`);
     stack = await SwitchyardStack.start({
       providers: ['openai', 'google', 'anthropic'],
       ledger: true,
       dispatcher: true,
       env: {
         SWITCHYARD_EVAL_KEYS: `acme=${EVAL_KEY}`,
-        SWITCHYARD_EVALS_DIR: SHIPPED_EVALS_DIR,
+        SWITCHYARD_EVALS_DIR: dir,
       },
     });
-    stack.sim.state.load(await loadShippedAnswers());
+    const shipped = await loadShippedAnswers();
+    stack.sim.state.load({ ...shipped, replies: [...JUDGE_REPLIES, ...(shipped.replies ?? [])] });
     receiver = new WebhookTestReceiver(stack.webhookSecret);
     await receiver.listen();
   });
   afterAll(async () => {
     await stack?.stop();
     await receiver?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const evalRequest = (body: unknown, headers = asEval) =>
@@ -43,7 +67,7 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
         problem: 'openai/gpt-9 is not a model of the routing table in force',
       },
     ]);
-    const noDataset = await evalRequest({ task: 'chat' });
+    const noDataset = await evalRequest({ task: 'vision' });
     expect(noDataset.status).toBe(422);
     expect(noDataset.body.error.type).toBe('invalid_dataset');
     const bad = await evalRequest({ task: 'extraction', candidates: 'best', examples: 0 });
@@ -146,6 +170,38 @@ describe('evaluation runs through the real stack (POST/GET /v1/evals)', () => {
     expect(hook.verified).toBe(true);
     const body = JSON.parse(hook.rawBody);
     expect(body).toMatchObject({ type: 'eval.completed', data: { id, status: 'succeeded' } });
+  });
+
+  it('grades a judge check with a job on the judge task, on another provider than the candidate', async () => {
+    const started = await evalRequest({ task: 'chat', candidates: ['openai/gpt-4o-mini'] });
+    expect(started.status).toBe(202);
+    const run = await waitFor(
+      async () => (await stack.request('GET', `/v1/evals/${started.body.id}`)).body,
+      (r) => r.status === 'succeeded' || r.status === 'failed',
+      'the run to finish',
+    );
+    const [example] = run.examples;
+    expect(example.checks).toEqual([
+      { type: 'contains', score: 1, detail: expect.any(String) },
+      {
+        type: 'judge',
+        score: 0.8,
+        detail: expect.stringContaining('judge (reasoning) scored 0.8'),
+      },
+    ]);
+    expect(example.score).toBeCloseTo(0.9, 9);
+    expect(run.notes).toEqual([]);
+    // reasoning's chain is openai, anthropic, google: the candidate is openai, so anthropic grades.
+    const calls = await waitFor(
+      async () =>
+        (await stack.request('GET', '/v1/calls?task=reasoning&limit=10')).body.calls as Array<{
+          provider: string;
+          eval_run_id: string;
+        }>,
+      (c) => c.length > 0,
+      'the grading call in the ledger',
+    );
+    expect(calls.map((c) => [c.provider, c.eval_run_id])).toEqual([['anthropic', run.id]]);
   });
 
   it('scores a failing candidate 0 with its error type, without falling back', async () => {
