@@ -126,4 +126,68 @@ describe('routing-table rules through the API (ingress, router, workers, ledger)
     const none = await stack.request('POST', '/v1/routes/support/plan', { messages: shortPrompt });
     expect(none.body.rule).toBeNull();
   });
+
+  it('a 90/10 split over 500 jobs: each job keeps its drawn arm, visible in job views and /v1/stats?group_by=split', async () => {
+    const submitted: any[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stack.submit({
+            task: 'canary',
+            messages: [{ role: 'user', content: `canary ${batch}-${i}` }],
+          }),
+        ),
+      );
+      for (const r of responses) {
+        expect(r.status).toBe(202);
+        submitted.push(r.body);
+      }
+    }
+    const arm = { 'gpt-4o-mini@90': 'gpt-4o-mini', 'gemini-2.5-flash@10': 'gemini-2.5-flash' };
+    for (const body of submitted) {
+      expect(Object.keys(arm)).toContain(body.split);
+      // The drawn arm is the first candidate; the fallback keeps its place after it.
+      expect(body.plan.map((c: any) => c.model)).toEqual([
+        arm[body.split as keyof typeof arm],
+        'claude-haiku-4-5',
+      ]);
+    }
+    const canaries = submitted.filter((b) => b.split === 'gemini-2.5-flash@10').length;
+    // 10 % of 500 is 50; the draw's standard deviation is about 6.7 jobs.
+    expect(canaries).toBeGreaterThanOrEqual(25);
+    expect(canaries).toBeLessThanOrEqual(75);
+
+    const views = await Promise.all(submitted.map((b) => stack.waitForJob(b.id, 60_000)));
+    for (const [i, job] of views.entries()) {
+      expect(job.status).toBe('succeeded');
+      expect(job.split).toBe(submitted[i].split);
+      expect(job.result.model).toBe(arm[job.split as keyof typeof arm]);
+    }
+
+    // Ledger rows are drained in batches: wait until all 500 are counted.
+    const deadline = Date.now() + 20_000;
+    let groups: any[] = [];
+    for (;;) {
+      const stats = await stack.request('GET', '/v1/stats?task=canary&group_by=split');
+      expect(stats.status).toBe(200);
+      groups = stats.body.groups;
+      const total = groups.reduce((n: number, g: any) => n + g.calls, 0);
+      if (total >= 500 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(groups.map((g) => [g.group, g.calls])).toEqual([
+      ['gpt-4o-mini@90', 500 - canaries],
+      ['gemini-2.5-flash@10', canaries],
+    ]);
+    expect(groups.every((g) => g.success_rate === 1)).toBe(true);
+  });
+
+  it('a replayed submission keeps its split: the draw follows the job id', async () => {
+    const key = `split-${Date.now()}`;
+    const body = { task: 'canary', messages: [{ role: 'user', content: 'same job' }] };
+    const first = await stack.submit(body, { 'idempotency-key': key });
+    const again = await stack.submit(body, { 'idempotency-key': key });
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.split).toBe(first.body.split);
+  });
 });

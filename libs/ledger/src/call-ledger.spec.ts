@@ -270,6 +270,32 @@ describe.each([
     expect(byTask).toEqual([]);
   });
 
+  it('stores rule and split, and groups stats by split arm (null: jobs of no split)', async () => {
+    const arms = [
+      'gpt-4o-mini@90',
+      'gpt-4o-mini@90',
+      'gpt-4o-mini@90',
+      'gemini-2.5-flash@10',
+      null,
+    ];
+    for (const [i, split] of arms.entries()) {
+      await ledger.record(
+        call({ tenant: 'splits', job_id: `s${i}`, rule: i === 0 ? 'long' : null, split }),
+      );
+    }
+    await ledger.flush();
+    const bySplit = await queries.stats({ tenant: 'splits', group_by: 'split' });
+    expect(bySplit.map((g) => [g.group, g.calls])).toEqual([
+      ['gpt-4o-mini@90', 3],
+      ['gemini-2.5-flash@10', 1],
+      [null, 1],
+    ]);
+    const { calls } = await queries.listCalls({ tenant: 'splits', job_id: 's0' });
+    expect(calls[0]).toMatchObject({ rule: 'long', split: 'gpt-4o-mini@90' });
+    const [plain] = (await queries.listCalls({ tenant: 'splits', job_id: 's4' })).calls;
+    expect(plain).toMatchObject({ rule: null, split: null });
+  });
+
   it('rejects an unknown group_by, naming the field', async () => {
     const bad = queries.stats({ tenant: 'stats', group_by: 'tenant' as 'provider' });
     await expect(bad).rejects.toThrow(LedgerQueryError);

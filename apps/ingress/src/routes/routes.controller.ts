@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   RoutingTableHolder,
+  taskChain,
   type Plan,
   type RoutingTable,
   type TaskConfig,
@@ -46,9 +47,7 @@ export class RoutesController {
     const task = this.requireTask(name);
     return {
       ...task,
-      candidates: [task.primary, ...task.fallbacks].map(
-        (id) => table.models[id] ?? { id, missing: true },
-      ),
+      candidates: taskChain(task).map((id) => table.models[id] ?? { id, missing: true }),
     };
   }
 

@@ -6,10 +6,8 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsObject,
   IsOptional,
-  IsString,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -20,10 +18,9 @@ import { TaskCacheDto } from './task-cache.dto';
 import { TaskBudgetDto } from './task-budget.dto';
 
 export class TaskDto {
+  // A "provider/model" or a weighted list of them: checked by readPrimary, arm by arm.
   @IsDefined({ message: 'is required' })
-  @IsString({ message: 'must be a "provider/model" string' })
-  @IsNotEmpty({ message: 'must be a "provider/model" string' })
-  primary!: string;
+  primary!: unknown;
 
   // Entries are checked one by one afterwards, so each bad one gets its own indexed path.
   @IsOptional()

@@ -22,14 +22,21 @@ export function collectWarnings(table: RoutingTable, env: NodeJS.ProcessEnv): Ro
   return warnings;
 }
 
+/** The primary (every arm of a split), then the fallbacks, each with its path in the file. */
 function chainOf(task: TaskConfig): Array<{ id: string; path: string }> {
   return [
-    { id: task.primary, path: `${childPath('tasks', task.name)}.primary` },
+    ...primariesOf(task),
     ...task.fallbacks.map((id, i) => ({
       id,
       path: indexPath(`${childPath('tasks', task.name)}.fallbacks`, i),
     })),
   ];
+}
+
+function primariesOf(task: TaskConfig): Array<{ id: string; path: string }> {
+  const path = `${childPath('tasks', task.name)}.primary`;
+  if (!task.split) return [{ id: task.primary, path }];
+  return task.split.map((arm, i) => ({ id: arm.model, path: `${indexPath(path, i)}.model` }));
 }
 
 function warnProviderDiversity(
@@ -38,17 +45,20 @@ function warnProviderDiversity(
   path: string,
   warnings: RoutingIssue[],
 ): void {
-  const primaryProvider = table.models[task.primary].provider;
-  const elsewhere = task.fallbacks.some((id) => table.models[id].provider !== primaryProvider);
-  if (elsewhere) return;
-  const what =
-    task.fallbacks.length === 0
-      ? 'has no fallbacks'
-      : `has fallbacks only on ${JSON.stringify(primaryProvider)}, the primary's provider`;
-  warnings.push({
-    path: `${path}.fallbacks`,
-    message: `${what}; an outage of ${JSON.stringify(primaryProvider)} fails every job of this task`,
-  });
+  // With a split, each arm is the primary of some jobs: each needs a fallback elsewhere.
+  const primaryProviders = new Set(primariesOf(task).map((p) => table.models[p.id].provider));
+  for (const primaryProvider of primaryProviders) {
+    const elsewhere = task.fallbacks.some((id) => table.models[id].provider !== primaryProvider);
+    if (elsewhere) continue;
+    const what =
+      task.fallbacks.length === 0
+        ? 'has no fallbacks'
+        : `has fallbacks only on ${JSON.stringify(primaryProvider)}, the primary's provider`;
+    warnings.push({
+      path: `${path}.fallbacks`,
+      message: `${what}; an outage of ${JSON.stringify(primaryProvider)} fails every job of this task`,
+    });
+  }
 }
 
 function warnCapabilities(
@@ -92,17 +102,19 @@ function warnPrimaryCost(
 ): void {
   const ceiling = task.budget.max_cost_usd;
   if (ceiling === undefined) return;
-  const primary = table.models[task.primary];
-  const maxTokens = maxTokensFor(primary, task);
-  const cost = estimateCostUsd(primary, NOMINAL_INPUT_TOKENS, maxTokens);
-  if (cost <= ceiling) return;
-  warnings.push({
-    path: `${path}.budget.max_cost_usd`,
-    message:
-      `the primary ${JSON.stringify(primary.id)} may cost $${formatUsd(cost)} per call ` +
-      `(${NOMINAL_INPUT_TOKENS} input + ${maxTokens} output tokens), over the task's ` +
-      `$${formatUsd(ceiling)}; the planner will skip it unless jobs set a lower max_tokens`,
-  });
+  for (const { id } of primariesOf(task)) {
+    const primary = table.models[id];
+    const maxTokens = maxTokensFor(primary, task);
+    const cost = estimateCostUsd(primary, NOMINAL_INPUT_TOKENS, maxTokens);
+    if (cost <= ceiling) continue;
+    warnings.push({
+      path: `${path}.budget.max_cost_usd`,
+      message:
+        `the primary ${JSON.stringify(primary.id)} may cost $${formatUsd(cost)} per call ` +
+        `(${NOMINAL_INPUT_TOKENS} input + ${maxTokens} output tokens), over the task's ` +
+        `$${formatUsd(ceiling)}; the planner will skip it unless jobs set a lower max_tokens`,
+    });
+  }
 }
 
 function warnMaxTokens(

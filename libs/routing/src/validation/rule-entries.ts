@@ -19,6 +19,7 @@ import { childPath, indexPath } from './issue-path';
 import type { ModelDirectory } from './model-directory';
 import { SAFE_NAME } from './names';
 import { checkChain, type ChainLink } from './model-chain';
+import { readPrimary } from './split-entries';
 
 const RULE_KEYS = ['name', 'when', 'use'] as const;
 const ACTION_KEYS = ['primary', 'fallbacks', 'budget', 'require', 'exclude_providers'] as const;
@@ -319,8 +320,10 @@ function readAction(
   const action: RuleAction = {};
   const links: ChainLink[] = [];
   if (raw.primary !== undefined) {
-    links.push({ value: raw.primary, path: `${path}.primary` });
-    if (typeof raw.primary === 'string') action.primary = raw.primary;
+    const primary = readPrimary(raw.primary, `${path}.primary`, ctx.fromEnv, ctx.issues);
+    links.push(...primary.links);
+    if (primary.split) action.split = primary.split;
+    else if (primary.primary !== undefined) action.primary = primary.primary;
   }
   if (raw.fallbacks !== undefined) {
     if (Array.isArray(raw.fallbacks)) {

@@ -14,6 +14,7 @@ import type { ModelDirectory } from './model-directory';
 import { checkChain, type ChainLink } from './model-chain';
 import { nameProblem } from './names';
 import { readRuleEntries } from './rule-entries';
+import { readPrimary } from './split-entries';
 
 export interface TaskEntryResult {
   task?: TaskConfig;
@@ -35,10 +36,11 @@ export function readTaskEntry(
   issues.push(...dtoIssues);
   if (!dto) return { issues };
 
-  const chainLinks: ChainLink[] = [];
-  if (typeof dto.primary === 'string' && dto.primary !== '') {
-    chainLinks.push({ value: dto.primary, path: `${path}.primary` });
-  }
+  const primary =
+    dto.primary === undefined
+      ? undefined
+      : readPrimary((raw as { primary: unknown }).primary, `${path}.primary`, fromEnv, issues);
+  const chainLinks: ChainLink[] = [...(primary?.links ?? [])];
   if (Array.isArray(dto.fallbacks)) {
     dto.fallbacks.forEach((value, i) =>
       chainLinks.push({ value, path: indexPath(`${path}.fallbacks`, i) }),
@@ -63,7 +65,7 @@ export function readTaskEntry(
 
   const task: TaskConfig = {
     name,
-    primary: dto.primary,
+    primary: primary?.primary as string,
     fallbacks: (dto.fallbacks ?? []) as string[],
     requires,
     budget,
@@ -79,6 +81,7 @@ export function readTaskEntry(
   };
   if (dto.max_tokens !== undefined) task.max_tokens = dto.max_tokens;
   if (rules) task.rules = rules.rules;
+  if (primary?.split) task.split = primary.split;
   if (dto.ledger?.max_chars !== undefined) task.ledger.max_chars = dto.ledger.max_chars;
   if (dto.cache !== undefined) task.cache = { ttl_s: dto.cache.ttl_s };
   if (evals !== undefined) task.evals = evals;
