@@ -40,6 +40,17 @@ export function createRedisClient(
 }
 
 /**
+ * A connection of its own for one blocking read loop (XREAD BLOCK): a copy of `client` without
+ * its command timeout, since waiting is the point. A copy of a store connection would inherit the
+ * store's few-second timeout and fail every wait longer than that.
+ */
+export function blockingDuplicate(client: Redis): Redis {
+  const copy = client.duplicate({ commandTimeout: undefined });
+  copy.on('error', () => undefined);
+  return copy;
+}
+
+/**
  * Sends every command `issue` starts synchronously (before its first await) in one socket write
  * instead of one write per command; each command still gets its own reply. A write is a system
  * call that also wakes Redis: on a busy 2-core host, `npm run bench` priced one at 0.1–0.3 ms of

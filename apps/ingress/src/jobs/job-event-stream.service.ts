@@ -1,3 +1,4 @@
+import { blockingDuplicate } from '@switchyard/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
@@ -81,8 +82,7 @@ export class JobEventStreamService {
       return;
     }
 
-    const listener = this.redis.duplicate();
-    listener.on('error', () => undefined);
+    const listener = blockingDuplicate(this.redis);
     let closed = false;
     req.on('close', () => {
       closed = true;

@@ -1,3 +1,4 @@
+import { blockingDuplicate } from '@switchyard/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -146,8 +147,7 @@ export class ChatCompletionsService {
       traceparent,
       job.deadline_at,
     );
-    const listener = this.redis.duplicate();
-    listener.on('error', () => undefined);
+    const listener = blockingDuplicate(this.redis);
     let closed = false;
     req.on('close', () => {
       closed = true;
@@ -171,9 +171,9 @@ export class ChatCompletionsService {
           this.config.eventsKeepAliveMs,
         );
         if (batch.length === 0) {
-          const wasSent = relay.headersSent;
+          // Headers first if they were still held back, then the comment that keeps the line open.
           apply(relay.onIdle());
-          if (wasSent) res.write(': keep-alive\n\n');
+          if (relay.headersSent && !relay.ended) res.write(': keep-alive\n\n');
           // The job may have ended without an entry we can still read (expired, trimmed).
           const current = await this.jobs.get(job.id);
           if (!current) break;
