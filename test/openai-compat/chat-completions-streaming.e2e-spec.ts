@@ -11,7 +11,7 @@ import {
 
 const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta iota kappa';
 /** The stream's keep-alive interval in this suite (also how long headers wait for a first delta). */
-const KEEP_ALIVE_MS = 1000;
+const KEEP_ALIVE_MS = 2000;
 
 /**
  * Issue 18, streaming: `stream: true` through the official SDK relays the job's event stream as
@@ -92,6 +92,8 @@ describe('POST /v1/chat/completions with stream: true through the openai SDK', (
       expect(headers.get('x-switchyard-job-id')).toBe(id);
       expect(headers.get('x-switchyard-provider')).toBe(provider);
       expect(headers.get('x-switchyard-model')).toBe(view.result.model);
+      expect(headers.get('x-switchyard-model-revision')).toBe(view.result.model_revision);
+      expect(chunks.every((c) => c.model === view.result.model_revision)).toBe(true);
       expect(headers.get('x-switchyard-attempts')).toBe('1');
       expect(headers.get('traceparent')).toContain(`-${view.trace_id}-`);
     },
@@ -113,6 +115,7 @@ describe('POST /v1/chat/completions with stream: true through the openai SDK', (
     expect(contentOf(chunks)).toBe(`echo: ${PROMPT}`);
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
     expect(headers.get('x-switchyard-provider')).toBe('anthropic');
+    expect(headers.get('x-switchyard-model-revision')).toMatch(/^claude-haiku-4-5-/);
     expect(headers.get('x-switchyard-attempts')).toBe('2');
     expect(
       (chunks.at(-1) as any).switchyard.attempts.map((a: any) => [a.provider, a.status]),
@@ -186,7 +189,7 @@ describe('POST /v1/chat/completions with stream: true through the openai SDK', (
   });
 
   it('keep-alive comments while the first token is late; headers then name the running attempt', async () => {
-    stack.sim.addFault({ provider: 'openai', first_token_delay_ms: 2.5 * KEEP_ALIVE_MS });
+    stack.sim.addFault({ provider: 'openai', first_token_delay_ms: 1.5 * KEEP_ALIVE_MS });
     const raw = await rawStream({ model: 'assistant_openai', stream: true });
     expect(raw.status).toBe(200);
     expect(raw.headers.get('x-switchyard-provider')).toBe('openai');

@@ -130,13 +130,17 @@ describe('streaming attempts and GET /v1/jobs/:id/events', () => {
     }
     // Two limits and the fallback's answer: far from the 10 s the provider would have taken.
     expect(elapsed).toBeLessThan(6 * STREAM_LIMIT_MS);
+    // Each attempt names its serving revision from the stream's opening frame, before any token.
     expect(names(stream.events)).toEqual([
       'attempt.started',
+      'attempt.revision',
       'attempt.failed',
       'attempt.started',
+      'attempt.revision',
       'attempt.failed',
       'attempt.started',
-      ...names(stream.events).slice(5, -1),
+      'attempt.revision',
+      ...names(stream.events).slice(8, -1),
       'job.succeeded',
     ]);
     expect(lastAttemptText(stream.events)).toBe(job.result.text);

@@ -6,12 +6,23 @@ export const DELTA_FLUSH_MS = 10;
 
 /**
  * The deltas gathered since the last write, as few `delta` events as keep their order: consecutive
- * text is one event, and consecutive fragments of one tool call are one `tool_call` fragment.
+ * text is one event, and consecutive fragments of one tool call are one `tool_call` fragment. The
+ * serving revision, named once before the answer, is an `attempt.revision` event of the attempt.
  */
-export function coalesceDeltas(deltas: readonly CompletionDelta[]): JobEvent[] {
+export function coalesceDeltas(
+  deltas: readonly CompletionDelta[],
+  attempt: AttemptIdentity,
+): JobEvent[] {
   const events: JobEvent[] = [];
   for (const delta of deltas) {
     const last = events.at(-1)?.data;
+    if (delta.type === 'model_revision') {
+      events.push({
+        event: 'attempt.revision',
+        data: { ...attempt, model_revision: delta.model_revision },
+      });
+      continue;
+    }
     if (delta.type === 'text') {
       if (delta.text === '') continue;
       if (last && 'text' in last) last.text += delta.text;
@@ -80,7 +91,7 @@ export class AttemptEventWriter {
   private flush(after: JobEvent[] = []): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const events = [...coalesceDeltas(this.pending), ...after];
+    const events = [...coalesceDeltas(this.pending, this.attempt), ...after];
     if (this.pending.length > 0) this.wroteDeltas = true;
     this.pending = [];
     return this.write(events);

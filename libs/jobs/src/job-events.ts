@@ -9,6 +9,7 @@ import { RedisScript } from '@switchyard/queue';
 
 export const JOB_EVENT_NAMES = [
   'attempt.started',
+  'attempt.revision',
   'delta',
   'attempt.failed',
   'job.succeeded',
@@ -38,6 +39,8 @@ export interface ToolCallFragment {
 
 export type JobEvent =
   | { event: 'attempt.started'; data: AttemptIdentity }
+  /** The model revision the provider's stream names, before the attempt's first delta. */
+  | { event: 'attempt.revision'; data: AttemptIdentity & { model_revision: string } }
   | { event: 'delta'; data: { text: string } | { tool_call: ToolCallFragment } }
   | {
       event: 'attempt.failed';

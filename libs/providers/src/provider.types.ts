@@ -98,7 +98,17 @@ export interface ToolCallDelta {
   arguments: string;
 }
 
-export type CompletionDelta = TextDelta | ToolCallDelta;
+/**
+ * The model revision serving the call, as the provider's stream names it, sent once before the
+ * first piece of the answer: what a relay names before the answer is whole (a streamed
+ * OpenAI-compatible response's headers).
+ */
+export interface ModelRevisionDelta {
+  type: 'model_revision';
+  model_revision: string;
+}
+
+export type CompletionDelta = TextDelta | ToolCallDelta | ModelRevisionDelta;
 
 /**
  * What a call that failed mid-stream had produced: never an answer, but what the ledger keeps

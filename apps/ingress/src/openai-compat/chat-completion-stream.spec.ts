@@ -11,6 +11,8 @@ const entry = (event: JobEventEntry['event'], data: unknown): JobEventEntry => (
 const started = (provider: string, model: string, hop = 0) =>
   entry('attempt.started', { hop, try: 0, provider, model });
 const text = (t: string) => entry('delta', { text: t });
+const revision = (provider: string, model: string, model_revision: string, hop = 0) =>
+  entry('attempt.revision', { hop, try: 0, provider, model, model_revision });
 const failed = (provider: string, model: string) =>
   entry('attempt.failed', {
     hop: 0,
@@ -24,6 +26,31 @@ const kinds = (actions: RelayAction[]) => actions.map((a) => a.kind);
 const relay = () => new ChatCompletionRelay('job_1', 5, true, '00-abc-def-01');
 
 describe('ChatCompletionRelay', () => {
+  it('names the served revision in the headers and the chunks once the attempt streamed it', () => {
+    const r = relay();
+    r.onEvent(started('openai', 'gpt-4o-mini'));
+    r.onEvent(failed('openai', 'gpt-4o-mini'));
+    r.onEvent(started('anthropic', 'claude-haiku-4-5', 1));
+    // A revision named by an attempt that is no longer the running one says nothing.
+    expect(r.onEvent(revision('openai', 'gpt-4o-mini', 'gpt-4o-mini-2024-07-18'))).toEqual([]);
+    expect(
+      r.onEvent(revision('anthropic', 'claude-haiku-4-5', 'claude-haiku-4-5-20251001', 1)),
+    ).toEqual([]);
+    const [headers, first] = r.onEvent(text('he'));
+    expect(headers).toEqual({
+      kind: 'headers',
+      headers: expect.objectContaining({
+        'x-switchyard-provider': 'anthropic',
+        'x-switchyard-model': 'claude-haiku-4-5',
+        'x-switchyard-model-revision': 'claude-haiku-4-5-20251001',
+      }),
+    });
+    expect(first).toEqual({
+      kind: 'chunk',
+      chunk: expect.objectContaining({ model: 'claude-haiku-4-5-20251001' }),
+    });
+  });
+
   it('holds the headers until the first delta, then names the attempt whose chunks follow', () => {
     const r = relay();
     expect(r.onEvent(started('openai', 'gpt-4o-mini'))).toEqual([]);

@@ -39,6 +39,8 @@ export type RelayAction =
 
 export class ChatCompletionRelay {
   private attempt: AttemptIdentity | null = null;
+  /** The revision serving the running attempt, once its stream named it. */
+  private revision: string | null = null;
   private attemptsStarted = 0;
   private sentChunks = false;
   headersSent = false;
@@ -64,7 +66,14 @@ export class ChatCompletionRelay {
     if (this.ended) return [];
     if (entry.event === 'attempt.started') {
       this.attempt = entry.data as AttemptIdentity;
+      this.revision = null;
       this.attemptsStarted++;
+      return [];
+    }
+    if (entry.event === 'attempt.revision') {
+      // Written before the attempt's first delta, so the headers (sent with it) can name it.
+      const named = entry.data as AttemptIdentity & { model_revision: string };
+      if (sameAttempt(named, this.attempt)) this.revision = named.model_revision;
       return [];
     }
     if (entry.event === 'delta') {
@@ -120,7 +129,7 @@ export class ChatCompletionRelay {
       const toolCalls = result.tool_calls?.length ? toOpenAiToolCalls(result.tool_calls) : [];
       actions.push({
         kind: 'chunk',
-        chunk: firstChunk(this.identity(result.model), {
+        chunk: firstChunk(this.identity(result.model_revision), {
           content: result.text,
           ...(toolCalls.length && {
             tool_calls: toolCalls.map((c, index) => ({ index, ...c })),
@@ -131,12 +140,13 @@ export class ChatCompletionRelay {
     }
     actions.push({
       kind: 'done',
-      chunks: closingChunks(this.identity(result.model), view, this.includeUsage),
+      chunks: closingChunks(this.identity(result.model_revision), view, this.includeUsage),
     });
     return actions;
   }
 
-  private identity(model = this.attempt?.model ?? ''): ChunkIdentity {
+  /** Chunks name the served revision, as OpenAI's do; the requested model until it is known. */
+  private identity(model = this.revision ?? this.attempt?.model ?? ''): ChunkIdentity {
     return { id: this.jobId, created: this.created, model };
   }
 
@@ -149,12 +159,13 @@ export class ChatCompletionRelay {
 
   /** `attempts`: when the job has ended, how many ran (a cached answer ran none). */
   private ensureHeaders(
-    result?: { provider: string; model: string },
+    result?: { provider: string; model: string; model_revision?: string },
     attempts = this.attemptsStarted,
   ): RelayAction[] {
     if (this.headersSent) return [];
     this.headersSent = true;
     const serving = result ?? this.attempt;
+    const revision = result ? result.model_revision : this.revision;
     return [
       {
         kind: 'headers',
@@ -164,9 +175,14 @@ export class ChatCompletionRelay {
             'x-switchyard-provider': serving.provider,
             'x-switchyard-model': serving.model,
           }),
+          ...(revision && { 'x-switchyard-model-revision': revision }),
           'x-switchyard-attempts': String(attempts),
         },
       },
     ];
   }
+}
+
+function sameAttempt(a: AttemptIdentity, b: AttemptIdentity | null): boolean {
+  return b !== null && a.hop === b.hop && a.try === b.try;
 }

@@ -90,7 +90,8 @@ export abstract class SdkAdapter<Event> implements ProviderAdapter {
       (reason) => deadline.expire(reason),
     );
     const into = new StreamAssembly((delta) => {
-      watchdog.touch();
+      // The revision comes with the opening frame: it is no token of the answer.
+      if (delta.type !== 'model_revision') watchdog.touch();
       request.onDelta?.(delta);
     });
     try {

@@ -7,7 +7,7 @@ function assembly() {
 }
 
 describe('StreamAssembly', () => {
-  it('emits every non-empty piece and reads the whole answer once the wire ended', () => {
+  it('emits the serving revision once, then every non-empty piece, and reads the whole answer once the wire ended', () => {
     const { deltas, into } = assembly();
     into.reportedModel = 'gpt-4o-mini-2024-07-18';
     into.requestId = 'req_1';
@@ -20,6 +20,7 @@ describe('StreamAssembly', () => {
     into.end();
     expect(into.complete).toBe(true);
     expect(deltas).toEqual([
+      { type: 'model_revision', model_revision: 'gpt-4o-mini-2024-07-18' },
       { type: 'text', text: 'echo: ' },
       { type: 'text', text: 'hello' },
     ]);

@@ -25,7 +25,7 @@ export function estimateTokens(chars: number): number {
  * turns an unfinished stream into an answer: `complete` is false until the wire said it ended.
  */
 export class StreamAssembly {
-  reportedModel: unknown;
+  private reported: unknown;
   requestId: string | undefined;
   /** The request's call_key: ids for tool calls whose wire has none derive from it. */
   callKey: string | undefined;
@@ -41,8 +41,19 @@ export class StreamAssembly {
   private readonly toolCalls = new Map<number, ToolCallParts>();
   private finishReason?: FinishReason;
   private ended = false;
+  private revisionAnnounced = false;
 
   constructor(private readonly emit: (delta: CompletionDelta) => void) {}
+
+  /** The model the stream says serves the call, unchecked; announced the first time it is named. */
+  get reportedModel(): unknown {
+    return this.reported;
+  }
+
+  set reportedModel(model: unknown) {
+    this.reported = model;
+    this.announceRevision();
+  }
 
   /** A piece of the answer's text; empty pieces (role-only chunks) are no delta. */
   text(piece: string): void {
@@ -75,6 +86,17 @@ export class StreamAssembly {
     call.argumentsText += fragment.arguments ?? '';
     this.outputReportCurrent = false;
     this.emit({ type: 'tool_call', index, id: fragment.id, name: fragment.name, arguments: text });
+  }
+
+  /**
+   * Every wire names the serving model in its opening frame (OpenAI's role chunk, Anthropic's
+   * message_start, Gemini's first frame), before the first piece of the answer.
+   */
+  private announceRevision(): void {
+    if (this.revisionAnnounced) return;
+    if (typeof this.reported !== 'string' || this.reported === '') return;
+    this.revisionAnnounced = true;
+    this.emit({ type: 'model_revision', model_revision: this.reported });
   }
 
   /** How many tool calls have begun so far (the next call's index, for wires without one). */

@@ -181,6 +181,16 @@ export function describeAdapterConformance(
       expect(result.usage.output_tokens).toBeGreaterThan(0);
     });
 
+    it('names the serving revision once, before the first piece of the answer', async () => {
+      const { deltas, onDelta } = collect();
+      const result = await harness.adapter.complete(harness.request('one two three', { onDelta }));
+      const revisions = deltas.filter((d) => d.type === 'model_revision');
+      expect(revisions).toEqual([
+        { type: 'model_revision', model_revision: result.model_revision },
+      ]);
+      expect(deltas[0]).toEqual(revisions[0]);
+    });
+
     it('timeout when the first token is later than first_token_timeout_ms, and the call is aborted', async () => {
       fault({ first_token_delay_ms: 3000 });
       const started = Date.now();
