@@ -65,6 +65,9 @@ COPY libs/routing/catalog ./libs/routing/catalog
 # The console's static client (served at /console; uPlot comes from node_modules).
 COPY apps/ingress/console ./apps/ingress/console
 COPY deploy/docker/healthcheck.js ./deploy/healthcheck.js
+# The golden-set datasets (SWITCHYARD_EVALS_DIR defaults to ./evals): POST /v1/evals and the
+# router's scheduled runs read them, and the all-in-one's simulator its scripted answers.
+COPY evals ./evals
 RUN mkdir -p /app/data && chown 1000:1000 /app/data
 
 # The image's `node` user, by number so Kubernetes' runAsNonRoot can verify it.

@@ -187,6 +187,8 @@ describe('Dockerfile', () => {
     );
     expect(notCopied).toEqual([]);
     expect(placed.has('routes.yaml')).toBe(true);
+    // The evaluation datasets, read at SWITCHYARD_EVALS_DIR (./evals) by runs and schedules.
+    expect(placed.has('evals')).toBe(true);
   });
 });
 
