@@ -7,9 +7,12 @@ import {
   type EvalCheckType,
 } from '@switchyard/evals';
 import {
+  flagValue,
+  readStackFlag,
   sleep,
   stackRequest,
   StackRequestError,
+  UsageError,
   type StackClient,
   type TextOutput,
 } from './stack-client';
@@ -24,8 +27,6 @@ export const EVAL_USAGE = `usage: npm run eval -- --task TASK [--candidates all|
   --url URL         the ingress to ask (default: the local stack, http://127.0.0.1:$PORT)
   --key KEY         a key with the eval role (default: $SWITCHYARD_API_KEY; none in open mode)
   --timeout S       give up waiting after S seconds (default 1800)`;
-
-export class UsageError extends Error {}
 
 export interface EvalArgs {
   task: string;
@@ -59,32 +60,6 @@ export function parseCandidates(raw: string): EvalArgs['candidates'] {
     );
   }
   return list;
-}
-
-/** The command line shared by eval and routes:suggest: where the stack is and the key. */
-export function readStackFlag(
-  arg: string,
-  value: () => string,
-  target: { url: string; key?: string },
-): boolean {
-  if (arg === '--url') {
-    target.url = value().replace(/\/+$/, '');
-    if (!/^https?:\/\//.test(target.url)) throw new UsageError('--url must be an http(s) URL');
-    return true;
-  }
-  if (arg === '--key') {
-    target.key = value();
-    return true;
-  }
-  return false;
-}
-
-export function flagValue(argv: readonly string[], at: { i: number }, flag: string): () => string {
-  return () => {
-    const v = argv[++at.i];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
 }
 
 export function parseEvalArgs(argv: readonly string[], env: NodeJS.ProcessEnv): EvalArgs | 'help' {

@@ -8,9 +8,16 @@ import {
   type RoutingTable,
   type RoutingTableOptions,
 } from '@switchyard/routing';
-import { flagValue, readStackFlag, runEvalOnStack, UsageError } from './eval-command';
+import { runEvalOnStack } from './eval-command';
 import { changedTasks, gateVerdict, type GateTask } from './eval-gate';
-import { stackRequest, StackRequestError, type TextOutput } from './stack-client';
+import {
+  flagValue,
+  readStackFlag,
+  stackRequest,
+  StackRequestError,
+  UsageError,
+  type TextOutput,
+} from './stack-client';
 
 export const CHECK_EVAL_USAGE = `usage: npm run routes:check -- --eval [file] [--base FILE] [--url URL] [--key KEY] [--timeout S]
   Validates file (default $SWITCHYARD_ROUTES or ./routes.yaml), then evaluates every task whose

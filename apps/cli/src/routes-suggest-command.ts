@@ -1,7 +1,14 @@
 import { loadReportClientSettings } from '@switchyard/config';
 import { renderSuggestion, suggestOrdering } from '@switchyard/evals';
-import { flagValue, readStackFlag, UsageError, type EvalRunBody } from './eval-command';
-import { stackRequest, StackRequestError, type TextOutput } from './stack-client';
+import type { EvalRunBody } from './eval-command';
+import {
+  flagValue,
+  readStackFlag,
+  stackRequest,
+  StackRequestError,
+  UsageError,
+  type TextOutput,
+} from './stack-client';
 
 export const SUGGEST_USAGE = `usage: npm run routes:suggest -- --task TASK [--url URL] [--key KEY]
   Proposes an ordering of the task's candidates from its latest finished evaluation run

@@ -1,6 +1,38 @@
-/** What the CLI commands that talk to a running stack share: one JSON request with a clear error. */
+/**
+ * What the CLI commands that talk to a running stack share: their common flags (--url, --key),
+ * one JSON request with a clear error.
+ */
 export interface TextOutput {
   write(text: string): unknown;
+}
+
+/** A command line that cannot be run: the command prints it with its usage and exits 2. */
+export class UsageError extends Error {}
+
+/** The flags every stack command takes: where the stack is (--url) and the key (--key). */
+export function readStackFlag(
+  arg: string,
+  value: () => string,
+  target: { url: string; key?: string },
+): boolean {
+  if (arg === '--url') {
+    target.url = value().replace(/\/+$/, '');
+    if (!/^https?:\/\//.test(target.url)) throw new UsageError('--url must be an http(s) URL');
+    return true;
+  }
+  if (arg === '--key') {
+    target.key = value();
+    return true;
+  }
+  return false;
+}
+
+export function flagValue(argv: readonly string[], at: { i: number }, flag: string): () => string {
+  return () => {
+    const v = argv[++at.i];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
 }
 
 export class StackRequestError extends Error {
