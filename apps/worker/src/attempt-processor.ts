@@ -47,6 +47,12 @@ import {
 import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
 import { DailyBudgetReservation } from './daily-budget-reservation';
 import { AttemptEventWriter } from './attempt-events';
+import {
+  failedAttempt,
+  runningAttempt,
+  succeededAttempt,
+  type AttemptOrigin,
+} from './attempt-records';
 import { retriesOnSameProvider } from './retry-decision';
 import { RouterHandoff } from './router-handoff';
 import { toProviderError } from './to-provider-error';
@@ -201,14 +207,7 @@ export class AttemptProcessor {
     const running = inOneWrite(this.redis, () => {
       ctx.events.started();
       return this.jobs
-        .putAttempt(job.id, {
-          hop: data.hop,
-          try: ctx.tryNumber,
-          provider: provider.name,
-          model: model.model,
-          status: 'running',
-          started_at: ctx.startedAt.toISOString(),
-        })
+        .putAttempt(job.id, runningAttempt(originOf(ctx)))
         .catch((err: Error) => this.logger.warn(`job ${job.id}: attempt record: ${err.message}`));
     });
 
@@ -316,18 +315,12 @@ export class AttemptProcessor {
         this.breaker.record(model.id, 'success'),
         this.jobs.putAttempt(
           job.id,
-          {
-            hop: data.hop,
-            try: ctx.tryNumber,
-            provider: provider.name,
-            model: model.model,
-            model_revision: result.model_revision,
-            status: 'succeeded',
-            latency_ms: Math.round(latencyMs),
-            cost_usd: cost,
-            ...(result.usage_estimated ? { usage_estimated: true } : {}),
-            started_at: ctx.startedAt.toISOString(),
-          },
+          succeededAttempt(originOf(ctx), {
+            modelRevision: result.model_revision,
+            latencyMs,
+            costUsd: cost,
+            usageEstimated: result.usage_estimated,
+          }),
           ledgerRow,
         ),
         // Charges the job's cost too (no addCost): in the transition only one run wins.
@@ -377,17 +370,7 @@ export class AttemptProcessor {
           COUNTS_AGAINST_MODEL[error.type] ? this.breaker.record(model.id, 'failure') : undefined,
           this.jobs.putAttempt(
             job.id,
-            {
-              hop: data.hop,
-              try: ctx.tryNumber,
-              provider: provider.name,
-              model: model.model,
-              status: 'failed',
-              error: { type: error.type, message: error.message },
-              latency_ms: Math.round(latencyMs),
-              ...(cost > 0 ? { cost_usd: cost } : {}),
-              started_at: ctx.startedAt.toISOString(),
-            },
+            failedAttempt(originOf(ctx), { error, latencyMs, costUsd: cost }),
             ledgerRow,
           ),
         ]),
@@ -418,7 +401,7 @@ export class AttemptProcessor {
     latencyMs: number,
     reservation: string | undefined,
   ): Promise<AttemptOutcome> {
-    const { job, model, provider, data } = ctx;
+    const { job, model, data } = ctx;
     const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
     const ledgerRow = this.recordCall(ctx, latencyMs, { error, cost });
     await inOneWrite(this.redis, () =>
@@ -427,17 +410,11 @@ export class AttemptProcessor {
         this.jobs.addCost(job.id, cost),
         this.jobs.putAttempt(
           job.id,
-          {
-            hop: data.hop,
-            try: ctx.tryNumber,
-            provider: provider.name,
-            model: model.model,
-            status: 'failed',
+          failedAttempt(originOf(ctx), {
             error: { type: error.type, message: `the job ended during the call: ${error.message}` },
-            latency_ms: Math.round(latencyMs),
-            ...(cost > 0 ? { cost_usd: cost } : {}),
-            started_at: ctx.startedAt.toISOString(),
-          },
+            latencyMs,
+            costUsd: cost,
+          }),
           ledgerRow,
         ),
       ]),
@@ -594,4 +571,14 @@ function withEstimatedPrompt(error: ProviderError, estimatedInputTokens: number)
       usage_estimated: true,
     },
   });
+}
+
+function originOf(ctx: AttemptContext): AttemptOrigin {
+  return {
+    hop: ctx.data.hop,
+    tryNumber: ctx.tryNumber,
+    provider: ctx.provider.name,
+    model: ctx.model.model,
+    startedAt: ctx.startedAt,
+  };
 }
