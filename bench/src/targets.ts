@@ -189,14 +189,20 @@ export class SwitchyardTarget implements Target {
   static routesYaml(concurrency: number, dailyBudget: boolean): string {
     return `# Written by the bench: no api_key_env, so every provider is served by the simulator.
 providers:
+  # Scenario (c) holds calls 15 s before their first token: the streaming limits (first token
+  # 15 s by default) must not cut what the bench holds on purpose.
   openai:
     kind: openai
     concurrency: ${concurrency}
     timeout_ms: 30000
+    first_token_timeout_ms: 30000
+    stream_idle_timeout_ms: 30000
   fallback:
     kind: openai
     concurrency: ${concurrency}
     timeout_ms: 30000
+    first_token_timeout_ms: 30000
+    stream_idle_timeout_ms: 30000
 models:
   fallback/gpt-4o-mini:
     context_window: 128000
