@@ -8,6 +8,7 @@ import {
 } from '@switchyard/evals';
 import {
   flagValue,
+  parseCommandLine,
   readStackFlag,
   sleep,
   stackRequest,
@@ -157,18 +158,8 @@ export async function runEval(
   err: TextOutput,
   fetchImpl: typeof fetch = fetch,
 ): Promise<number> {
-  let args: EvalArgs | 'help';
-  try {
-    args = parseEvalArgs(argv, env);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err.write(`${e.message}\n${EVAL_USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    out.write(`${EVAL_USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommandLine(() => parseEvalArgs(argv, env), EVAL_USAGE, out, err);
+  if (typeof args === 'number') return args;
   let run: EvalRunBody;
   try {
     run = await runEvalOnStack(

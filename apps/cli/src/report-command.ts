@@ -2,6 +2,7 @@ import { loadReportClientSettings } from '@switchyard/config';
 import { renderWeeklyReportMarkdown, type WeeklyReport } from '@switchyard/ledger';
 import {
   flagValue,
+  parseCommandLine,
   readStackFlag,
   stackRequest,
   StackRequestError,
@@ -71,18 +72,8 @@ export async function runReport(
   err: TextOutput,
   fetchImpl: typeof fetch = fetch,
 ): Promise<number> {
-  let args: ReportArgs | 'help';
-  try {
-    args = parseReportArgs(argv, env);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err.write(`${e.message}\n${REPORT_USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    out.write(`${REPORT_USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommandLine(() => parseReportArgs(argv, env), REPORT_USAGE, out, err);
+  if (typeof args === 'number') return args;
   let report: WeeklyReport;
   try {
     report = await stackRequest<WeeklyReport>(

@@ -35,6 +35,31 @@ export function flagValue(argv: readonly string[], at: { i: number }, flag: stri
   };
 }
 
+/**
+ * A command's arguments, or the exit code once its usage went out: 0 after --help (on stdout), 2
+ * after a UsageError (the message and the usage on stderr).
+ */
+export function parseCommandLine<T>(
+  parse: () => T | 'help',
+  usage: string,
+  out: TextOutput,
+  err: TextOutput,
+): T | number {
+  let args: T | 'help';
+  try {
+    args = parse();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err.write(`${e.message}\n${usage}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    out.write(`${usage}\n`);
+    return 0;
+  }
+  return args;
+}
+
 export class StackRequestError extends Error {
   constructor(
     message: string,
