@@ -8,7 +8,7 @@ import {
   routerJobId,
   type AttemptJobData,
   type RouterJobData,
-} from '@switchyard/queue';
+} from '@switchyard/redis';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { SwitchyardStack, WebhookTestReceiver } from '@switchyard/testing';
 import { WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';

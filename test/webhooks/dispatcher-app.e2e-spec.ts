@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@switchyard/config';
-import { WEBHOOK_QUEUE } from '@switchyard/queue';
+import { WEBHOOK_QUEUE } from '@switchyard/redis';
 import { createTestRedis, type TestRedis, waitFor } from '@switchyard/testing';
 import {
   loadWebhookSettings,

@@ -1,4 +1,4 @@
-import { WEBHOOK_QUEUE } from '@switchyard/queue';
+import { WEBHOOK_QUEUE } from '@switchyard/redis';
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
 import {
   DEFAULT_WEBHOOK_RETRY_SETTINGS,

@@ -1,5 +1,5 @@
 import { waitFor } from '@switchyard/testing';
-import { WEBHOOK_QUEUE } from '@switchyard/queue';
+import { WEBHOOK_QUEUE } from '@switchyard/redis';
 import { useWebhookRig } from './webhook-rig';
 
 /**

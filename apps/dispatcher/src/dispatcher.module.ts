@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { createRedisClient } from '@switchyard/queue';
+import { createRedisClient } from '@switchyard/redis';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import {
   webhookDeliverySettings,

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { JobCompletionChannel, JobStore, type JobRecord } from '@switchyard/jobs';
-import { WEBHOOK_QUEUE, createRedisClient } from '@switchyard/queue';
+import { WEBHOOK_QUEUE, createRedisClient } from '@switchyard/redis';
 import { JobFinalizer } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { closedPort } from '../../../libs/ledger/src/testing/ledger-test-support';

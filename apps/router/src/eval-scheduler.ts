@@ -10,7 +10,7 @@ import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { findEvalRegressions, type EvalRegression } from '@switchyard/evals';
 import type { EvalRunRow, EvalStore } from '@switchyard/ledger';
-import { QueueRegistry } from '@switchyard/queue';
+import { QueueRegistry } from '@switchyard/redis';
 import { RoutingTableHolder, evalRunDue, parseEvalSchedule, taskChain } from '@switchyard/routing';
 import {
   LedgerService,

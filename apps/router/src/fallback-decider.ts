@@ -1,6 +1,6 @@
 import { ERROR_POLICY, PROVIDER_ERROR_TYPES, type ProviderErrorType } from '@switchyard/providers';
 import type { JobRecord } from '@switchyard/jobs';
-import type { AttemptError } from '@switchyard/queue';
+import type { AttemptError } from '@switchyard/redis';
 import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
 import {
   dailyBudgetVerdict,

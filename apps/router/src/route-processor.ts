@@ -2,13 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore } from '@switchyard/jobs';
-import { ProviderPauses, type RouterJobData } from '@switchyard/queue';
-import {
-  DailySpendStore,
-  RoutingTableHolder,
-  tenantConfig,
-  type DailyBudgetState,
-} from '@switchyard/routing';
+import { ProviderPauses, type RouterJobData } from '@switchyard/redis';
+import { RoutingTableHolder, tenantConfig, type DailyBudgetState } from '@switchyard/routing';
+import { DailySpendStore } from '@switchyard/routing-state';
 import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';

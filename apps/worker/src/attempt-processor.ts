@@ -24,11 +24,9 @@ import {
   providerQueueName,
   type AttemptError,
   type AttemptJobData,
-} from '@switchyard/queue';
+} from '@switchyard/redis';
 import {
   actualCostUsd,
-  DailySpendStore,
-  LatencyTracker,
   RoutingTableHolder,
   providerPolicyProblem,
   tenantConfig,
@@ -37,6 +35,7 @@ import {
   type TaskConfig,
   type TenantConfig,
 } from '@switchyard/routing';
+import { DailySpendStore, LatencyTracker } from '@switchyard/routing-state';
 import {
   BudgetAlerts,
   JobFinalizer,

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { AttemptError } from '@switchyard/queue';
+import type { AttemptError } from '@switchyard/redis';
 import {
-  DailySpendStore,
   dailyBudgetVerdict,
   formatUsd,
   unspentUsd,
   type TaskConfig,
   type TenantConfig,
 } from '@switchyard/routing';
+import { DailySpendStore } from '@switchyard/routing-state';
 
 export type BudgetReservation =
   | { kind: 'none' }

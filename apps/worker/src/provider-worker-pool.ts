@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { createRedisClient, providerQueueName, type AttemptJobData } from '@switchyard/queue';
+import { createRedisClient, providerQueueName, type AttemptJobData } from '@switchyard/redis';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { runInExtractedContext } from '@switchyard/telemetry';

@@ -7,7 +7,7 @@ import {
   type AttemptError,
   type AttemptJobData,
   type RouterJobData,
-} from '@switchyard/queue';
+} from '@switchyard/redis';
 
 /** Gives a hop that failed for good to the router, once: the router job's id is deterministic. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { AttemptJobData } from '@switchyard/queue';
+import type { AttemptJobData } from '@switchyard/redis';
 import { RouterHandoff } from './router-handoff';
 
 /**

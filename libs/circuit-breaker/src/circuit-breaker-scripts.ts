@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisScript, type ScriptArg } from '@switchyard/queue';
+import { RedisScript, type ScriptArg } from '@switchyard/redis';
 import type { CircuitKeys } from './circuit-breaker-keys';
 import { ACQUIRE_LUA, RECORD_LUA, SNAPSHOT_LUA } from './circuit-breaker.lua';
 

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '@switchyard/queue';
+import { RedisScript } from '@switchyard/redis';
 
 /**
  * A job's event stream: a Redis Stream per job (`<prefix>:job:<id>:events`) that the workers

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '@switchyard/queue';
+import { RedisScript } from '@switchyard/redis';
 import { jobDoneChannel } from './job-completion-channel';
 import { JOB_EVENTS_MAX_LEN, jobEventsKey, terminalEventFor } from './job-events';
 import {

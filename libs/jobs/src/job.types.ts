@@ -7,7 +7,7 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from '@switchyard/providers';
-import type { TraceCarrier } from '@switchyard/queue';
+import type { TraceCarrier } from '@switchyard/redis';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -1,5 +1,5 @@
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
-import { WEBHOOK_QUEUE } from '@switchyard/queue';
+import { WEBHOOK_QUEUE } from '@switchyard/redis';
 import {
   WebhookDeliveryStore,
   WebhookPublisher,

@@ -5,7 +5,7 @@ import {
   attemptJobId,
   providerQueueName,
   type AttemptJobData,
-} from '@switchyard/queue';
+} from '@switchyard/redis';
 import { RoutingTableHolder } from '@switchyard/routing';
 
 export type AttemptTarget = Omit<AttemptJobData, 'job_id'>;

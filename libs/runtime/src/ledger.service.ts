@@ -18,7 +18,7 @@ import {
   type CallRecord,
   type LedgerHandle,
 } from '@switchyard/ledger';
-import { createRedisClient } from '@switchyard/queue';
+import { createRedisClient } from '@switchyard/redis';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { SWITCHYARD_CONFIG } from './runtime.tokens';
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { QueueRegistry, ROUTER_QUEUE, WEBHOOK_QUEUE, providerQueueName } from '@switchyard/queue';
+import { QueueRegistry, ROUTER_QUEUE, WEBHOOK_QUEUE, providerQueueName } from '@switchyard/redis';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics, type QueueDepthSample } from '@switchyard/telemetry';
 

@@ -23,13 +23,9 @@ import {
   QueueRegistry,
   WEBHOOK_QUEUE,
   createRedisClient,
-} from '@switchyard/queue';
-import {
-  DailySpendStore,
-  LatencyTracker,
-  RoutingTableHolder,
-  TenantRateLimiter,
-} from '@switchyard/routing';
+} from '@switchyard/redis';
+import { RoutingTableHolder } from '@switchyard/routing';
+import { DailySpendStore, LatencyTracker, TenantRateLimiter } from '@switchyard/routing-state';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
 import { AttemptEnqueuer } from './attempt-enqueuer';

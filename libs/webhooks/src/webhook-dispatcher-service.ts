@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { WEBHOOK_QUEUE } from '@switchyard/queue';
+import { WEBHOOK_QUEUE } from '@switchyard/redis';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
 import { WebhookDispatcher, type WebhookJobResult } from './webhook-dispatcher';

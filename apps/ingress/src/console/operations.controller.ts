@@ -1,6 +1,6 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { QueueRegistry, ROUTER_QUEUE, WEBHOOK_QUEUE, providerQueueName } from '@switchyard/queue';
+import { QueueRegistry, ROUTER_QUEUE, WEBHOOK_QUEUE, providerQueueName } from '@switchyard/redis';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { AlertLog, type LoggedAlert } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';

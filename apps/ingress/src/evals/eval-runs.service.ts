@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { EvalDatasetError, loadDataset } from '@switchyard/evals';
 import type { EvalRunStatus, EvalStore } from '@switchyard/ledger';
-import { QueueRegistry } from '@switchyard/queue';
+import { QueueRegistry } from '@switchyard/redis';
 import { RoutingTableHolder } from '@switchyard/routing';
 import {
   LedgerService,

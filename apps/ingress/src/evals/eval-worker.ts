@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { EVALS_QUEUE, createRedisClient, type EvalRunJobData } from '@switchyard/queue';
+import { EVALS_QUEUE, createRedisClient, type EvalRunJobData } from '@switchyard/redis';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { EvalRunner } from './eval-runner.service';
 

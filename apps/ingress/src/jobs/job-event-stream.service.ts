@@ -1,4 +1,4 @@
-import { blockingDuplicate } from '@switchyard/queue';
+import { blockingDuplicate } from '@switchyard/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type Redis from 'ioredis';

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { JobPlan, JobRequest } from '@switchyard/jobs';
 import {
-  DailySpendStore,
   RESERVATION_RETRY_AFTER_S,
   RoutingTableHolder,
   dailyBudgetVerdict,
@@ -23,7 +22,8 @@ import {
   type TaskConfig,
   type TenantConfig,
 } from '@switchyard/routing';
-import { ProviderLimiters, ProviderPauses } from '@switchyard/queue';
+import { DailySpendStore } from '@switchyard/routing-state';
+import { ProviderLimiters, ProviderPauses } from '@switchyard/redis';
 import { ApiError, type ErrorDetail } from '../http/api-error';
 import { PlanningSignals } from './planning-signals';
 

@@ -1,7 +1,7 @@
 import type { SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker, circuitChangedChannel } from '@switchyard/circuit-breaker';
-import { LatencyTracker } from '@switchyard/routing';
-import { createRedisClient } from '@switchyard/queue';
+import { LatencyTracker } from '@switchyard/routing-state';
+import { createRedisClient } from '@switchyard/redis';
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
 import Redis from 'ioredis';
 import { CIRCUIT_STATES_TTL_MS, PlanningSignals } from './planning-signals';

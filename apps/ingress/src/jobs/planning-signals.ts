@@ -6,7 +6,7 @@ import {
   circuitChangedChannel,
   type CircuitSnapshot,
 } from '@switchyard/circuit-breaker';
-import { LatencyTracker } from '@switchyard/routing';
+import { LatencyTracker } from '@switchyard/routing-state';
 import { REDIS_SUBSCRIBER, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 
 export interface Signals {

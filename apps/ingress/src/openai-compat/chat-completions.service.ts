@@ -1,4 +1,4 @@
-import { blockingDuplicate } from '@switchyard/queue';
+import { blockingDuplicate } from '@switchyard/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';

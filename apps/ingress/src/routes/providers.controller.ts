@@ -1,7 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CircuitBreaker, type CircuitSnapshot } from '@switchyard/circuit-breaker';
-import { ProviderPauses } from '@switchyard/queue';
+import { ProviderPauses } from '@switchyard/redis';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 

@@ -1,12 +1,12 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  DailySpendStore,
   RoutingTableHolder,
   tenantConfig,
   type DailySpendSnapshot,
   type TenantSpendSnapshot,
 } from '@switchyard/routing';
+import { DailySpendStore } from '@switchyard/routing-state';
 import { ApiError } from '../http/api-error';
 import { requireSingleValues } from '../http/single-query-values';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EVALS_QUEUE, type EvalRunJobData, type QueueRegistry } from '@switchyard/queue';
+import { EVALS_QUEUE, type EvalRunJobData, type QueueRegistry } from '@switchyard/redis';
 
 /** The tenant of scheduled runs and their jobs: the operators', so every tenant may read them. */
 export const SCHEDULED_EVAL_TENANT = '_scheduled';

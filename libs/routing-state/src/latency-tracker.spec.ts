@@ -1,6 +1,6 @@
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
 import { LatencyTracker } from './latency-tracker';
-import { percentile } from './percentile';
+import { percentile } from '@switchyard/routing';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {

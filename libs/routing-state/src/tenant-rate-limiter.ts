@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '@switchyard/queue';
+import { RedisScript } from '@switchyard/redis';
 
 /**
  * Generic cell rate algorithm on one key per tenant: the key holds the theoretical arrival time

@@ -1,6 +1,6 @@
-import { RedisScript } from '@switchyard/queue';
+import { RedisScript } from '@switchyard/redis';
 import type Redis from 'ioredis';
-import { percentile } from './percentile';
+import { percentile } from '@switchyard/routing';
 
 export interface LatencyTrackerOptions {
   /** Samples kept per model; default 200 */

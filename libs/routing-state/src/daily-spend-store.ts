@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import { DEFAULT_ALERT_AT } from '../routing-defaults';
+import { DEFAULT_ALERT_AT } from '@switchyard/routing';
 import {
   RELEASE_SCRIPT,
   RESERVE_SCRIPT,
@@ -18,9 +18,9 @@ import type {
   SpendLimits,
   SpendScope,
   TenantSpendSnapshot,
-} from './daily-spend.types';
-import { fromMicroUsd, toMicroUsd } from './micro-usd';
-import { DAY_MS, dayEnd, isUtcDay, utcDay } from './utc-day';
+} from '@switchyard/routing';
+import { fromMicroUsd, toMicroUsd } from '@switchyard/routing';
+import { DAY_MS, dayEnd, isUtcDay, utcDay } from '@switchyard/routing';
 
 const RESERVATION_ID = /^(\d{4}-\d{2}-\d{2})\.(\d+)\.[0-9a-f]+$/;
 const NO_LIMIT = -1;

@@ -1,4 +1,4 @@
-import { RedisScript } from '@switchyard/queue';
+import { RedisScript } from '@switchyard/redis';
 
 /**
  * KEYS[1] totals hash {spent, reserved, limit, alert_threshold, alerted}, KEYS[2] a sorted set of
