@@ -49,7 +49,15 @@ export function toJobView(
     plan: job.plan.candidates.map((c) => ({ provider: c.provider, model: c.model })),
     rule: job.plan.rule ?? null,
     split: job.plan.split ?? null,
-    skipped: job.plan.skipped.length ? job.plan.skipped : undefined,
+    // The record keeps the planner's whole entry; the view shows what it always showed.
+    skipped: job.plan.skipped.length
+      ? job.plan.skipped.map(({ provider, model, reason, detail }) => ({
+          provider,
+          model,
+          reason,
+          detail,
+        }))
+      : undefined,
     result: job.result,
     attempts,
     error: job.error,

@@ -8,6 +8,7 @@ import type {
   ToolDefinition,
 } from '@switchyard/providers';
 import type { TraceCarrier } from '@switchyard/redis';
+import type { Plan, PlannedCandidate, SkippedCandidate } from '@switchyard/routing';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -35,30 +36,18 @@ export interface JobRequest {
   budget?: JobBudgetRequest;
 }
 
-export interface PlannedCandidate {
-  provider: string;
-  model: string;
-  estimated_cost_usd: number;
-  /** max_tokens to send to this candidate (bounded by its output cap) */
-  max_tokens: number;
-}
-
-export interface SkippedCandidate {
-  provider: string;
-  model: string;
-  reason: string;
-  detail: string;
-}
-
-export interface JobPlan {
-  candidates: PlannedCandidate[];
-  skipped: SkippedCandidate[];
-  estimated_input_tokens: number;
-  max_tokens: number;
-  /** The routing-table rule that shaped this plan, or null (absent on jobs from before rules) */
-  rule?: string | null;
-  /** The split arm drawn for the primary (`gemini-2.5-flash@10`), or null */
-  split?: string | null;
+/**
+ * The plan a job runs with: the planner's own `Plan`, stored as planned. Declared here are the
+ * members the job's steps read; records written before rules lack `rule` and `split`.
+ */
+export interface JobPlan
+  extends
+    Pick<Plan, 'estimated_input_tokens' | 'max_tokens'>,
+    Partial<Pick<Plan, 'rule' | 'split'>> {
+  candidates: Array<
+    Pick<PlannedCandidate, 'provider' | 'model' | 'estimated_cost_usd' | 'max_tokens'>
+  >;
+  skipped: Array<Pick<SkippedCandidate, 'provider' | 'model' | 'reason' | 'detail'>>;
 }
 
 export interface JobError {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { JobPlan, JobRequest } from '@switchyard/jobs';
+import type { JobRequest } from '@switchyard/jobs';
 import {
   RESERVATION_RETRY_AFTER_S,
   RoutingTableHolder,
@@ -131,7 +131,7 @@ export class JobPlanner {
   }
 
   /** The plan a new job of this tenant runs with, on its route; refuses a job no candidate can serve. */
-  async plan(route: JobRoute, request: JobRequest, tenantName: string): Promise<JobPlan> {
+  async plan(route: JobRoute, request: JobRequest, tenantName: string): Promise<Plan> {
     const { task } = route;
     const { plan, daily, tenant, tenantDaily } = await this.planAgainstToday(
       route,
@@ -180,24 +180,7 @@ export class JobPlanner {
         tenantBinds ? tenant : undefined,
       );
     }
-    return {
-      candidates: plan.candidates.map((c) => ({
-        provider: c.provider,
-        model: c.model,
-        estimated_cost_usd: c.estimated_cost_usd,
-        max_tokens: c.max_tokens,
-      })),
-      skipped: plan.skipped.map((s) => ({
-        provider: s.provider,
-        model: s.model,
-        reason: s.reason,
-        detail: s.detail,
-      })),
-      estimated_input_tokens: plan.estimated_input_tokens,
-      max_tokens: plan.max_tokens,
-      rule: plan.rule,
-      split: plan.split,
-    };
+    return plan;
   }
 
   /** The task's day for this tenant: each tenant has the task's daily_usd to itself. */
