@@ -17,6 +17,7 @@ import {
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';
 import type { CreateEvalDto } from './dto/create-eval.dto';
+import { requireTask } from '../jobs/require-task';
 import { resolveCandidates } from './eval-run-plan';
 
 export const DEFAULT_EVAL_CONCURRENCY = 4;
@@ -63,17 +64,7 @@ export class EvalRunsService {
       );
     }
     const table = this.routing.current;
-    const task = table.tasks[dto.task];
-    if (!task) {
-      const known = Object.keys(table.tasks).sort();
-      throw new ApiError(
-        422,
-        'unknown_task',
-        `unknown task "${dto.task}"; known tasks: ${known.join(', ')}`,
-        [{ field: 'task', problem: `unknown task "${dto.task}"` }],
-        { known_tasks: known },
-      );
-    }
+    const task = requireTask(table, dto.task);
     const resolved = resolveCandidates(task, table.models, dto.candidates ?? 'all');
     if (!resolved.ok) {
       throw new ApiError(

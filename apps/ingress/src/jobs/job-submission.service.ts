@@ -13,6 +13,7 @@ import type { CreateJobDto } from './dto/create-job.dto';
 import { CachedAnswers } from './cached-answers.service';
 import { cacheDirectives } from './cache-control';
 import { JobPlanner } from './job-planner.service';
+import { requireTask } from './require-task';
 import { toJobRequest } from './job-request';
 import { toolConversationProblems } from './tool-conversation';
 
@@ -55,7 +56,7 @@ export class JobSubmissionService {
     context: SubmissionContext = { mayPin: false },
   ): Promise<Submission> {
     await this.admitTenant(tenant);
-    const task = this.pinned(this.requireTask(dto.task), dto.pin, context);
+    const task = this.pinned(requireTask(this.routing.current, dto.task), dto.pin, context);
     const request = toJobRequest(dto);
     // A rule may raise or lower the budget a job is checked against.
     await this.checkRequest(this.planner.ruledTask(task, request, tenant), request);
@@ -174,22 +175,6 @@ export class JobSubmissionService {
       [],
       { tenant, retry_after_s: wait },
     );
-  }
-
-  private requireTask(name: string): TaskConfig {
-    const tasks = this.routing.current.tasks;
-    const task = tasks[name];
-    if (!task) {
-      const known = Object.keys(tasks).sort();
-      throw new ApiError(
-        422,
-        'unknown_task',
-        `unknown task "${name}"; known tasks: ${known.join(', ')}`,
-        [{ field: 'task', problem: `unknown task "${name}"` }],
-        { known_tasks: known },
-      );
-    }
-    return task;
   }
 
   /** A pinned job's task is the task narrowed to the pinned model (see pinTask). */

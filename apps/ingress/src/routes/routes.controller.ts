@@ -13,6 +13,7 @@ import { Tenant } from '../http/tenant.decorator';
 import { PlanRequestDto } from '../jobs/dto/plan-request.dto';
 import { JobPlanner } from '../jobs/job-planner.service';
 import { toJobRequest } from '../jobs/job-request';
+import { requireTask } from '../jobs/require-task';
 
 /** The routing table, as loaded, for the person on call. Keys never appear: only their variable names. */
 @ApiTags('routes')
@@ -44,7 +45,7 @@ export class RoutesController {
   @ApiOperation({ summary: 'One task of the routing table, with its candidate models' })
   task(@Param('task') name: string): TaskConfig & { candidates: unknown[] } {
     const table = this.routing.current;
-    const task = this.requireTask(name);
+    const task = requireTask(table, name);
     return {
       ...task,
       candidates: taskChain(task).map((id) => table.models[id] ?? { id, missing: true }),
@@ -59,24 +60,10 @@ export class RoutesController {
     @Param('task') name: string,
     @Body() body: PlanRequestDto,
   ): Promise<Plan> {
-    const task = this.requireTask(name);
+    const task = requireTask(this.routing.current, name);
     if (body.task !== undefined && body.task !== name) {
       throw ApiError.field('task', `must be the task in the path ("${name}") or left out`);
     }
     return this.planner.explain(task, toJobRequest(body), tenant);
-  }
-
-  private requireTask(name: string): TaskConfig {
-    const task = this.routing.current.tasks[name];
-    if (!task) {
-      const known = Object.keys(this.routing.current.tasks).sort();
-      throw new ApiError(
-        422,
-        'unknown_task',
-        `unknown task "${name}"; known tasks: ${known.join(', ')}`,
-        [{ field: 'task', problem: `unknown task "${name}"` }],
-      );
-    }
-    return task;
   }
 }
