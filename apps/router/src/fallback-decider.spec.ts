@@ -1,7 +1,7 @@
 import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
 import type { JobRecord } from '@switchyard/jobs';
 import { parseRoutingTable, type RoutingTable } from '@switchyard/routing';
-import { decideFallback, errorAllowsFallback } from './fallback-decider';
+import { decideFallback } from './fallback-decider';
 
 const table: RoutingTable = parseRoutingTable(
   `
@@ -218,11 +218,5 @@ describe('decideFallback', () => {
         }).kind,
       ).toBe('fail');
     }
-  });
-
-  it('follows the task on invalid output: fallback by default, fail when on_invalid_output is fail', () => {
-    const invalid = { type: 'invalid_output', message: 'schema' };
-    expect(errorAllowsFallback(invalid, table.tasks.reasoning)).toBe(true);
-    expect(errorAllowsFallback(invalid, table.tasks.strict)).toBe(false);
   });
 });

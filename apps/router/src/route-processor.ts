@@ -3,7 +3,12 @@ import type { Job } from 'bullmq';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { JobStore } from '@switchyard/jobs';
 import { ProviderPauses, type RouterJobData } from '@switchyard/redis';
-import { RoutingTableHolder, tenantConfig, type DailyBudgetState } from '@switchyard/routing';
+import {
+  RoutingTableHolder,
+  circuitKeysOfAll,
+  tenantConfig,
+  type DailyBudgetState,
+} from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
 import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
@@ -46,13 +51,11 @@ export class RouteProcessor {
     }
     if (job.current_hop > data.hop + 1) return 'stale';
     const table = this.routing.current;
-    const keys = job.plan.candidates
-      .slice(data.candidate + 1)
-      .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]);
+    const keys = circuitKeysOfAll(job.plan.candidates.slice(data.candidate + 1));
     const laterProviders = job.plan.candidates.slice(data.candidate + 1).map((c) => c.provider);
     const tenantLimit = tenantConfig(table, job.tenant).daily_usd;
     const [circuits, dailyBudget, tenantDailyBudget, pausedUntil] = await Promise.all([
-      hinted && keys.every((k) => k in hinted) ? hinted : this.breaker.states([...new Set(keys)]),
+      hinted && keys.every((k) => k in hinted) ? hinted : this.breaker.states(keys),
       this.dailyBudget(table.tasks[job.task]?.budget, job.task, job.tenant),
       this.tenantDailyBudget(tenantLimit, job.tenant),
       this.pauses.pausedUntil([...new Set(laterProviders)]),

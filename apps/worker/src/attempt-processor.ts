@@ -28,7 +28,9 @@ import {
 import {
   actualCostUsd,
   RoutingTableHolder,
-  providerPolicyProblem,
+  candidateVerdict,
+  circuitKeysOf,
+  modelId,
   tenantConfig,
   type ModelConfig,
   type ProviderConfig,
@@ -112,11 +114,11 @@ export class AttemptProcessor {
     // model's id in the table). Asking the gates before knowing whether this hop still runs costs
     // nothing in the usual closed state; when half-open, a hop that then stands down (rare) uses
     // up one admission of the ramp without a call, which the ramp absorbs.
-    const [job, providerGate, modelGate] = await inOneWrite(this.redis, () =>
+    const circuitKeys = circuitKeysOf(data);
+    const [job, ...gates] = await inOneWrite(this.redis, () =>
       Promise.all([
         this.jobs.beginAttempt(data.job_id),
-        this.breaker.acquire(data.provider),
-        this.breaker.acquire(`${data.provider}/${data.model}`),
+        ...circuitKeys.map((key) => this.breaker.acquire(key)),
       ]),
     );
     if (!job) return 'stood_down';
@@ -127,7 +129,7 @@ export class AttemptProcessor {
 
     const table = this.routing.current;
     const task = table.tasks[job.task];
-    const model = table.models[`${data.provider}/${data.model}`];
+    const model = table.models[modelId(data)];
     const provider = table.providers[data.provider];
     if (!task || !model || !provider) {
       return this.handOff(
@@ -140,11 +142,22 @@ export class AttemptProcessor {
       );
     }
     const tenant = tenantConfig(table, job.tenant);
-    // The plan honoured the tenant's provider lists when the job was submitted; a table reloaded
-    // since may have narrowed them, and a job must never reach a provider its tenant may not use.
-    const notAllowed = providerPolicyProblem(tenant, provider.name);
-    if (notAllowed) {
-      return this.handOff(data, { type: 'provider_not_allowed', message: notAllowed }, job);
+    const remainingMs = job.deadline_at - Date.now();
+    const estimate = job.plan.candidates[data.candidate]?.estimated_cost_usd ?? 0;
+    // The plan honoured the gate when the job was submitted; a table reloaded since may have
+    // narrowed the tenant's providers, and time, money and circuits have moved on.
+    const verdict = candidateVerdict(
+      { provider: data.provider, model: data.model, estimated_cost_usd: estimate },
+      {
+        tenant,
+        remainingMs,
+        remainingCostUsd:
+          job.max_cost_usd === undefined ? undefined : job.max_cost_usd - job.cost_usd,
+        isCircuitOpen: (key) => !gates[circuitKeys.indexOf(key)]?.allowed,
+      },
+    );
+    if (!verdict.ok) {
+      return this.handOff(data, { type: verdict.reason, message: verdict.detail }, job);
     }
     const tryNumber = bullJob.attemptsMade;
     const ctx: AttemptContext = {
@@ -165,36 +178,6 @@ export class AttemptProcessor {
         (err) => this.logger.warn(`job ${job.id}: event stream: ${err.message}`),
       ),
     };
-
-    const remainingMs = job.deadline_at - Date.now();
-    if (remainingMs <= 0) {
-      return this.handOff(
-        data,
-        {
-          type: 'deadline_exceeded',
-          message: 'the job deadline passed before this attempt',
-        },
-        job,
-      );
-    }
-    const estimate = job.plan.candidates[data.candidate]?.estimated_cost_usd ?? 0;
-    if (job.max_cost_usd !== undefined && estimate > job.max_cost_usd - job.cost_usd) {
-      return this.handOff(
-        data,
-        {
-          type: 'over_budget',
-          message: `estimated cost ${estimate} exceeds what is left of the job budget`,
-        },
-        job,
-      );
-    }
-    if (!providerGate.allowed || !modelGate.allowed) {
-      return this.handOff(
-        data,
-        { type: 'circuit_open', message: `circuit open for ${model.id}` },
-        job,
-      );
-    }
 
     // A refusal is a hand-off like the gates above: a cheaper candidate may still fit the day.
     const reserved = await this.dailyBudget.reserve(task, tenant, estimate, job.deadline_at);

@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AttemptError } from '@switchyard/redis';
-import {
-  dailyBudgetVerdict,
-  formatUsd,
-  unspentUsd,
-  type TaskConfig,
-  type TenantConfig,
-} from '@switchyard/routing';
+import { dailyBudgetSkip, type TaskConfig, type TenantConfig } from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
 
 export type BudgetReservation =
@@ -53,14 +47,10 @@ export class DailyBudgetReservation {
       };
       const whose =
         reserved.refused_by === 'tenant' ? `tenant ${tenant.name}` : `task ${task.name}`;
-      if (dailyBudgetVerdict(estimateUsd, day) === 'exhausted') {
-        return {
-          kind: 'refused',
-          error: {
-            type: 'budget_exhausted',
-            message: `estimated $${formatUsd(estimateUsd)} exceeds the $${formatUsd(unspentUsd(day))} left of today's budget of ${whose}`,
-          },
-        };
+      // The candidate gate's own budget check, on the day as the spend store saw it.
+      const verdict = dailyBudgetSkip(estimateUsd, day, whose);
+      if (!verdict.ok) {
+        return { kind: 'refused', error: { type: verdict.reason, message: verdict.detail } };
       }
       const leftMs = deadlineAt - Date.now();
       if (leftMs <= waitMs) {

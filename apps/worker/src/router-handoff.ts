@@ -8,6 +8,7 @@ import {
   type AttemptJobData,
   type RouterJobData,
 } from '@switchyard/redis';
+import { circuitKeysOfAll } from '@switchyard/routing';
 
 /** Gives a hop that failed for good to the router, once: the router job's id is deterministic. */
 @Injectable()
@@ -24,13 +25,7 @@ export class RouterHandoff {
       trace: attempt.trace,
     };
     if (job) {
-      data.circuits = [
-        ...new Set(
-          job.plan.candidates
-            .slice(attempt.candidate + 1)
-            .flatMap((c) => [c.provider, `${c.provider}/${c.model}`]),
-        ),
-      ];
+      data.circuits = circuitKeysOfAll(job.plan.candidates.slice(attempt.candidate + 1));
     }
     await this.queues.add(ROUTER_QUEUE, 'route', data, {
       jobId: routerJobId(attempt.job_id, attempt.hop),

@@ -13,6 +13,9 @@ export {
 export { interpolateEnv, type InterpolationResult } from './loading/env-interpolation';
 export * from './loading/routing-table-holder';
 export * from './planning/plan.types';
+export * from './policy/error-policy';
+export * from './policy/circuit-keys';
+export * from './policy/candidate-gate';
 export { planJob, requiredCapabilities } from './planning/plan-job';
 export * from './planning/cost-estimation';
 export * from './planning/job-budget';

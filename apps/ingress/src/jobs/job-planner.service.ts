@@ -110,9 +110,7 @@ export class JobPlanner {
       max_tokens: request.max_tokens,
       remaining_cost_usd: budget.max_cost_usd,
       remaining_ms: budget.deadline_ms,
-      isCircuitOpen: (c) =>
-        PlanningSignals.isOpen(circuits[c.provider], now) ||
-        PlanningSignals.isOpen(circuits[c.id], now),
+      isCircuitOpen: (key) => PlanningSignals.isOpen(circuits[key], now),
       p95LatencyMs: (id) => p95.get(id),
       // A 429's pause, or the backlog the provider's own requests_per_minute has yet to let start.
       providerWaitMs: (provider) => {

@@ -229,7 +229,7 @@ describe('planJob', () => {
   });
 
   it('skips candidates whose circuit is open', () => {
-    const result = plan({ isCircuitOpen: (c) => c.provider === 'b' });
+    const result = plan({ isCircuitOpen: (key) => key === 'b' });
     expect(ids(result.candidates)).toEqual(['a/one', 'c/three']);
     expect(result.skipped).toEqual([
       {

@@ -1,13 +1,5 @@
-import {
-  IMAGE_TYPES_BY_KIND,
-  imageTypesIn,
-  type ChatMessage,
-  type ResponseFormat,
-  type ToolDefinition,
-} from '@switchyard/providers';
-import { dailyBudgetVerdict, unspentUsd } from '../budgets/daily-budget-gate';
-import { formatUsd } from '../format-usd';
-import { providerPolicyProblem } from '../tenants/tenant-policy';
+import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
+import { candidateVerdict } from '../policy/candidate-gate';
 import { DEFAULT_ESTIMATE_MAX_TOKENS } from '../routing-defaults';
 import type { Capability, ModelConfig, TaskConfig } from '../routing-table.types';
 import { splitModelId } from '../validation/names';
@@ -51,17 +43,34 @@ export function planJob(input: PlanInput): Plan {
       });
       continue;
     }
-    const skip = skipReason(model, ref, input, required, inputTokens);
-    if (skip) {
-      skipped.push(skip);
-      continue;
-    }
     const maxTokens = maxTokensFor(model, task, input.max_tokens);
     const candidate: PlannedCandidate = {
       ...ref,
       max_tokens: maxTokens,
       estimated_cost_usd: estimateCostUsd(model, inputTokens, maxTokens),
     };
+    const verdict = candidateVerdict(candidate, {
+      tenant: input.tenant,
+      route: input.route,
+      fit: {
+        model,
+        required,
+        inputTokens,
+        messages: input.messages,
+        providerKind: input.providers?.[ref.provider]?.kind,
+      },
+      remainingMs: input.remaining_ms,
+      remainingCostUsd: input.remaining_cost_usd,
+      task: task.name,
+      dailyBudget: input.daily_budget,
+      tenantDailyBudget: input.tenant_daily_budget,
+      isCircuitOpen: input.isCircuitOpen,
+      providerWaitMs: input.providerWaitMs,
+    });
+    if (!verdict.ok) {
+      skipped.push({ ...ref, reason: verdict.reason, detail: verdict.detail });
+      continue;
+    }
     const p95 = input.p95LatencyMs?.(id);
     if (p95 !== undefined) candidate.p95_latency_ms = p95;
     if (p95 !== undefined && input.remaining_ms !== undefined && p95 > input.remaining_ms) {
@@ -107,96 +116,6 @@ export function requiredCapabilities(
   const carriesTools = messages.some((m) => m.role === 'tool' || (m.tool_calls?.length ?? 0) > 0);
   if ((tools?.length ?? 0) > 0 || carriesTools) required.add('tools');
   return [...required];
-}
-
-function skipReason(
-  model: ModelConfig,
-  ref: CandidateRef,
-  input: PlanInput,
-  required: readonly Capability[],
-  inputTokens: number,
-): SkippedCandidate | undefined {
-  const notAllowed = providerPolicyProblem(input.tenant, ref.provider);
-  if (notAllowed) return { ...ref, reason: 'provider_not_allowed', detail: notAllowed };
-  if (input.route?.exclude_providers.includes(ref.provider)) {
-    return {
-      ...ref,
-      reason: 'excluded_provider',
-      detail: `rule ${JSON.stringify(input.route.rule)} excludes provider ${ref.provider}`,
-    };
-  }
-  const missing = required.filter((capability) => !model.capabilities.includes(capability));
-  if (missing.length > 0) {
-    return {
-      ...ref,
-      reason: 'missing_capability',
-      detail: `${ref.id} lacks ${missing.join(', ')}`,
-    };
-  }
-  if (inputTokens > model.context_window) {
-    return {
-      ...ref,
-      reason: 'context_window',
-      detail: `about ${inputTokens} input tokens exceed the ${model.context_window}-token context window of ${ref.id}`,
-    };
-  }
-  const imageSkip = imageTypeSkip(ref, input);
-  if (imageSkip) return imageSkip;
-  const cost = estimateCostUsd(
-    model,
-    inputTokens,
-    maxTokensFor(model, input.task, input.max_tokens),
-  );
-  if (input.remaining_cost_usd !== undefined && cost > input.remaining_cost_usd) {
-    return {
-      ...ref,
-      reason: 'over_budget',
-      detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(Math.max(0, input.remaining_cost_usd))} left of the job's budget`,
-    };
-  }
-  if (input.daily_budget && dailyBudgetVerdict(cost, input.daily_budget) === 'exhausted') {
-    return {
-      ...ref,
-      reason: 'budget_exhausted',
-      detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(unspentUsd(input.daily_budget))} left of today's budget of task ${input.task.name}`,
-    };
-  }
-  const tenantDay = input.tenant_daily_budget;
-  if (tenantDay && dailyBudgetVerdict(cost, tenantDay) === 'exhausted') {
-    return {
-      ...ref,
-      reason: 'budget_exhausted',
-      detail: `estimated $${formatUsd(cost)} exceeds the $${formatUsd(unspentUsd(tenantDay))} left of today's budget of tenant ${input.tenant?.name ?? ''}`,
-    };
-  }
-  if (input.isCircuitOpen?.(ref)) {
-    return { ...ref, reason: 'circuit_open', detail: `the circuit for ${ref.id} is open` };
-  }
-  const waitMs = input.providerWaitMs?.(ref.provider) ?? 0;
-  if (waitMs > 0 && input.remaining_ms !== undefined && waitMs >= input.remaining_ms) {
-    return {
-      ...ref,
-      reason: 'rate_limited',
-      detail: `${ref.provider} takes no new call for about ${Math.ceil(waitMs / 1000)} s (a 429's pause, or the backlog of its requests_per_minute), longer than the ${Math.max(0, Math.round(input.remaining_ms))} ms the job can wait`,
-    };
-  }
-  return undefined;
-}
-
-/** An image type the candidate's API refuses (HEIC on Anthropic) would fail there as a bad request. */
-function imageTypeSkip(ref: CandidateRef, input: PlanInput): SkippedCandidate | undefined {
-  const kind = input.providers?.[ref.provider]?.kind;
-  if (!kind) return undefined;
-  const imageTypes = imageTypesIn(input.messages);
-  if (imageTypes.length === 0) return undefined;
-  const accepted = IMAGE_TYPES_BY_KIND[kind];
-  const refused = imageTypes.filter((type) => !accepted.includes(type));
-  if (refused.length === 0) return undefined;
-  return {
-    ...ref,
-    reason: 'unsupported_image_type',
-    detail: `${ref.id} does not take ${refused.join(', ')} images (it takes ${accepted.join(', ')})`,
-  };
 }
 
 function refOf(id: string, model: ModelConfig | undefined): CandidateRef {

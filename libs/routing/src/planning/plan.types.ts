@@ -1,5 +1,6 @@
 import type { ChatMessage, ResponseFormat, ToolDefinition } from '@switchyard/providers';
 import type { DailyBudgetState } from '../budgets/daily-budget-gate';
+import type { SkipReason } from '../policy/candidate-gate';
 import type { JobRoute } from '../rules/route-job';
 import type { ModelConfig, ProviderConfig, TaskConfig, TenantConfig } from '../routing-table.types';
 
@@ -10,20 +11,6 @@ export interface CandidateRef {
   /** "provider/model" */
   id: string;
 }
-
-export const SKIP_REASONS = [
-  'unknown_model',
-  'provider_not_allowed',
-  'missing_capability',
-  'context_window',
-  'unsupported_image_type',
-  'over_budget',
-  'budget_exhausted',
-  'circuit_open',
-  'rate_limited',
-  'excluded_provider',
-] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface PlanInput {
   task: TaskConfig;
@@ -47,8 +34,8 @@ export interface PlanInput {
   tenant_daily_budget?: DailyBudgetState;
   /** Milliseconds left before the job's deadline; absent = no deadline */
   remaining_ms?: number;
-  /** True when the candidate's circuit is open; absent = all closed */
-  isCircuitOpen?: (candidate: CandidateRef) => boolean;
+  /** True when that circuit (a provider, or a "provider/model") is open; absent = all closed */
+  isCircuitOpen?: (circuitKey: string) => boolean;
   /**
    * Milliseconds until the provider would start a new job (a 429 paused it, or its
    * requests_per_minute limiter has a backlog); absent or 0 = now.
