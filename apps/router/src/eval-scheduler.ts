@@ -10,7 +10,7 @@ import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { findEvalRegressions, type EvalRegression } from '@switchyard/evals';
 import type { EvalRunRow, EvalStore } from '@switchyard/ledger';
-import { QueueRegistry } from '@switchyard/redis';
+import { QueueRegistry, defineScript } from '@switchyard/redis';
 import { RoutingTableHolder, evalRunDue, parseEvalSchedule, taskChain } from '@switchyard/routing';
 import {
   LedgerService,
@@ -29,7 +29,13 @@ const SCHEDULED_RUN_CONCURRENCY = 4;
 /** A revision's regression is announced once; the mark outlives any sane schedule. */
 const ANNOUNCED_TTL_S = 90 * 86_400;
 
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+// Only the holder's token frees the lock: a tick that outlived its lock must not free the next one's.
+const RELEASE_LOCK = defineScript({
+  name: 'switchyardReleaseLock',
+  keys: ['lock'],
+  args: ['token'],
+  lua: `if redis.call('GET', KEY.lock) == ARG.token then return redis.call('DEL', KEY.lock) end return 0`,
+});
 
 /** The `eval.regressed` payload (alert webhook, /v1/alerts). */
 export interface EvalRegressedAlert extends EvalRegression {
@@ -92,7 +98,10 @@ export class EvalScheduler implements OnApplicationBootstrap, OnApplicationShutd
         await this.checkFinishedRuns(store);
         for (const task of tasks) await this.scheduleIfDue(store, task.name, now);
       } finally {
-        await this.redis.eval(RELEASE_LOCK, 1, this.lockKey, this.token);
+        await RELEASE_LOCK.run(this.redis, {
+          keys: { lock: this.lockKey },
+          args: { token: this.token },
+        });
       }
     } catch (err) {
       this.logger.warn(`scheduled evaluations: ${(err as Error).message}`);

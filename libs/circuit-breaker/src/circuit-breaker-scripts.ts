@@ -1,36 +1,226 @@
-import type Redis from 'ioredis';
-import { RedisScript, type ScriptArg } from '@switchyard/redis';
-import type { CircuitKeys } from './circuit-breaker-keys';
-import { ACQUIRE_LUA, RECORD_LUA, SNAPSHOT_LUA } from './circuit-breaker.lua';
+import { defineScript, type ScriptArg } from '@switchyard/redis';
 
-export type { ScriptArg };
+/**
+ * Lua run atomically inside Redis, so every process sees one consistent circuit per key and the
+ * half-open admission counter cannot be raced. Time always comes from the caller (`now`, ms)
+ * rather than Redis TIME, which keeps the scripts deterministic under test.
+ *
+ * State hash fields: state, since, openUntil, consecutive, step, stepSuccesses, admissions.
+ * Window hash fields: '<bucket>:n' (calls) and '<bucket>:f' (failures), bucket = floor(now/bucketMs).
+ */
 
-const ACQUIRE = new RedisScript('switchyardCircuitAcquire', ACQUIRE_LUA, 1);
-const RECORD = new RedisScript('switchyardCircuitRecord', RECORD_LUA, 2);
-const SNAPSHOT = new RedisScript('switchyardCircuitSnapshot', SNAPSHOT_LUA, 2, true);
+/** The arguments every circuit script takes: the time and the breaker's settings. */
+export const CIRCUIT_ARGS = [
+  'now',
+  'window_ms',
+  'bucket_ms',
+  'min_calls',
+  'failure_ratio',
+  'consecutive_failures',
+  'cooldown_ms',
+  /** the ramp's steps in basis points, comma separated */
+  'ramp_bp',
+  'successes_per_step',
+  'state_ttl_ms',
+] as const;
+export type CircuitArgs = Record<(typeof CIRCUIT_ARGS)[number], ScriptArg>;
 
-/** The breaker's Lua scripts on one connection (EVALSHA after the first call). */
-export class CircuitBreakerScripts {
-  constructor(private readonly redis: Redis) {
-    for (const script of [ACQUIRE, RECORD, SNAPSHOT]) script.defineOn(redis);
-  }
-
-  acquire(keys: CircuitKeys, args: ScriptArg[]): Promise<unknown> {
-    return ACQUIRE.run(this.redis, keys.state, ...args);
-  }
-
-  record(keys: CircuitKeys, args: ScriptArg[]): Promise<unknown> {
-    return RECORD.run(this.redis, keys.state, keys.window, ...args);
-  }
-
-  /** One pipelined round trip for any number of circuits; rejects if any of them failed. */
-  async snapshots(keys: CircuitKeys[], args: ScriptArg[]): Promise<unknown[]> {
-    const pipeline = this.redis.pipeline();
-    for (const k of keys) SNAPSHOT.queue(pipeline, k.state, k.window, ...args);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([err, reply]) => {
-      if (err) throw err;
-      return reply;
-    });
-  }
+const PRELUDE = `
+local now = tonumber(ARG.now)
+local cfg = {
+  windowMs = tonumber(ARG.window_ms),
+  bucketMs = tonumber(ARG.bucket_ms),
+  minCalls = tonumber(ARG.min_calls),
+  failureRatio = tonumber(ARG.failure_ratio),
+  consecutive = tonumber(ARG.consecutive_failures),
+  cooldownMs = tonumber(ARG.cooldown_ms),
+  successesPerStep = tonumber(ARG.successes_per_step),
+  ttlMs = tonumber(ARG.state_ttl_ms),
+  ramp = {},
 }
+for bp in string.gmatch(ARG.ramp_bp, '%d+') do cfg.ramp[#cfg.ramp + 1] = tonumber(bp) end
+
+-- Timestamps are ~1.7e12: format them as plain integers, never in exponent notation.
+local function int(n) return string.format('%d', n) end
+
+local function num(v, default)
+  if v then return tonumber(v) end
+  return default
+end
+
+-- A missing hash reads as a fresh closed circuit. An open circuit whose cooldown has passed is
+-- half-open at step 0; readers derive that here, writers persist it with the rest of the state.
+local function loadCircuit(key)
+  local v = redis.call('HMGET', key, 'state', 'since', 'openUntil', 'consecutive', 'step',
+    'stepSuccesses', 'admissions')
+  local c = {
+    state = v[1] or 'closed',
+    since = num(v[2], -1),
+    openUntil = num(v[3], 0),
+    consecutive = num(v[4], 0),
+    step = num(v[5], 0),
+    stepSuccesses = num(v[6], 0),
+    admissions = num(v[7], 0),
+    derived = false,
+  }
+  if c.state == 'open' and now >= c.openUntil then
+    c.derived = true
+    c.state = 'half_open'
+    c.since = c.openUntil
+    c.step = 0
+    c.stepSuccesses = 0
+    c.admissions = 0
+  end
+  return c
+end
+
+local function saveCircuit(key, c)
+  redis.call('HSET', key, 'state', c.state, 'since', int(c.since), 'openUntil', int(c.openUntil),
+    'consecutive', c.consecutive, 'step', c.step, 'stepSuccesses', c.stepSuccesses,
+    'admissions', c.admissions)
+  redis.call('PEXPIRE', key, cfg.ttlMs)
+end
+
+-- Buckets at or after this index are inside the window (the window is windowMs minus up to
+-- one bucket long).
+local function oldestBucket()
+  return math.floor((now - cfg.windowMs) / cfg.bucketMs) + 1
+end
+
+local function readWindow(key, prune)
+  local oldest = oldestBucket()
+  local raw = redis.call('HGETALL', key)
+  local calls, failures, stale = 0, 0, {}
+  for i = 1, #raw, 2 do
+    local bucket, kind = string.match(raw[i], '^(%-?%d+):(%a)$')
+    bucket = tonumber(bucket)
+    if bucket and bucket >= oldest then
+      if kind == 'n' then
+        calls = calls + tonumber(raw[i + 1])
+      else
+        failures = failures + tonumber(raw[i + 1])
+      end
+    else
+      stale[#stale + 1] = raw[i]
+    end
+  end
+  if prune and #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+  return calls, failures
+end
+`;
+
+/** May a call go to this circuit now? Returns {allowed 0|1, state, probe 0|1}. */
+export const CIRCUIT_ACQUIRE = defineScript({
+  name: 'switchyardCircuitAcquire',
+  keys: ['state'],
+  args: CIRCUIT_ARGS,
+  lua: `${PRELUDE}
+local c = loadCircuit(KEY.state)
+if c.state == 'closed' then return {1, 'closed', 0} end
+if c.state == 'open' then return {0, 'open', 0} end
+
+-- Half-open: the n-th attempt of this step (0-based) is admitted when ceil((n+1)*f) exceeds
+-- ceil(n*f), which admits exactly ceil(N*f) of any first N attempts, spread evenly, the first
+-- attempt included. Integer basis points keep it exact.
+local function ceilDiv(a, b)
+  local r = a % b
+  local q = (a - r) / b
+  if r > 0 then return q + 1 end
+  return q
+end
+-- Clamped: a process configured with fewer steps than the one that stored this state.
+local bp = cfg.ramp[math.min(c.step + 1, #cfg.ramp)]
+local n = c.admissions
+local allowed = ceilDiv((n + 1) * bp, 10000) > ceilDiv(n * bp, 10000)
+c.admissions = n + 1
+saveCircuit(KEY.state, c)
+if allowed then return {1, 'half_open', 1} end
+return {0, 'half_open', 0}
+`,
+});
+
+/**
+ * Records a call's `outcome` ('success' | 'failure'). A state change is announced on `channel`
+ * (message: the circuit's key, `circuit`) in the same step, so no reader can see the new state
+ * before the notice. Returns {previous, state}.
+ */
+export const CIRCUIT_RECORD = defineScript({
+  name: 'switchyardCircuitRecord',
+  keys: ['state', 'window'],
+  args: [...CIRCUIT_ARGS, 'outcome', 'channel', 'circuit'],
+  lua: `${PRELUDE}
+local failed = ARG.outcome == 'failure'
+local c = loadCircuit(KEY.state)
+local previous = c.state
+-- Storing a derived half-open is a change even when the outcome changes nothing else.
+local dirty = c.derived
+
+local bucket = math.floor(now / cfg.bucketMs)
+redis.call('HINCRBY', KEY.window, bucket .. ':n', 1)
+if failed then redis.call('HINCRBY', KEY.window, bucket .. ':f', 1) end
+redis.call('PEXPIRE', KEY.window, cfg.windowMs + cfg.bucketMs)
+local calls, failures = readWindow(KEY.window, true)
+
+if failed then
+  c.consecutive = c.consecutive + 1
+  dirty = true
+elseif c.consecutive > 0 then
+  c.consecutive = 0
+  dirty = true
+end
+
+local function open()
+  c.state = 'open'
+  c.since = now
+  c.openUntil = now + cfg.cooldownMs
+  c.step = 0
+  c.stepSuccesses = 0
+  c.admissions = 0
+  dirty = true
+end
+
+if c.state == 'closed' then
+  if c.consecutive >= cfg.consecutive
+    or (calls >= cfg.minCalls and failures / calls >= cfg.failureRatio) then
+    open()
+  end
+elseif c.state == 'half_open' then
+  if failed then
+    open()
+  else
+    c.stepSuccesses = c.stepSuccesses + 1
+    if c.stepSuccesses >= cfg.successesPerStep then
+      c.step = c.step + 1
+      c.stepSuccesses = 0
+      c.admissions = 0
+      if c.step >= #cfg.ramp then
+        c.state = 'closed'
+        c.since = now
+        c.step = 0
+        -- Outcomes from before and during the outage must not count against the closed circuit.
+        redis.call('DEL', KEY.window)
+      end
+    end
+    dirty = true
+  end
+end
+-- While open (cooldown running) outcomes of calls admitted earlier only update the counters.
+
+if dirty then saveCircuit(KEY.state, c) end
+if previous ~= c.state then redis.call('PUBLISH', ARG.channel, ARG.circuit) end
+return {previous, c.state}
+`,
+});
+
+/** Reads one circuit. Returns {state, since, openUntil, consecutive, step, calls, failures}. */
+export const CIRCUIT_SNAPSHOT = defineScript({
+  name: 'switchyardCircuitSnapshot',
+  keys: ['state', 'window'],
+  args: CIRCUIT_ARGS,
+  readOnly: true,
+  lua: `${PRELUDE}
+local c = loadCircuit(KEY.state)
+local calls, failures = readWindow(KEY.window, false)
+return {c.state, c.since, c.openUntil, c.consecutive, c.step, calls, failures}
+`,
+});

@@ -1,7 +1,12 @@
 import type Redis from 'ioredis';
 import { circuitKeys } from './circuit-breaker-keys';
 import { resolveCircuitBreakerOptions } from './circuit-breaker-options';
-import { CircuitBreakerScripts, type ScriptArg } from './circuit-breaker-scripts';
+import {
+  CIRCUIT_ACQUIRE,
+  CIRCUIT_RECORD,
+  CIRCUIT_SNAPSHOT,
+  type CircuitArgs,
+} from './circuit-breaker-scripts';
 import { CircuitIncidentLog } from './circuit-incident-log';
 import type {
   AcquireResult,
@@ -40,31 +45,31 @@ export function circuitChangedChannel(prefix: string): string {
  */
 export class CircuitBreaker {
   readonly options: Readonly<CircuitBreakerOptions>;
-  private readonly scripts: CircuitBreakerScripts;
-  private readonly configArgs: ScriptArg[];
+  private readonly settings: Omit<CircuitArgs, 'now'>;
   /** Openings, for the incident counts of the console and the weekly report. */
   readonly incidents: CircuitIncidentLog;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly prefix: string,
     options: Partial<CircuitBreakerOptions> = {},
   ) {
     this.options = resolveCircuitBreakerOptions(options);
-    this.scripts = new CircuitBreakerScripts(redis);
+    for (const script of [CIRCUIT_ACQUIRE, CIRCUIT_RECORD, CIRCUIT_SNAPSHOT])
+      script.defineOn(redis);
     this.incidents = new CircuitIncidentLog(redis, prefix);
     const o = this.options;
-    this.configArgs = [
-      o.windowMs,
-      o.bucketMs,
-      o.minCalls,
-      String(o.failureRatio),
-      o.consecutiveFailures,
-      o.cooldownMs,
-      o.rampSteps.map((step) => Math.round(step * 10_000)).join(','),
-      o.successesPerStep,
-      o.stateTtlMs,
-    ];
+    this.settings = {
+      window_ms: o.windowMs,
+      bucket_ms: o.bucketMs,
+      min_calls: o.minCalls,
+      failure_ratio: String(o.failureRatio),
+      consecutive_failures: o.consecutiveFailures,
+      cooldown_ms: o.cooldownMs,
+      ramp_bp: o.rampSteps.map((step) => Math.round(step * 10_000)).join(','),
+      successes_per_step: o.successesPerStep,
+      state_ttl_ms: o.stateTtlMs,
+    };
   }
 
   /**
@@ -73,7 +78,11 @@ export class CircuitBreaker {
    * each step included), shared by all processes.
    */
   async acquire(key: string, now: number = Date.now()): Promise<AcquireResult> {
-    const reply = asArray(await this.scripts.acquire(this.keys(key), this.args(now)), 3);
+    const { state } = this.keys(key);
+    const reply = asArray(
+      await CIRCUIT_ACQUIRE.run(this.redis, { keys: { state }, args: this.args(now) }),
+      3,
+    );
     return { allowed: reply[0] === 1, state: asState(reply[1]), probe: reply[2] === 1 };
   }
 
@@ -83,12 +92,15 @@ export class CircuitBreaker {
       throw new RangeError(`circuit breaker: unknown outcome ${String(outcome)}`);
     }
     const reply = asArray(
-      await this.scripts.record(this.keys(key), [
-        ...this.args(now),
-        outcome,
-        circuitChangedChannel(this.prefix),
-        key,
-      ]),
+      await CIRCUIT_RECORD.run(this.redis, {
+        keys: this.keys(key),
+        args: {
+          ...this.args(now),
+          outcome,
+          channel: circuitChangedChannel(this.prefix),
+          circuit: key,
+        },
+      }),
       2,
     );
     const previous = asState(reply[0]);
@@ -103,10 +115,14 @@ export class CircuitBreaker {
   async states(keys: string[], now: number = Date.now()): Promise<Record<string, CircuitSnapshot>> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return {};
-    const replies = await this.scripts.snapshots(
-      unique.map((key) => this.keys(key)),
-      this.args(now),
-    );
+    const args = this.args(now);
+    const pipeline = this.redis.pipeline();
+    for (const key of unique) CIRCUIT_SNAPSHOT.queue(pipeline, { keys: this.keys(key), args });
+    // One pipelined round trip for any number of circuits; rejects if any of them failed.
+    const replies = ((await pipeline.exec()) ?? []).map(([err, reply]) => {
+      if (err) throw err;
+      return reply;
+    });
     const result: Record<string, CircuitSnapshot> = {};
     unique.forEach((key, i) => {
       result[key] = this.toSnapshot(key, replies[i]);
@@ -123,9 +139,9 @@ export class CircuitBreaker {
     return circuitKeys(this.prefix, key);
   }
 
-  private args(now: number): ScriptArg[] {
+  private args(now: number): CircuitArgs {
     if (!Number.isFinite(now)) throw new RangeError(`circuit breaker: bad timestamp ${now}`);
-    return [Math.floor(now), ...this.configArgs];
+    return { now: Math.floor(now), ...this.settings };
   }
 
   private toSnapshot(key: string, reply: unknown): CircuitSnapshot {

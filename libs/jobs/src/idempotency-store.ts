@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
+import { jobKeys } from './job-keys';
 
 export type IdempotencyClaim =
   | { outcome: 'new'; jobId: string }
@@ -29,7 +30,10 @@ export class IdempotencyStore {
     fingerprint: string,
     candidateId: string,
   ): Promise<IdempotencyClaim> {
-    const redisKey = `${this.prefix}:idem:${tenant}:${createHash('sha256').update(key).digest('hex')}`;
+    const redisKey = jobKeys(this.prefix).idempotency(
+      tenant,
+      createHash('sha256').update(key).digest('hex'),
+    );
     const value = `${fingerprint}|${candidateId}`;
     const set = await this.redis.set(redisKey, value, 'EX', TTL_SECONDS, 'NX');
     if (set === 'OK') return { outcome: 'new', jobId: candidateId };

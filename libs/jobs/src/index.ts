@@ -1,5 +1,7 @@
 export * from './job.types';
 export * from './job-store';
+export * from './job-keys';
+export * from './job-record-codec';
 export * from './idempotency-store';
 export * from './job-completion-channel';
 export * from './job-view';

@@ -1,8 +1,9 @@
 import type Redis from 'ioredis';
+import { jobKeys } from './job-keys';
 
 /** The pub/sub channel every job's end is announced on (the message is the job id). */
 export function jobDoneChannel(prefix: string): string {
-  return `${prefix}:job-done`;
+  return jobKeys(prefix).doneChannel;
 }
 
 /**

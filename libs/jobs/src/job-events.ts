@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '@switchyard/redis';
+import { jobKeys } from './job-keys';
+import { APPEND_EVENTS } from './scripts/append-events.script';
 
 /**
  * A job's event stream: a Redis Stream per job (`<prefix>:job:<id>:events`) that the workers
@@ -56,25 +57,13 @@ export interface JobEventEntry {
 }
 
 export function jobEventsKey(prefix: string, jobId: string): string {
-  return `${prefix}:job:${jobId}:events`;
+  return jobKeys(prefix).events(jobId);
 }
 
 /** The terminal event a terminal status closes the stream with (a cancelled job ends as failed). */
 export function terminalEventFor(status: string): 'job.succeeded' | 'job.failed' {
   return status === 'succeeded' ? 'job.succeeded' : 'job.failed';
 }
-
-// Every entry of one batch in one command: XADD each, then the expiry.
-const APPEND = new RedisScript(
-  'switchyardJobEventsAppend',
-  `
-for i = 3, #ARGV, 2 do
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i], 'data', ARGV[i + 1])
-end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-`,
-  1,
-);
 
 type RawEntry = [id: string, fields: string[]];
 
@@ -106,13 +95,11 @@ export class JobEventLog {
     if (events.length === 0) return;
     const args: string[] = [];
     for (const e of events) args.push(e.event, JSON.stringify(e.data));
-    await APPEND.run(
-      this.redis,
-      this.key(jobId),
-      JOB_EVENTS_MAX_LEN,
-      this.retentionSeconds,
-      ...args,
-    );
+    await APPEND_EVENTS.run(this.redis, {
+      keys: { events: this.key(jobId) },
+      args: { max_len: JOB_EVENTS_MAX_LEN, retention_s: this.retentionSeconds },
+      rest: args,
+    });
   }
 
   /** Entries after `afterId` ('0-0' for all), at most `count`, without waiting. */

@@ -4,28 +4,74 @@ import type { ChainableCommander } from 'ioredis';
 export type ScriptArg = string | number;
 
 /**
- * A Lua script registered on an ioredis connection with defineCommand, which sends EVALSHA (the
- * script text crosses the wire once per connection, not on every call) and falls back to EVAL
- * when Redis has not seen it (restart, SCRIPT FLUSH). defineCommand adds untyped methods to the
- * connection and to its pipelines; the casts that needs are kept in this one place.
+ * A Lua script with its keys and arguments named. The Lua reads them by name, `KEY.job`,
+ * `ARG.now` (a prelude maps the names onto KEYS[i] and ARGV[i] in the declared order), and the
+ * caller passes them by name, so neither side depends on an order described in prose.
+ * `rest` names a variadic tail of arguments after the declared ones; the Lua reads it from
+ * ARGV[REST_FROM] on.
  */
-export class RedisScript {
-  constructor(
-    private readonly name: string,
-    private readonly lua: string,
-    private readonly numberOfKeys: number,
-    private readonly readOnly = false,
-  ) {}
+export interface ScriptDefinition<K extends string, A extends string> {
+  name: string;
+  keys: readonly K[];
+  args: readonly A[];
+  rest?: string;
+  lua: string;
+  /** Reads only: allowed on replicas, never retried as a write. */
+  readOnly?: boolean;
+}
+
+export interface ScriptCall<K extends string, A extends string> {
+  keys: Record<K, string>;
+  args: Record<A, ScriptArg>;
+  rest?: readonly ScriptArg[];
+}
+
+const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The Lua that binds the declared names, ahead of the script's own text. */
+export function scriptPrelude(definition: {
+  keys: readonly string[];
+  args: readonly string[];
+  rest?: string;
+}): string {
+  for (const name of [...definition.keys, ...definition.args]) {
+    if (!LUA_NAME.test(name)) throw new Error(`Redis script name "${name}" is not a Lua name`);
+  }
+  const bind = (names: readonly string[], from: string): string =>
+    names.map((n, i) => `${n} = ${from}[${i + 1}]`).join(', ');
+  const lines = [
+    `local KEY = {${bind(definition.keys, 'KEYS')}}`,
+    `local ARG = {${bind(definition.args, 'ARGV')}}`,
+  ];
+  if (definition.rest !== undefined) lines.push(`local REST_FROM = ${definition.args.length + 1}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A declared script registered on an ioredis connection with defineCommand, which sends EVALSHA
+ * (the script text crosses the wire once per connection, not on every call) and falls back to
+ * EVAL when Redis has not seen it (restart, SCRIPT FLUSH). defineCommand adds untyped methods to
+ * the connection and to its pipelines; the casts that needs are kept in this one place.
+ */
+export class RedisScript<K extends string, A extends string> {
+  readonly name: string;
+  /** The text Redis runs: the prelude binding the names, then the script. */
+  readonly lua: string;
+
+  constructor(private readonly definition: ScriptDefinition<K, A>) {
+    this.name = definition.name;
+    this.lua = scriptPrelude(definition) + definition.lua;
+  }
 
   /** Runs the script on `redis`, registering it there first if this connection lacks it. */
-  run(redis: Redis, ...args: ScriptArg[]): Promise<unknown> {
+  run(redis: Redis, call: ScriptCall<K, A>): Promise<unknown> {
     this.defineOn(redis);
-    return this.method(redis)(...args) as Promise<unknown>;
+    return this.method(redis)(...this.positional(call)) as Promise<unknown>;
   }
 
   /** Queues the script on a pipeline made from a connection `run` or `defineOn` has seen. */
-  queue(pipeline: ChainableCommander, ...args: ScriptArg[]): void {
-    this.method(pipeline)(...args);
+  queue(pipeline: ChainableCommander, call: ScriptCall<K, A>): void {
+    this.method(pipeline)(...this.positional(call));
   }
 
   /** Several stores may share a connection; the script text is the same, so define it once. */
@@ -33,9 +79,18 @@ export class RedisScript {
     if (typeof lookup(redis, this.name) === 'function') return;
     redis.defineCommand(this.name, {
       lua: this.lua,
-      numberOfKeys: this.numberOfKeys,
-      readOnly: this.readOnly,
+      numberOfKeys: this.definition.keys.length,
+      readOnly: this.definition.readOnly ?? false,
     });
+  }
+
+  /** KEYS then ARGV in the declared order, then the variadic tail. */
+  private positional(call: ScriptCall<K, A>): ScriptArg[] {
+    const out: ScriptArg[] = [];
+    for (const k of this.definition.keys) out.push(call.keys[k]);
+    for (const a of this.definition.args) out.push(call.args[a]);
+    if (call.rest) out.push(...call.rest);
+    return out;
   }
 
   private method(target: object): (...args: ScriptArg[]) => unknown {
@@ -43,6 +98,13 @@ export class RedisScript {
     if (typeof fn !== 'function') throw new Error(`Redis script ${this.name} is not defined`);
     return (...args) => (fn as (...a: ScriptArg[]) => unknown).apply(target, args);
   }
+}
+
+/** Declares a script; `keys` and `args` are inferred as literal names the call must supply. */
+export function defineScript<const K extends string, const A extends string>(
+  definition: ScriptDefinition<K, A>,
+): RedisScript<K, A> {
+  return new RedisScript(definition);
 }
 
 function lookup(target: object, name: string): unknown {

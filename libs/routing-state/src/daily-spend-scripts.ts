@@ -1,8 +1,9 @@
-import { RedisScript } from '@switchyard/redis';
+import { defineScript } from '@switchyard/redis';
 
 /**
- * KEYS[1] totals hash {spent, reserved, limit, alert_threshold, alerted}, KEYS[2] a sorted set of
- * open reservation ids scored by expiry time, KEYS[3] the set of settled reservation ids. All
+ * A ledger is three keys: `totals`, a hash {spent, reserved, limit, alert_threshold, alerted};
+ * `reservations`, a sorted set of open reservation ids scored by expiry time; `settled`, the set
+ * of settled reservation ids. All
  * amounts are integer micro-USD. A reservation id is `<day>.<micro-USD>.<random>`, so the amount
  * travels with the id and needs no separate record.
  *
@@ -10,7 +11,7 @@ import { RedisScript } from '@switchyard/redis';
  * settle), returning their amount to the day's headroom.
  */
 const PRELUDE = `
-local totals, reservations, settled = KEYS[1], KEYS[2], KEYS[3]
+local totals, reservations, settled
 local function amount_of(id)
   return tonumber(string.match(id, '^[^.]*%.(%d+)%.')) or 0
 end
@@ -32,18 +33,27 @@ local function maybe_alert()
   if read('spent') < threshold then return 0 end
   return redis.call('HSETNX', totals, 'alerted', '1')
 end
-local function keep_until(at)
-  for _, key in ipairs(KEYS) do redis.call('PEXPIREAT', key, at) end
-end
 `;
 
 /**
- * The reserve, settle and release scripts work on two ledgers at once, KEYS[1..3] and KEYS[4..6]
- * (the task's day for this tenant, and the tenant's day over all tasks), each laid out as above:
- * a call fits only if it fits both, and one reservation id holds (and bills) both.
+ * The reserve, settle and release scripts work on two ledgers at once, `task_*` (the task's day
+ * for this tenant) and `tenant_*` (the tenant's day over all tasks), each laid out as above: a
+ * call fits only if it fits both, and one reservation id holds (and bills) both.
  */
+const TWO_LEDGER_KEYS = [
+  'task_totals',
+  'task_reservations',
+  'task_settled',
+  'tenant_totals',
+  'tenant_reservations',
+  'tenant_settled',
+] as const;
+
 const LEDGERS = `
-local ledgers = { {KEYS[1], KEYS[2], KEYS[3]}, {KEYS[4], KEYS[5], KEYS[6]} }
+local ledgers = {
+  {KEY.task_totals, KEY.task_reservations, KEY.task_settled},
+  {KEY.tenant_totals, KEY.tenant_reservations, KEY.tenant_settled},
+}
 local function use(ledger)
   totals, reservations, settled = ledger[1], ledger[2], ledger[3]
 end
@@ -55,18 +65,34 @@ end
 `;
 
 /**
- * ARGV: now, id, amount, expires_at, keep_until, then per ledger: limit (-1 none), alert threshold
- * (-1 none). Returns {1, 0, 0, 0} when reserved on both, else {0, the ledger (1 task, 2 tenant)
+ * Reserves `amount` on both ledgers until `expires_at`; per ledger a limit and an alert threshold
+ * (-1: none). Returns {1, 0, 0, 0} when reserved on both, else {0, the ledger (1 task, 2 tenant)
  * that cannot take it, its spent, its reserved}: nothing is reserved on either then.
  */
-export const RESERVE_SCRIPT = new RedisScript(
-  'switchyardSpendReserve2',
-  `${PRELUDE}${LEDGERS}
-local now, id, amount = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+export const RESERVE_SCRIPT = defineScript({
+  name: 'switchyardSpendReserve2',
+  keys: TWO_LEDGER_KEYS,
+  args: [
+    'now',
+    'id',
+    'amount',
+    'expires_at',
+    'keep_until',
+    'task_limit',
+    'task_alert_threshold',
+    'tenant_limit',
+    'tenant_alert_threshold',
+  ],
+  lua: `${PRELUDE}${LEDGERS}
+local now, id, amount = tonumber(ARG.now), ARG.id, tonumber(ARG.amount)
+local limits = {
+  {ARG.task_limit, ARG.task_alert_threshold},
+  {ARG.tenant_limit, ARG.tenant_alert_threshold},
+}
 for i, ledger in ipairs(ledgers) do
   use(ledger)
   sweep(now)
-  local limit = tonumber(ARGV[4 + i * 2])
+  local limit = tonumber(limits[i][1])
   local spent, reserved = read('spent'), read('reserved')
   if limit >= 0 and spent + reserved + amount > limit then
     return {0, i, spent, reserved}
@@ -74,24 +100,25 @@ for i, ledger in ipairs(ledgers) do
 end
 for i, ledger in ipairs(ledgers) do
   use(ledger)
-  redis.call('ZADD', reservations, ARGV[4], id)
+  redis.call('ZADD', reservations, ARG.expires_at, id)
   redis.call('HINCRBY', totals, 'reserved', amount)
-  redis.call('HSET', totals, 'limit', ARGV[4 + i * 2], 'alert_threshold', ARGV[5 + i * 2])
-  keep_ledger_until(ARGV[5])
+  redis.call('HSET', totals, 'limit', limits[i][1], 'alert_threshold', limits[i][2])
+  keep_ledger_until(ARG.keep_until)
 end
 return {1, 0, 0, 0}
 `,
-  6,
-);
+});
 
 /**
- * ARGV: now, id, actual amount, keep_until. Returns per ledger {1 if billed now (0 if already
- * settled), spent, reserved, alert}, the task's four then the tenant's.
+ * Bills the `actual` amount of reservation `id` on both ledgers, once. Returns per ledger {1 if
+ * billed now (0 if already settled), spent, reserved, alert}, the task's four then the tenant's.
  */
-export const SETTLE_SCRIPT = new RedisScript(
-  'switchyardSpendSettle2',
-  `${PRELUDE}${LEDGERS}
-local now, id, actual = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+export const SETTLE_SCRIPT = defineScript({
+  name: 'switchyardSpendSettle2',
+  keys: TWO_LEDGER_KEYS,
+  args: ['now', 'id', 'actual', 'keep_until'],
+  lua: `${PRELUDE}${LEDGERS}
+local now, id, actual = tonumber(ARG.now), ARG.id, tonumber(ARG.actual)
 local reply = {}
 for _, ledger in ipairs(ledgers) do
   use(ledger)
@@ -104,21 +131,22 @@ for _, ledger in ipairs(ledgers) do
     redis.call('HINCRBY', totals, 'spent', actual)
     redis.call('SADD', settled, id)
     alert = maybe_alert()
-    keep_ledger_until(ARGV[4])
+    keep_ledger_until(ARG.keep_until)
     billed = 1
   end
   for _, v in ipairs({billed, read('spent'), read('reserved'), alert}) do table.insert(reply, v) end
 end
 return reply
 `,
-  6,
-);
+});
 
-/** ARGV: now, id. Returns {1 if the reservation was open on the task's ledger, 0 otherwise}. */
-export const RELEASE_SCRIPT = new RedisScript(
-  'switchyardSpendRelease2',
-  `${PRELUDE}${LEDGERS}
-local now, id = tonumber(ARGV[1]), ARGV[2]
+/** Returns reservation `id` to both ledgers: {1 if it was open on the task's ledger, 0 otherwise}. */
+export const RELEASE_SCRIPT = defineScript({
+  name: 'switchyardSpendRelease2',
+  keys: TWO_LEDGER_KEYS,
+  args: ['now', 'id'],
+  lua: `${PRELUDE}${LEDGERS}
+local now, id = tonumber(ARG.now), ARG.id
 local released = {}
 for i, ledger in ipairs(ledgers) do
   use(ledger)
@@ -131,15 +159,16 @@ for i, ledger in ipairs(ledgers) do
 end
 return {released[1]}
 `,
-  6,
-);
+});
 
-/** ARGV: now. Returns {spent, reserved, limit (-1 unknown)}. */
-export const SNAPSHOT_SCRIPT = new RedisScript(
-  'switchyardSpendSnapshot',
-  `${PRELUDE}
-sweep(tonumber(ARGV[1]))
+/** One ledger's day: {spent, reserved, limit (-1 unknown)}. */
+export const SNAPSHOT_SCRIPT = defineScript({
+  name: 'switchyardSpendSnapshot',
+  keys: ['totals', 'reservations', 'settled'],
+  args: ['now'],
+  lua: `${PRELUDE}
+totals, reservations, settled = KEY.totals, KEY.reservations, KEY.settled
+sweep(tonumber(ARG.now))
 return {read('spent'), read('reserved'), tonumber(redis.call('HGET', totals, 'limit') or '-1') or -1}
 `,
-  3,
-);
+});

@@ -65,20 +65,21 @@ export class DailySpendStore {
     const task = limitsOf(limits.task);
     const tenant = limitsOf(limits.tenant);
     const reservationId = `${day}.${amount}.${randomBytes(8).toString('hex')}`;
-    const reply = await RESERVE_SCRIPT.run(
-      this.redis,
-      ...this.keys(scope, day),
-      now.getTime(),
-      reservationId,
-      amount,
-      now.getTime() + this.reservationTtlMs,
-      this.keepUntil(day),
-      task.limitMicro,
-      task.thresholdMicro,
-      tenant.limitMicro,
-      // Tenant budgets fire no budget.alert of their own.
-      NO_LIMIT,
-    );
+    const reply = await RESERVE_SCRIPT.run(this.redis, {
+      keys: this.bothLedgers(scope, day),
+      args: {
+        now: now.getTime(),
+        id: reservationId,
+        amount,
+        expires_at: now.getTime() + this.reservationTtlMs,
+        keep_until: this.keepUntil(day),
+        task_limit: task.limitMicro,
+        task_alert_threshold: task.thresholdMicro,
+        tenant_limit: tenant.limitMicro,
+        // Tenant budgets fire no budget.alert of their own.
+        tenant_alert_threshold: NO_LIMIT,
+      },
+    });
     const [ok, ledger, spent, reserved] = numbers(reply);
     if (ok === 1) return { ok: true, reservationId };
     const refusedBy = ledger === 2 ? 'tenant' : 'task';
@@ -99,14 +100,15 @@ export class DailySpendStore {
     now: Date = new Date(),
   ): Promise<SettleResult> {
     const day = dayOfReservation(reservationId);
-    const reply = await SETTLE_SCRIPT.run(
-      this.redis,
-      ...this.keys(scope, day),
-      now.getTime(),
-      reservationId,
-      toMicroUsd(actualUsd),
-      this.keepUntil(day),
-    );
+    const reply = await SETTLE_SCRIPT.run(this.redis, {
+      keys: this.bothLedgers(scope, day),
+      args: {
+        now: now.getTime(),
+        id: reservationId,
+        actual: toMicroUsd(actualUsd),
+        keep_until: this.keepUntil(day),
+      },
+    });
     const [settled, spent, reserved, alert, , tenantSpent, tenantReserved] = numbers(reply);
     return {
       settled: settled === 1,
@@ -124,12 +126,10 @@ export class DailySpendStore {
     now: Date = new Date(),
   ): Promise<ReleaseResult> {
     const day = dayOfReservation(reservationId);
-    const reply = await RELEASE_SCRIPT.run(
-      this.redis,
-      ...this.keys(scope, day),
-      now.getTime(),
-      reservationId,
-    );
+    const reply = await RELEASE_SCRIPT.run(this.redis, {
+      keys: this.bothLedgers(scope, day),
+      args: { now: now.getTime(), id: reservationId },
+    });
     return { released: numbers(reply)[0] === 1 };
   }
 
@@ -147,7 +147,10 @@ export class DailySpendStore {
     const { limitMicro } = limitsOf(limit);
     if (limitMicro === NO_LIMIT) return { exhausted: false, resets_at: resetsAt };
     const [spent, reserved] = numbers(
-      await SNAPSHOT_SCRIPT.run(this.redis, ...this.keys(scope, day).slice(0, 3), now.getTime()),
+      await SNAPSHOT_SCRIPT.run(this.redis, {
+        keys: this.ledgers(scope, day).task,
+        args: { now: now.getTime() },
+      }),
     );
     return { exhausted: spent + reserved >= limitMicro, resets_at: resetsAt };
   }
@@ -162,12 +165,7 @@ export class DailySpendStore {
     limit?: DailyLimit,
     now: Date = new Date(),
   ): Promise<DailySpendSnapshot> {
-    const totals = await this.totals(
-      this.keys(scope, checkedDay(day)).slice(0, 3),
-      day,
-      limit,
-      now,
-    );
+    const totals = await this.totals(this.ledgers(scope, checkedDay(day)).task, day, limit, now);
     return { task: scope.task, ...totals };
   }
 
@@ -178,18 +176,18 @@ export class DailySpendStore {
     limit?: number,
     now: Date = new Date(),
   ): Promise<TenantSpendSnapshot> {
-    const keys = this.keys({ tenant, task: '' }, checkedDay(day)).slice(3);
+    const keys = this.ledgers({ tenant, task: '' }, checkedDay(day)).tenant;
     return { tenant, ...(await this.totals(keys, day, limit, now)) };
   }
 
   private async totals(
-    keys: string[],
+    keys: LedgerKeys,
     day: string,
     limit: DailyLimit,
     now: Date,
   ): Promise<Omit<DailySpendSnapshot, 'task'>> {
     const [spent, reserved, storedLimit] = numbers(
-      await SNAPSHOT_SCRIPT.run(this.redis, ...keys, now.getTime()),
+      await SNAPSHOT_SCRIPT.run(this.redis, { keys, args: { now: now.getTime() } }),
     );
     const given = limitsOf(limit).limitMicro;
     const limitMicro = given !== NO_LIMIT ? given : storedLimit;
@@ -204,25 +202,42 @@ export class DailySpendStore {
     };
   }
 
-  /** The task's ledger for the tenant (3 keys), then the tenant's own (3 keys). */
-  private keys(scope: SpendScope, day: string): string[] {
+  /** The task's ledger for the tenant, and the tenant's own. */
+  private ledgers(scope: SpendScope, day: string): { task: LedgerKeys; tenant: LedgerKeys } {
     // Tenant names come from SWITCHYARD_API_KEYS and may hold any character but "," and "=".
     const tenantBase = `${this.prefix}:spend:tenant:${encodeURIComponent(scope.tenant)}`;
-    const taskTotals = `${tenantBase}:task:${scope.task}:${day}`;
-    const tenantTotals = `${tenantBase}:${day}`;
-    return [
-      taskTotals,
-      `${taskTotals}:reservations`,
-      `${taskTotals}:settled`,
-      tenantTotals,
-      `${tenantTotals}:reservations`,
-      `${tenantTotals}:settled`,
-    ];
+    return {
+      task: ledgerKeys(`${tenantBase}:task:${scope.task}:${day}`),
+      tenant: ledgerKeys(`${tenantBase}:${day}`),
+    };
+  }
+
+  /** Both ledgers as the two-ledger scripts name them. */
+  private bothLedgers(scope: SpendScope, day: string) {
+    const { task, tenant } = this.ledgers(scope, day);
+    return {
+      task_totals: task.totals,
+      task_reservations: task.reservations,
+      task_settled: task.settled,
+      tenant_totals: tenant.totals,
+      tenant_reservations: tenant.reservations,
+      tenant_settled: tenant.settled,
+    };
   }
 
   private keepUntil(day: string): number {
     return dayEnd(day).getTime() + this.retainMs;
   }
+}
+
+interface LedgerKeys {
+  totals: string;
+  reservations: string;
+  settled: string;
+}
+
+function ledgerKeys(totals: string): LedgerKeys {
+  return { totals, reservations: `${totals}:reservations`, settled: `${totals}:settled` };
 }
 
 function checkedDay(day: string): string {

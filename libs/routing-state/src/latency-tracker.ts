@@ -1,4 +1,4 @@
-import { RedisScript } from '@switchyard/redis';
+import { defineScript } from '@switchyard/redis';
 import type Redis from 'ioredis';
 import { percentile } from '@switchyard/routing';
 
@@ -14,14 +14,16 @@ export interface LatencyTrackerOptions {
 }
 
 // One command per sample instead of MULTI/LPUSH/LTRIM/EXEC: every call records one.
-const RECORD_SAMPLE = new RedisScript(
-  'switchyardLatencyRecord',
-  `
-redis.call('LPUSH', KEYS[1], ARGV[1])
-redis.call('LTRIM', KEYS[1], 0, ARGV[2])
+// `last_index`: the window's size minus one (LTRIM keeps 0..last_index).
+const RECORD_SAMPLE = defineScript({
+  name: 'switchyardLatencyRecord',
+  keys: ['samples'],
+  args: ['latency_ms', 'last_index'],
+  lua: `
+redis.call('LPUSH', KEY.samples, ARG.latency_ms)
+redis.call('LTRIM', KEY.samples, 0, ARG.last_index)
 `,
-  1,
-);
+});
 
 /**
  * Recent call latency per "provider/model", shared by all workers through Redis: a capped list
@@ -49,7 +51,10 @@ export class LatencyTracker {
 
   async record(modelId: string, latencyMs: number): Promise<void> {
     if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
-    await RECORD_SAMPLE.run(this.redis, this.key(modelId), Math.round(latencyMs), this.window - 1);
+    await RECORD_SAMPLE.run(this.redis, {
+      keys: { samples: this.key(modelId) },
+      args: { latency_ms: Math.round(latencyMs), last_index: this.window - 1 },
+    });
   }
 
   async p95(modelId: string): Promise<number | undefined> {

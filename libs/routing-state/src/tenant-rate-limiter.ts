@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { RedisScript } from '@switchyard/redis';
+import { defineScript } from '@switchyard/redis';
 
 /**
  * Generic cell rate algorithm on one key per tenant: the key holds the theoretical arrival time
@@ -8,25 +8,26 @@ import { RedisScript } from '@switchyard/redis';
  * not. So a quiet tenant may send its whole minute's allowance at once, then one request per
  * interval. Redis's own clock (TIME) decides, so every ingress replica counts against one limit
  * whatever its local clock says.
- * KEYS[1] the TAT key; ARGV: interval ms, window ms. Returns {1, 0} admitted, {0, wait ms} refused.
+ * Returns {1, 0} admitted, {0, wait ms} refused.
  */
-const ADMIT_SCRIPT = new RedisScript(
-  'switchyardTenantAdmit',
-  `
+const ADMIT_SCRIPT = defineScript({
+  name: 'switchyardTenantAdmit',
+  keys: ['tat'],
+  args: ['interval_ms', 'window_ms'],
+  lua: `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local interval, window = tonumber(ARG.interval_ms), tonumber(ARG.window_ms)
+local tat = tonumber(redis.call('GET', KEY.tat) or '0') or 0
 if tat < now then tat = now end
 local next_tat = tat + interval
 if next_tat - now > window then
   return {0, math.ceil(next_tat - now - window)}
 end
-redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.ceil(next_tat - now) + 1)
+redis.call('SET', KEY.tat, tostring(next_tat), 'PX', math.ceil(next_tat - now) + 1)
 return {1, 0}
 `,
-  1,
-);
+});
 
 const WINDOW_MS = 60_000;
 
@@ -40,12 +41,10 @@ export class TenantRateLimiter {
   ) {}
 
   async admit(tenant: string, requestsPerMinute: number): Promise<AdmitResult> {
-    const reply = (await ADMIT_SCRIPT.run(
-      this.redis,
-      `${this.prefix}:tenant-rate:${encodeURIComponent(tenant)}`,
-      WINDOW_MS / requestsPerMinute,
-      WINDOW_MS,
-    )) as [number, number];
+    const reply = (await ADMIT_SCRIPT.run(this.redis, {
+      keys: { tat: `${this.prefix}:tenant-rate:${encodeURIComponent(tenant)}` },
+      args: { interval_ms: WINDOW_MS / requestsPerMinute, window_ms: WINDOW_MS },
+    })) as [number, number];
     return Number(reply[0]) === 1
       ? { admitted: true }
       : { admitted: false, retryAfterMs: Math.max(1, Number(reply[1])) };

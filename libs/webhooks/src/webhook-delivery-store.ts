@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { defineScript } from '@switchyard/redis';
 import type {
   WebhookAttemptOutcome,
   WebhookDeliveryDetail,
@@ -26,15 +27,21 @@ const STATES: readonly WebhookDeliveryState[] = [
  * cannot reset a record that is already delivering or delivered. Returns the existing message
  * (JSON) and status when there was one.
  */
-const CREATE_IF_ABSENT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return {redis.call('HGET', KEYS[1], 'message') or false, redis.call('HGET', KEYS[1], 'status') or false}
+const CREATE_IF_ABSENT = defineScript({
+  name: 'switchyardWebhookCreateIfAbsent',
+  keys: ['record'],
+  args: ['message', 'now', 'ttl_s'],
+  lua: `
+if redis.call('EXISTS', KEY.record) == 1 then
+  return {redis.call('HGET', KEY.record, 'message') or false,
+    redis.call('HGET', KEY.record, 'status') or false}
 end
-redis.call('HSET', KEYS[1], 'message', ARGV[1], 'status', 'pending', 'attempts', 0,
-  'next_attempt_at', ARGV[2], 'last_status_code', '', 'last_error', '', 'last_attempt_at', '')
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('HSET', KEY.record, 'message', ARG.message, 'status', 'pending', 'attempts', 0,
+  'next_attempt_at', ARG.now, 'last_status_code', '', 'last_error', '', 'last_attempt_at', '')
+redis.call('EXPIRE', KEY.record, ARG.ttl_s)
 return nil
-`;
+`,
+});
 
 /**
  * Per-message delivery records in Redis: one hash per job (`<prefix>:webhook:job:<jobId>`) or
@@ -102,14 +109,14 @@ export class WebhookDeliveryStore {
   ): Promise<
     { created: true } | { created: false; message: WebhookMessage | null; status: string }
   > {
-    const existing = (await this.redis.eval(
-      CREATE_IF_ABSENT,
-      1,
-      this.key(message.recordKey),
-      JSON.stringify(message),
-      now.toISOString(),
-      String(this.ttlSeconds),
-    )) as [string | null, string | null] | null;
+    const existing = (await CREATE_IF_ABSENT.run(this.redis, {
+      keys: { record: this.key(message.recordKey) },
+      args: {
+        message: JSON.stringify(message),
+        now: now.toISOString(),
+        ttl_s: String(this.ttlSeconds),
+      },
+    })) as [string | null, string | null] | null;
     if (!existing) return { created: true };
     return {
       created: false,

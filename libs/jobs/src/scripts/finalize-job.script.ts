@@ -1,0 +1,69 @@
+import { defineScript } from '@switchyard/redis';
+
+/**
+ * The one transition that ends a job (succeeded, failed or cancelled), so a job ends in exactly
+ * one terminal state whoever races (finish vs. cancel, a stalled re-run vs. the router).
+ * Returns 1 when this call made the job terminal, 2 when the same `finalizer` already had (a re-run
+ * after a crash, which must redo its follow-ups), 0 when someone else ended the job first, -1 when
+ * there is no such job.
+ * - `field`/`value`: the result or the error, written with the status.
+ * - `cost_usd`: the result's cost, charged here by the one transition that wins, so a result
+ *   produced twice (a stalled attempt re-run while the first run was still alive) is billed once.
+ * - `channel`, when not empty: the end is announced (message: the id) in the same step, which saves
+ *   the finalizer a round trip when nothing else (a webhook) has to go out first.
+ * - the winning transition appends the terminal event (`terminal_event`) to the job's event stream
+ *   (capped at `events_max_len`, expiring after `retention_s`), so a listener never waits for the
+ *   end of a job that has ended.
+ * - `keep_active` = '1' leaves the job in the active index: the deadline sweeper drops it only
+ *   once the end is announced, so an announcement cut short (a crash, a failed publish) is redone.
+ * - attempts still marked running become failed with `abandoned_message`.
+ */
+export const FINALIZE_JOB = defineScript({
+  name: 'switchyardJobFinalize',
+  keys: ['job', 'active', 'attempts', 'events'],
+  args: [
+    'status',
+    'field',
+    'value',
+    'finalizer',
+    'now',
+    'id',
+    'cost_usd',
+    'channel',
+    'abandoned_message',
+    'terminal_event',
+    'events_max_len',
+    'retention_s',
+    'keep_active',
+  ],
+  lua: `
+local status = redis.call('HGET', KEY.job, 'status')
+if not status then return -1 end
+local outcome = 1
+if status == 'succeeded' or status == 'failed' or status == 'cancelled' then
+  if redis.call('HGET', KEY.job, 'finalized_by') ~= ARG.finalizer then return 0 end
+  outcome = 2
+else
+  redis.call('HSET', KEY.job, 'status', ARG.status, ARG.field, ARG.value, 'finished_at', ARG.now,
+    'updated_at', ARG.now, 'finalized_by', ARG.finalizer)
+  if tonumber(ARG.cost_usd) > 0 then redis.call('HINCRBYFLOAT', KEY.job, 'cost_usd', ARG.cost_usd) end
+  if ARG.keep_active ~= '1' then redis.call('ZREM', KEY.active, ARG.id) end
+  -- A terminal job has only terminal attempts: one still marked running lost its process (or
+  -- was overtaken by the deadline); its own outcome, should it still come, overwrites this.
+  local attempts = redis.call('HGETALL', KEY.attempts)
+  for i = 1, #attempts, 2 do
+    local attempt = cjson.decode(attempts[i + 1])
+    if attempt.status == 'running' then
+      attempt.status = 'failed'
+      attempt.error = { type = 'attempt_abandoned', message = ARG.abandoned_message }
+      redis.call('HSET', KEY.attempts, attempts[i], cjson.encode(attempt))
+    end
+  end
+  redis.call('XADD', KEY.events, 'MAXLEN', '~', ARG.events_max_len, '*', 'event', ARG.terminal_event,
+    'data', cjson.encode({status = ARG.status}))
+  redis.call('EXPIRE', KEY.events, ARG.retention_s)
+end
+if ARG.channel ~= '' then redis.call('PUBLISH', ARG.channel, ARG.id) end
+return outcome
+`,
+});
