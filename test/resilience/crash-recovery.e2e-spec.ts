@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { JobCompletionChannel, JobStore, type JobResult } from '@switchyard/jobs';
+import { JobCompletionChannel, JobFinalizer, JobStore, type JobResult } from '@switchyard/jobs';
 import {
   ROUTER_QUEUE,
   WEBHOOK_QUEUE,
@@ -12,7 +12,6 @@ import {
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { SwitchyardStack, WebhookTestReceiver } from '@switchyard/testing';
 import { WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
-import { JobFinalizer } from '../../libs/runtime/src/job-finalizer';
 import {
   completionEvents,
   pool,
@@ -329,7 +328,7 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
           'deadline-sweeper',
         ),
       ).toBe('already_terminal');
-      expect(await finalizer.cancel(id)).toBe('already_terminal');
+      expect(await finalizer.cancel(job)).toBe('already_terminal');
 
       const view = (await stack.request('GET', `/v1/jobs/${id}`)).body;
       expect(view.status).toBe('succeeded');

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
-import { JobCompletionChannel, JobStore, type JobRecord } from '@switchyard/jobs';
+import { JobCompletionChannel, JobFinalizer, JobStore, type JobRecord } from '@switchyard/jobs';
 import { WEBHOOK_QUEUE, createRedisClient } from '@switchyard/redis';
-import { JobFinalizer } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { closedPort } from '../../../libs/ledger/src/testing/ledger-test-support';
 import { createTestRedis, type TestRedis } from '@switchyard/testing';

@@ -4,8 +4,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { JobStore, isTerminal, type FinalizeOutcome, type JobError } from '@switchyard/jobs';
-import { JobFinalizer } from '@switchyard/runtime';
+import {
+  isTerminal,
+  JobFinalizer,
+  JobStore,
+  type FinalizeOutcome,
+  type JobError,
+} from '@switchyard/jobs';
 
 const SWEEP_EVERY_MS = 5_000;
 /** A hop may still be finishing right at the deadline; give it this long before ending the job. */
@@ -73,8 +78,8 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     let outcome: FinalizeOutcome | undefined;
     if (!isTerminal(job.status)) {
       outcome = await this.finalizer.fail(job, DEADLINE_EXCEEDED, SWEEPER, { keepActive: true });
-    } else if (job.finalized_by === SWEEPER && job.error) {
-      await this.finalizer.fail(job, job.error, SWEEPER, { keepActive: true });
+    } else {
+      await this.finalizer.announceAgain(job, SWEEPER, { keepActive: true });
     }
     await this.jobs.forgetActive(id);
     return outcome === 'finalized';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { JobStore } from '@switchyard/jobs';
+import { AttemptEnqueuer, JobFinalizer, JobStore } from '@switchyard/jobs';
 import { ProviderPauses, type RouterJobData } from '@switchyard/redis';
 import {
   RoutingTableHolder,
@@ -10,7 +10,6 @@ import {
   type DailyBudgetState,
 } from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
-import { AttemptEnqueuer, JobFinalizer } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';
 
@@ -42,11 +41,8 @@ export class RouteProcessor {
     ]);
     if (!job) return 'already_ended';
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') {
-      // This decision failed the job, then the router died before announcing it: announce it now
-      // (idempotent: a decision that had announced it already sends nothing new).
-      const me = `route-h${data.hop}`;
-      if (job.finalized_by === me && job.status === 'failed' && job.error)
-        await this.finalizer.fail(job, job.error, me);
+      // This decision may have failed the job, then the router died before announcing it.
+      await this.finalizer.announceAgain(job, `route-h${data.hop}`);
       return 'already_ended';
     }
     if (job.current_hop > data.hop + 1) return 'stale';

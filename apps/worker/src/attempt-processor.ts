@@ -5,6 +5,7 @@ import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import {
   JobCompletionChannel,
   JobEventLog,
+  JobFinalizer,
   JobStore,
   ResponseCache,
   type JobRecord,
@@ -38,13 +39,7 @@ import {
   type TenantConfig,
 } from '@switchyard/routing';
 import { DailySpendStore, LatencyTracker } from '@switchyard/routing-state';
-import {
-  BudgetAlerts,
-  JobFinalizer,
-  LedgerService,
-  ProviderAdapters,
-  REDIS_CONSUMER,
-} from '@switchyard/runtime';
+import { BudgetAlerts, LedgerService, ProviderAdapters, REDIS_CONSUMER } from '@switchyard/runtime';
 import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/telemetry';
 import { DailyBudgetReservation } from './daily-budget-reservation';
 import { AttemptEventWriter } from './attempt-events';
@@ -123,7 +118,7 @@ export class AttemptProcessor {
     );
     if (!job) return 'stood_down';
     if (job.status !== 'running' || job.current_hop > data.hop) {
-      await this.finishAnnouncing(data, job);
+      await this.finalizer.announceAgain(job, `h${data.hop}`);
       return 'stood_down';
     }
 
@@ -504,18 +499,6 @@ export class AttemptProcessor {
       policy: task.ledger,
       eval_run_id: job.eval_run_id ?? null,
     });
-  }
-
-  /**
-   * This hop ended the job but its process died before the follow-ups (completion webhook and
-   * notice) went out: the re-run BullMQ gives us sends them. Both are idempotent, so a hop that
-   * had sent them already sends nothing new.
-   */
-  private async finishAnnouncing(data: AttemptJobData, job: JobRecord): Promise<void> {
-    const me = `h${data.hop}`;
-    if (job.finalized_by !== me) return;
-    if (job.status === 'succeeded' && job.result) await this.finalizer.succeed(job, job.result, me);
-    else if (job.status === 'failed' && job.error) await this.finalizer.fail(job, job.error, me);
   }
 
   private async handOff(

@@ -8,3 +8,6 @@ export * from './job-view';
 export * from './job-events';
 export * from './response-cache/response-cache-key';
 export * from './response-cache/response-cache';
+export * from './lifecycle/job-end';
+export * from './lifecycle/job-finalizer';
+export * from './lifecycle/attempt-enqueuer';

@@ -1,6 +1,4 @@
 export * from './runtime.tokens';
-export * from './attempt-enqueuer';
-export * from './job-finalizer';
 export * from './provider-adapters';
 export * from './health.controller';
 export * from './switchyard-core.module';

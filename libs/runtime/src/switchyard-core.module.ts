@@ -11,9 +11,11 @@ import type Redis from 'ioredis';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import {
+  AttemptEnqueuer,
   IdempotencyStore,
   JobCompletionChannel,
   JobEventLog,
+  JobFinalizer,
   JobStore,
   ResponseCache,
 } from '@switchyard/jobs';
@@ -28,10 +30,8 @@ import { RoutingTableHolder } from '@switchyard/routing';
 import { DailySpendStore, LatencyTracker, TenantRateLimiter } from '@switchyard/routing-state';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
-import { AttemptEnqueuer } from './attempt-enqueuer';
 import { HealthController } from './health.controller';
 import { BudgetAlerts } from './budget-alerts';
-import { JobFinalizer } from './job-finalizer';
 import { LEDGER_OPTIONS, LedgerService } from './ledger.service';
 import { ProviderAdapters } from './provider-adapters';
 import { QueueDepthMetrics } from './queue-depth-metrics';

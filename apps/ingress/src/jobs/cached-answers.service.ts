@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  cachedResult,
+  JobFinalizer,
   JobStore,
   ResponseCache,
-  cachedResult,
   responseCacheKey,
   routingVersion,
   type JobRecord,
@@ -14,7 +15,7 @@ import {
   tenantConfig,
   type TaskConfig,
 } from '@switchyard/routing';
-import { JobFinalizer, LedgerService } from '@switchyard/runtime';
+import { LedgerService } from '@switchyard/runtime';
 import { SwitchyardMetrics, currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import type { CacheDirectives } from './cache-control';
 

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import {
   InvalidCursorError,
-  JobCompletionChannel,
-  JobStore,
   isTerminal,
+  JobCompletionChannel,
+  JobFinalizer,
+  JobStore,
   toJobView,
   type JobListFilter,
   type JobRecord,
   type JobView,
 } from '@switchyard/jobs';
-import { JobFinalizer } from '@switchyard/runtime';
 import { WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';
 
@@ -50,7 +50,7 @@ export class JobQueryService {
       throw new ApiError(409, 'job_finished', `job ${id} already ended with status ${job.status}`);
     }
     // A hop already on a queue wakes up, sees the job cancelled and stands down.
-    await this.finalizer.cancel(id);
+    await this.finalizer.cancel(job);
     return this.view(tenant, id);
   }
 

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { IdempotencyStore, JobStore, type JobRecord, type JobRequest } from '@switchyard/jobs';
+import {
+  AttemptEnqueuer,
+  IdempotencyStore,
+  JobStore,
+  type JobRecord,
+  type JobRequest,
+} from '@switchyard/jobs';
 import { RoutingTableHolder, pinTask, tenantConfig, type TaskConfig } from '@switchyard/routing';
 import { TenantRateLimiter } from '@switchyard/routing-state';
 import { schemaShapeProblems } from '@switchyard/schemas';
-import { AttemptEnqueuer, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError, type ErrorDetail } from '../http/api-error';

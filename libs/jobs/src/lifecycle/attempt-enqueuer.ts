@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JobRecord } from '@switchyard/jobs';
+import type { JobRecord } from '../job.types';
 import {
   QueueRegistry,
   attemptJobId,
