@@ -1,9 +1,8 @@
-import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { mountConsole } from './console/console-assets';
-import { validationException } from './http/validation-errors';
+import { BodyValidationPipe } from './http/body-validation.pipe';
 import { ScopedExceptionFilter } from './openai-compat/openai-exception.filter';
 
 /** The API's HTTP behaviour: validation with field-level errors, one error shape, and /docs. */
@@ -13,16 +12,7 @@ export function configureIngressHttp(app: NestExpressApplication, _config: Switc
   app.set('etag', false);
   app.disable('x-powered-by');
   app.useGlobalFilters(new ScopedExceptionFilter());
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // All failed constraints of a field are collected; validation-errors reports the most basic.
-      stopAtFirstError: false,
-      exceptionFactory: validationException,
-    }),
-  );
+  app.useGlobalPipes(new BodyValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

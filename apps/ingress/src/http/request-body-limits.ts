@@ -2,7 +2,7 @@ import { SCHEMA_MAX_BYTES } from '@switchyard/schemas';
 
 /**
  * What one job body may hold. Checked on the parsed JSON before any DTO is built, so a body
- * at the byte limit costs one pass over it, not seconds of class-transformer and class-validator.
+ * at the byte limit costs one pass over it before its shape is validated.
  */
 export const JOB_BODY_LIMITS = {
   /** Objects and arrays nested inside one another, counting the body itself */

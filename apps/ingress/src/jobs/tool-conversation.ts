@@ -31,7 +31,7 @@ function toolProblems(tools: readonly ToolDefinition[]): ErrorDetail[] {
 }
 
 /**
- * The checks class-validator cannot make field by field: tool names unique and known, schemas that
+ * The checks a body's shape cannot make field by field: tool names unique and known, schemas that
  * compile, and a conversation every provider accepts: each assistant turn of tool calls followed
  * by one tool message per call (by id, before anything else), no result without its call.
  */

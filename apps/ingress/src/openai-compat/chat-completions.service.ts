@@ -1,7 +1,5 @@
 import { blockingDuplicate } from '@switchyard/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
@@ -10,7 +8,7 @@ import { RoutingTableHolder } from '@switchyard/routing';
 import { REDIS_CONSUMER, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { ApiError, type ApiErrorBody } from '../http/api-error';
 import { validationException } from '../http/validation-errors';
-import { CreateJobDto } from '../jobs/dto/create-job.dto';
+import { type CreateJobDto, validateJobBody } from '../jobs/dto/create-job.dto';
 import { JobQueryService } from '../jobs/job-query.service';
 import { JobSubmissionService } from '../jobs/job-submission.service';
 import { mapChatCompletionRequest, type MappedChatRequest } from './chat-completion-request';
@@ -101,14 +99,10 @@ export class ChatCompletionsService {
     idempotencyKey: string | undefined,
     cacheControl: string | undefined,
   ): Promise<JobRecord> {
-    const dto = plainToInstance(CreateJobDto, request.job);
-    const errors = await validate(dto, {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      stopAtFirstError: false,
-    });
+    const dto = request.job as unknown as CreateJobDto;
+    const problems = validateJobBody(dto);
     try {
-      if (errors.length) throw validationException(errors);
+      if (problems.length) throw validationException(problems);
       // No pin field on this route; Cache-Control: no-cache / no-store bypass the response cache.
       return (
         await this.submissions.submit(tenant, dto, idempotencyKey, { mayPin: false, cacheControl })

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /*
  * OpenAPI shapes of the OpenAI-compatible routes, for /docs only. The request is not validated
- * through these classes (the ValidationPipe would refuse OpenAI's fields in the job API's shape):
+ * through these classes (the job body's shape would refuse OpenAI's fields):
  * chat-completion-request.ts maps and checks it, then the job DTO's own validation runs.
  */
 

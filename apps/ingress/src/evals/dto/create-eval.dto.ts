@@ -1,22 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { compileBodyShape, type BodyShape } from '../../http/body-shape';
 import {
-  IsDefined,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  MaxLength,
-  Min,
-  registerDecorator,
-  type ValidationArguments,
-} from 'class-validator';
+  custom,
+  isHttpUrl,
+  isInt,
+  isNotEmpty,
+  isString,
+  max,
+  maxLength,
+  min,
+} from '../../http/field-checks';
 import type { CandidatesSpec } from '../eval-run-plan';
 
 const MAX_CANDIDATES = 20;
 
-/** `candidates` is "all", "primary" or a list of provider/model; class-validator has no union type. */
+/** `candidates` is "all", "primary" or a list of provider/model. */
 export function candidatesProblem(value: unknown): string | null {
   if (value === 'all' || value === 'primary') return null;
   const expected = 'must be "all", "primary" or a list of "provider/model"';
@@ -26,27 +24,8 @@ export function candidatesProblem(value: unknown): string | null {
   return bad === -1 ? null : `[${bad}] must be "provider/model"`;
 }
 
-function IsCandidatesSpec(): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isCandidatesSpec',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      validator: {
-        validate: (value: unknown) => candidatesProblem(value) === null,
-        defaultMessage: (args?: ValidationArguments) =>
-          candidatesProblem(args?.value) ?? 'invalid candidates',
-      },
-    });
-  };
-}
-
 export class CreateEvalDto {
   @ApiProperty({ example: 'extraction' })
-  @IsDefined({ message: 'is required' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
   task!: string;
 
   @ApiPropertyOptional({
@@ -56,26 +35,24 @@ export class CreateEvalDto {
       { type: 'array', items: { type: 'string' } },
     ],
   })
-  @IsOptional()
-  @IsCandidatesSpec()
   candidates?: CandidatesSpec;
 
   @ApiPropertyOptional({ description: 'Score only the first N examples of the dataset' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
   examples?: number;
 
   @ApiPropertyOptional({ description: 'Jobs of this run in flight at once (default 4)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(64)
   concurrency?: number;
 
   @ApiPropertyOptional({ description: 'Receives eval.completed, signed per Standard Webhooks' })
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   webhook_url?: string;
 }
+
+const EVAL_BODY_SHAPE: BodyShape = {
+  task: { presence: 'required', checks: [isString(), maxLength(128), isNotEmpty()] },
+  candidates: { presence: 'optional', checks: [custom(candidatesProblem)] },
+  examples: { presence: 'optional', checks: [isInt(), min(1), max(100_000)] },
+  concurrency: { presence: 'optional', checks: [isInt(), min(1), max(64)] },
+  webhook_url: { presence: 'optional', checks: [isHttpUrl()] },
+};
+
+export const validateEvalBody = compileBodyShape(EVAL_BODY_SHAPE);

@@ -1,30 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsBoolean,
-  ArrayMinSize,
-  IsArray,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
 import type { ContentPart, MessageRole, ToolChoice } from '@switchyard/providers';
-import { IsJsonObjectWithin, IsMessageContent } from './message-content.validator';
-import { IsToolChoice } from './tool-choice.validator';
+import { compileBodyShape, type BodyShape } from '../../http/body-shape';
+import {
+  arrayMaxSize,
+  arrayMinSize,
+  custom,
+  isArray,
+  isBoolean,
+  isHttpUrl,
+  isIn,
+  isInt,
+  isNotEmpty,
+  isNumber,
+  isObject,
+  isPositive,
+  isString,
+  matches,
+  max,
+  maxLength,
+  min,
+} from '../../http/field-checks';
+import { contentProblem, jsonObjectProblem } from './message-content.validator';
+import { toolChoiceProblem } from './tool-choice.validator';
 
 export const METADATA_MAX_BYTES = 16 * 1024;
 
@@ -37,25 +34,17 @@ const TOOL_CALL_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class ToolCallDto {
   @ApiProperty({ description: 'The id the answer gave the call; tool messages answer it by id' })
-  @IsDefined({ message: 'is required' })
-  @IsString()
-  @Matches(TOOL_CALL_ID, { message: 'must be 1 to 64 letters, digits, _ or -' })
   id!: string;
 
   @ApiProperty()
-  @IsDefined({ message: 'is required' })
-  @IsString()
-  @IsNotEmpty()
   name!: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsDefined({ message: 'is required' })
-  @IsObject({ message: 'must be a JSON object' })
   arguments!: Record<string, unknown>;
 }
 
 /** An assistant turn made only of tool calls may leave its content empty or out. */
-function onlyToolCalls(m: MessageDto): boolean {
+function onlyToolCalls(m: Record<string, unknown>): boolean {
   return (
     m.role === 'assistant' &&
     Array.isArray(m.tool_calls) &&
@@ -66,8 +55,6 @@ function onlyToolCalls(m: MessageDto): boolean {
 
 export class MessageDto {
   @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool'] })
-  @IsDefined({ message: 'is required' })
-  @IsIn(['system', 'user', 'assistant', 'tool'])
   role!: MessageRole;
 
   @ApiProperty({
@@ -75,40 +62,20 @@ export class MessageDto {
       'A string, or parts: {type:"text", text} | {type:"image", url} | {type:"image", data (base64), mime_type}. May be empty or absent on an assistant message with tool_calls.',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }],
   })
-  @ValidateIf((m: MessageDto) => !onlyToolCalls(m))
-  @IsDefined({ message: 'is required' })
-  @IsMessageContent()
   content?: string | ContentPart[] | null;
 
   @ApiPropertyOptional({ type: [ToolCallDto], description: 'Assistant messages: the calls made' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => ToolCallDto)
   tool_calls?: ToolCallDto[];
 
   @ApiPropertyOptional({ description: 'Tool messages: the id of the call this result answers' })
-  @ValidateIf((m: MessageDto) => m.role === 'tool' || m.tool_call_id !== undefined)
-  @IsDefined({ message: 'is required' })
-  @IsString()
-  @IsNotEmpty()
   tool_call_id?: string;
 }
 
 export class ToolDto {
   @ApiProperty({ example: 'get_weather' })
-  @IsDefined({ message: 'is required' })
-  @IsString()
-  @Matches(TOOL_NAME, {
-    message: 'must be 1 to 64 letters, digits, _ or -, starting with a letter or _',
-  })
   name!: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(4096)
   description?: string;
 
   @ApiProperty({
@@ -116,15 +83,11 @@ export class ToolDto {
     additionalProperties: true,
     description: 'JSON Schema of the arguments (an object schema)',
   })
-  @IsDefined({ message: 'is required' })
-  @IsObject({ message: 'must be a JSON Schema object' })
   parameters!: Record<string, unknown>;
 }
 
 export class ResponseFormatDto {
   @ApiProperty({ enum: ['text', 'json_schema'] })
-  @IsDefined({ message: 'is required' })
-  @IsIn(['text', 'json_schema'])
   type!: 'text' | 'json_schema';
 
   @ApiPropertyOptional({
@@ -132,55 +95,30 @@ export class ResponseFormatDto {
     description: 'JSON Schema the output must match',
     additionalProperties: true,
   })
-  @ValidateIf((o: ResponseFormatDto) => o.type === 'json_schema')
-  @IsObject()
   schema?: Record<string, unknown>;
 }
 
 export class JobBudgetDto {
   @ApiPropertyOptional({ description: 'May only tighten the task budget' })
-  @IsOptional()
-  @IsNumber()
-  @IsPositive()
   max_cost_usd?: number;
 
   @ApiPropertyOptional({
     description: 'Deadline from submission, ms; may only tighten the task budget',
   })
-  @IsOptional()
-  @IsInt()
-  @IsPositive()
   deadline_ms?: number;
 }
 
 export class CreateJobDto {
   @ApiProperty({ example: 'extraction' })
-  @IsDefined({ message: 'is required' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
   task!: string;
 
   @ApiProperty({ type: [MessageDto] })
-  @IsDefined({ message: 'is required' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => MessageDto)
   messages!: MessageDto[];
 
   @ApiPropertyOptional({ type: ResponseFormatDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ResponseFormatDto)
   response_format?: ResponseFormatDto;
 
   @ApiPropertyOptional({ type: [ToolDto], description: 'Functions the model may call' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(128)
-  @ValidateNested({ each: true })
-  @Type(() => ToolDto)
   tools?: ToolDto[];
 
   @ApiPropertyOptional({
@@ -190,28 +128,17 @@ export class CreateJobDto {
       { type: 'object', properties: { name: { type: 'string' } } },
     ],
   })
-  @IsOptional()
-  @IsToolChoice()
   tool_choice?: ToolChoice;
 
   @ApiPropertyOptional()
-  @IsOptional()
-  @IsInt()
-  @Min(1)
   max_tokens?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 2 })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(2)
   temperature?: number;
 
   @ApiPropertyOptional({
     description: 'Receives job.succeeded / job.failed, signed per Standard Webhooks',
   })
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   webhook_url?: string;
 
   @ApiPropertyOptional({
@@ -219,22 +146,15 @@ export class CreateJobDto {
     additionalProperties: true,
     description: 'Echoed back; at most 16 KiB',
   })
-  @IsOptional()
-  @IsJsonObjectWithin(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     description:
       "false: neither take the answer from the task's response cache nor store it (default true)",
   })
-  @IsOptional()
-  @IsBoolean()
   cache?: boolean;
 
   @ApiPropertyOptional({ type: JobBudgetDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => JobBudgetDto)
   budget?: JobBudgetDto;
 
   @ApiPropertyOptional({
@@ -242,9 +162,92 @@ export class CreateJobDto {
     description:
       'Run on this provider/model only, never falling back (keys with the eval role, or open mode)',
   })
-  @IsOptional()
-  @IsString()
-  @Matches(PIN_PATTERN, { message: 'must be "provider/model"' })
-  @MaxLength(256)
   pin?: string;
 }
+
+// The rules of a job body, beside the classes that document it in /docs. Within a field, the
+// most basic problem is reported (see PROBLEM_RANK); of the value checks, the first listed.
+
+const ROLES: readonly MessageRole[] = ['system', 'user', 'assistant', 'tool'];
+
+const TOOL_CALL_SHAPE: BodyShape = {
+  id: {
+    presence: 'required',
+    checks: [isString(), matches(TOOL_CALL_ID, 'must be 1 to 64 letters, digits, _ or -')],
+  },
+  name: { presence: 'required', checks: [isString(), isNotEmpty()] },
+  arguments: { presence: 'required', checks: [isObject('must be a JSON object')] },
+};
+
+const MESSAGE_SHAPE: BodyShape = {
+  role: { presence: 'required', checks: [isIn(ROLES)] },
+  content: {
+    presence: 'required',
+    when: (m) => !onlyToolCalls(m),
+    checks: [custom((value, m) => contentProblem(value, m.role))],
+  },
+  tool_calls: {
+    presence: 'optional',
+    checks: [isArray(), arrayMinSize(1)],
+    nested: { shape: TOOL_CALL_SHAPE, each: true },
+  },
+  tool_call_id: {
+    presence: 'required',
+    when: (m) => m.role === 'tool' || m.tool_call_id !== undefined,
+    checks: [isString(), isNotEmpty()],
+  },
+};
+
+const TOOL_SHAPE: BodyShape = {
+  name: {
+    presence: 'required',
+    checks: [
+      isString(),
+      matches(TOOL_NAME, 'must be 1 to 64 letters, digits, _ or -, starting with a letter or _'),
+    ],
+  },
+  description: { presence: 'optional', checks: [isString(), maxLength(4096)] },
+  parameters: { presence: 'required', checks: [isObject('must be a JSON Schema object')] },
+};
+
+const RESPONSE_FORMAT_SHAPE: BodyShape = {
+  type: { presence: 'required', checks: [isIn(['text', 'json_schema'])] },
+  schema: { presence: 'checked', when: (f) => f.type === 'json_schema', checks: [isObject()] },
+};
+
+const BUDGET_SHAPE: BodyShape = {
+  max_cost_usd: { presence: 'optional', checks: [isNumber(), isPositive()] },
+  deadline_ms: { presence: 'optional', checks: [isInt(), isPositive()] },
+};
+
+export const JOB_BODY_SHAPE: BodyShape = {
+  task: { presence: 'required', checks: [isString(), maxLength(128), isNotEmpty()] },
+  messages: {
+    presence: 'required',
+    checks: [isArray(), arrayMinSize(1)],
+    nested: { shape: MESSAGE_SHAPE, each: true },
+  },
+  response_format: {
+    presence: 'optional',
+    nested: { shape: RESPONSE_FORMAT_SHAPE, each: false },
+  },
+  tools: {
+    presence: 'optional',
+    checks: [isArray(), arrayMaxSize(128)],
+    nested: { shape: TOOL_SHAPE, each: true },
+  },
+  tool_choice: { presence: 'optional', checks: [custom(toolChoiceProblem)] },
+  max_tokens: { presence: 'optional', checks: [isInt(), min(1)] },
+  temperature: { presence: 'optional', checks: [isNumber(), min(0), max(2)] },
+  webhook_url: { presence: 'optional', checks: [isHttpUrl()] },
+  metadata: { presence: 'optional', checks: [custom(jsonObjectProblem(METADATA_MAX_BYTES))] },
+  cache: { presence: 'optional', checks: [isBoolean()] },
+  budget: { presence: 'optional', nested: { shape: BUDGET_SHAPE, each: false } },
+  pin: {
+    presence: 'optional',
+    // The length first: a 300-character pin is told it is too long, whatever else is wrong.
+    checks: [isString(), maxLength(256), matches(PIN_PATTERN, 'must be "provider/model"')],
+  },
+};
+
+export const validateJobBody = compileBodyShape(JOB_BODY_SHAPE);

@@ -1,16 +1,10 @@
-import {
-  registerDecorator,
-  type ValidationArguments,
-  type ValidationOptions,
-} from 'class-validator';
-
 const MAX_IMAGE_URL_LENGTH = 8192;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const IMAGE_MIME = /^image\/(png|jpeg|gif|webp|heic|heif)$/;
 
 /**
- * Message content is either a string or an array of typed parts; class-validator has no union
- * type, so this one validator checks both shapes and names the exact part at fault. Images are
+ * Message content is either a string or an array of typed parts; this one check takes both
+ * shapes and names the exact part at fault. Images are
  * only taken in user messages: OpenAI refuses them in any other role and no provider takes them in
  * a system prompt, so a job carrying one elsewhere would pass here only to fail at the provider.
  */
@@ -30,10 +24,6 @@ export function contentProblem(value: unknown, role?: unknown): string | null {
 
 function isImagePart(part: unknown): boolean {
   return (part as { type?: unknown }).type === 'image';
-}
-
-function roleOf(args: ValidationArguments | undefined): unknown {
-  return (args?.object as { role?: unknown } | undefined)?.role;
 }
 
 // The keys each kind of part may have: like messages and the top level, a part refuses the rest.
@@ -75,44 +65,12 @@ function partProblem(part: unknown): string | null {
   return '.type must be "text" or "image"';
 }
 
-export function IsMessageContent(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isMessageContent',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options,
-      validator: {
-        validate: (value: unknown, args?: ValidationArguments) =>
-          contentProblem(value, roleOf(args)) === null,
-        defaultMessage: (args?: ValidationArguments) =>
-          contentProblem(args?.value, roleOf(args)) ?? 'invalid content',
-      },
-    });
-  };
-}
-
-export function IsJsonObjectWithin(
-  maxBytes: number,
-  options?: ValidationOptions,
-): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isJsonObjectWithin',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options,
-      validator: {
-        validate: (value: unknown) =>
-          !!value &&
-          typeof value === 'object' &&
-          !Array.isArray(value) &&
-          Buffer.byteLength(JSON.stringify(value)) <= maxBytes,
-        defaultMessage: (args?: ValidationArguments) =>
-          !args?.value || typeof args.value !== 'object' || Array.isArray(args.value)
-            ? 'must be a JSON object'
-            : `must be at most ${maxBytes} bytes as JSON`,
-      },
-    });
+/** A JSON object (not an array) of at most `maxBytes` as JSON. */
+export function jsonObjectProblem(maxBytes: number): (value: unknown) => string | null {
+  return (value) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return 'must be a JSON object';
+    return Buffer.byteLength(JSON.stringify(value)) <= maxBytes
+      ? null
+      : `must be at most ${maxBytes} bytes as JSON`;
   };
 }
