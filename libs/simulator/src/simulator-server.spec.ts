@@ -1,6 +1,6 @@
 import type { GenerateContentResponse } from '@google/genai';
-import Ajv from 'ajv';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
+import { JsonSchemaValidator } from '@switchyard/schemas';
 import { startSimulator, type RunningSimulator } from './simulator-server';
 
 type Json = Record<string, unknown>;
@@ -151,7 +151,7 @@ describe('provider simulator (over HTTP)', () => {
         }),
       );
       const value = JSON.parse(completion(res).choices[0].message.content!);
-      expect(new Ajv().validate(schema, value)).toBe(true);
+      expect(new JsonSchemaValidator().check(schema, value)).toEqual({ valid: true });
     });
 
     it('truncates at max_tokens with finish_reason length', async () => {
@@ -371,7 +371,7 @@ describe('provider simulator (over HTTP)', () => {
         generationConfig: { responseMimeType: 'application/json', responseJsonSchema: schema },
       });
       const text = generated(res).candidates![0].content!.parts![0].text!;
-      expect(new Ajv().validate(schema, JSON.parse(text))).toBe(false);
+      expect(new JsonSchemaValidator().check(schema, JSON.parse(text)).valid).toBe(false);
       expect(sim.stats().providers.gemini.models['gemini-2.5-flash'].outcomes).toEqual({
         invalid_output: 1,
       });
