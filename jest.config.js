@@ -14,7 +14,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/bench'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,

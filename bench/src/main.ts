@@ -7,9 +7,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import type { PhaseResult } from './measure';
+import { BENCH_CLIENT, type PhaseResult } from './measure';
 import { microTable, runMicro, runSdkMicro } from './micro';
+import { evaluate } from './checks';
 import {
+  ALLINONE_SCENARIOS,
   parseOptions,
   sizesFor,
   USAGE,
@@ -28,7 +30,6 @@ import {
   profileText,
   traceText,
   type ProfileEntry,
-  type TargetCheck,
 } from './report';
 import {
   scenarioA,
@@ -39,7 +40,7 @@ import {
   type ScenarioContext,
 } from './scenarios';
 import { SimulatorProcess } from './simulator';
-import { fmt, ratio } from './stats';
+import { fmt } from './stats';
 import { BaselineTarget, SwitchyardTarget, type Target, type TargetContext } from './targets';
 
 const RESULTS_DIR = resolve(REPO_ROOT, 'bench/results');
@@ -99,7 +100,11 @@ async function runScenario(
 ): Promise<ScenarioRun> {
   const sizes = sizesFor(scenario, options);
   const out: ScenarioRun = { phases: [], traces: [], profiles: [] };
-  const targets = scenario === 'd' ? (['switchyard'] as const) : options.targets;
+  const targets = options.targets.filter((t) =>
+    t === 'allinone'
+      ? options.allinoneEverywhere || ALLINONE_SCENARIOS.includes(scenario)
+      : scenario !== 'd' || t === 'switchyard',
+  );
   for (const name of targets) {
     const profileOut = options.profile
       ? join(RESULTS_DIR, `prof-${runId}-${scenario}-${name}`)
@@ -111,9 +116,12 @@ async function runScenario(
       profileOut,
       env: options.env,
       dailyBudget: options.dailyBudget,
+      databaseUrl: options.databaseUrl,
     };
     const target =
-      name === 'switchyard' ? new SwitchyardTarget(tctx, redis) : new BaselineTarget(tctx, redis);
+      name === 'baseline'
+        ? new BaselineTarget(tctx, redis)
+        : new SwitchyardTarget(name, tctx, redis);
     live.add(target);
     log(`[${scenario}] starting ${name} (concurrency ${sizes.concurrency})`);
     try {
@@ -129,8 +137,8 @@ async function runScenario(
         log,
         pids: () => {
           const m = new Map<number, string>();
-          for (const p of target.processes) m.set(p.pid, p.name);
-          m.set(process.pid, 'bench-client');
+          for (const p of target.processes) if (p.pid !== undefined) m.set(p.pid, p.name);
+          m.set(process.pid, BENCH_CLIENT);
           return m;
         },
       };
@@ -198,137 +206,6 @@ async function runScenario(
     }
   }
   return out;
-}
-
-function find(
-  results: PhaseResult[],
-  scenario: string,
-  target: string,
-  phase?: string,
-): PhaseResult | undefined {
-  return results.find(
-    (r) => r.scenario === scenario && r.target === target && (!phase || r.phase.startsWith(phase)),
-  );
-}
-
-/** The issue's targets, evaluated on whatever ran. */
-function evaluate(results: PhaseResult[], options: BenchOptions): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}x`);
-  const eParallel = `Prefer: wait, ${sizesFor('e', options).clients}`;
-  for (const [scenario, phase] of [
-    ['c', 'burst'],
-    ['e', eParallel],
-    ['b', undefined],
-  ] as const) {
-    const s = find(results, scenario, 'switchyard', phase);
-    const b = find(results, scenario, 'baseline', phase);
-    if (!s || !b) continue;
-    const r = ratio(s.completedPerS, b.completedPerS);
-    checks.push({
-      target: `completed/s >= 0.7x baseline (${scenario} ${s.phase})`,
-      measured: `${fmt(s.completedPerS, 0)} vs ${fmt(b.completedPerS, 0)} = ${x(r)}`,
-      limit: '>= 0.70x',
-      pass: r === undefined ? undefined : r >= 0.7,
-      note: scenario === 'b' ? 'offered load is fixed: both keep up or not' : undefined,
-    });
-  }
-  for (const r of results.filter((p) => p.target === 'switchyard' && p.scenario !== 'd')) {
-    const b = find(results, r.scenario, 'baseline', r.phase);
-    if (!b) continue;
-    const q = ratio(r.cpu.perJobMs, b.cpu.perJobMs);
-    checks.push({
-      target: `CPU/job <= 1.5x baseline (${r.scenario} ${r.phase})`,
-      measured: `${fmt(r.cpu.perJobMs, 2)} vs ${fmt(b.cpu.perJobMs, 2)} ms = ${x(q)}`,
-      limit: '<= 1.50x',
-      pass: q === undefined ? undefined : q <= 1.5,
-    });
-  }
-  const a = find(results, 'a', 'switchyard');
-  if (a) {
-    checks.push({
-      target: 'overhead, 1 job in flight, p50 (a)',
-      measured: `${fmt(a.overhead.p50, 2)} ms`,
-      limit: '<= 3 ms',
-      pass: a.overhead.p50 === undefined ? undefined : a.overhead.p50 <= 3,
-    });
-    checks.push({
-      target: 'overhead, 1 job in flight, p99 (a)',
-      measured: `${fmt(a.overhead.p99, 2)} ms`,
-      limit: '<= 10 ms',
-      pass: a.overhead.p99 === undefined ? undefined : a.overhead.p99 <= 10,
-    });
-  }
-  const b = find(results, 'b', 'switchyard');
-  if (b) {
-    checks.push({
-      target: `overhead p99 at ${options.rate} jobs/s (b)`,
-      measured: `${fmt(b.overhead.p99, 2)} ms`,
-      limit: '<= 25 ms',
-      pass: b.overhead.p99 === undefined ? undefined : b.overhead.p99 <= 25,
-      note: options.rate === 200 ? undefined : 'the target is stated at 200 jobs/s',
-    });
-  }
-  const handoff = find(results, 'd', 'switchyard', 'hand-off');
-  const ho = handoff?.extra.handoff_ms as { p50?: number; n: number } | undefined;
-  if (ho) {
-    checks.push({
-      target: 'fallback hand-off p50 (d)',
-      measured: `${fmt(ho.p50, 1)} ms (n=${ho.n})`,
-      limit: '<= 5 ms',
-      pass: ho.p50 === undefined ? undefined : ho.p50 <= 5,
-      note: 'attempt 1 start + latency_ms -> attempt 2 start; ms timestamps',
-    });
-  }
-  const ref = find(results, 'd', 'switchyard', 'reference');
-  const open = find(results, 'd', 'switchyard', 'circuit open');
-  if (ref && open) {
-    const added = (open.overhead.p50 ?? NaN) - (ref.overhead.p50 ?? NaN);
-    const vsA = a ? (open.overhead.p50 ?? NaN) - (a.overhead.p50 ?? NaN) : undefined;
-    const sign = (v: number) => `${v >= 0 ? '+' : ''}${fmt(v, 2)}`;
-    const cmds = (open.redis.commandsPerJob ?? NaN) - (ref.redis.commandsPerJob ?? NaN);
-    const cpu = (open.cpu.perJobMs ?? NaN) - (ref.cpu.perJobMs ?? NaN);
-    const rounds = (open.extra.round_p50_differences_ms as number[] | undefined) ?? [];
-    checks.push({
-      target: 'added time for new jobs once the circuit is open (d)',
-      measured: `${sign(added)} ms p50 vs interleaved reference (per round ${rounds
-        .map(sign)
-        .join(
-          ', ',
-        )})${vsA === undefined ? '' : `; ${sign(vsA)} ms vs (a)`}; ${sign(cmds)} Redis cmd/job, ${sign(
-        cpu,
-      )} ms CPU/job`,
-      // "Added" time: new jobs being faster than the reference adds none. 0.5 ms is the noise
-      // floor of interleaved rounds of 100 sequential jobs on this kind of machine.
-      limit: '0 (Δp50 <= +0.5 ms)',
-      pass: Number.isFinite(added) ? added <= 0.5 : undefined,
-      note: `${String(open.extra.planned_around_open_circuit ?? '?')}/${open.jobs} jobs planned straight to the fallback`,
-    });
-  }
-  const c = results.find(
-    (r) => r.scenario === 'c' && r.target === 'switchyard' && r.phase.endsWith('in flight'),
-  );
-  if (c) {
-    const workers = Object.entries(c.phaseRssMb).filter(([n]) => n.startsWith('worker-'));
-    const worst = workers.sort((p, q) => q[1] - p[1])[0];
-    const base = results.find(
-      (r) => r.scenario === 'c' && r.target === 'baseline' && r.phase === c.phase,
-    );
-    if (worst) {
-      checks.push({
-        target: 'RSS per worker process with 1,000 jobs in flight (c)',
-        measured: `${worst[0]} ${worst[1].toFixed(0)} MB at ${c.maxActive ?? '?'} active${
-          base
-            ? ` (baseline worker ${(base.phaseRssMb['baseline-worker'] ?? 0).toFixed(0)} MB)`
-            : ''
-        }`,
-        limit: '<= 150 MB',
-        pass: worst[1] <= 150,
-        note: (c.maxActive ?? 0) < 1000 ? 'fewer than 1,000 jobs were active at once' : undefined,
-      });
-    }
-  }
-  return checks;
 }
 
 async function main(): Promise<void> {
@@ -401,7 +278,12 @@ async function main(): Promise<void> {
     if (!interrupted) await cleanup();
   }
 
-  const checks = evaluate(phases, options);
+  const checks = evaluate(phases, traces, {
+    eClients: sizesFor('e', options).clients,
+    cBurst: sizesFor('c', options).n,
+    bRate: options.rate,
+    bDurationS: options.durationS,
+  });
   const lines: string[] = [];
   lines.push('');
   lines.push(`Switchyard bench — ${new Date().toISOString()} — ${commandLine}`);

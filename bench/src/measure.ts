@@ -1,6 +1,12 @@
 import type Redis from 'ioredis';
 import type { TargetName } from './options';
-import { CpuWindow, SelfCpuWindow, type BenchProcess, type ProcessUsage } from './processes';
+import {
+  CpuWindow,
+  PidSetCpu,
+  SelfCpuWindow,
+  type BenchProcess,
+  type ProcessUsage,
+} from './processes';
 import { readRedisCounters, redisDelta, type RedisDelta } from './redis-stats';
 import { distribution, percentile, type Distribution } from './stats';
 import type { JobOutcome, SubmitResult, Target } from './targets';
@@ -200,6 +206,12 @@ export interface MeasureContext {
   profile: boolean;
 }
 
+/** The bench process itself, as named in the Redis trace. */
+export const BENCH_CLIENT = 'bench-client';
+
+/** The name under which a target's PostgreSQL ledger backends appear among its processes. */
+export const LEDGER_BACKENDS = 'postgres-backends';
+
 /** What one measured block of jobs produced, before summarising. */
 export interface RawPhase {
   samples: JobSample[];
@@ -227,10 +239,13 @@ export async function measureRaw(
   let maxActive = 0;
   let sampling = true;
   const phaseRss: Record<string, number> = {};
+  const ledgerCpu = new PidSetCpu();
+  ledgerCpu.observe(await target.ledgerBackends());
   const gauge = (async () => {
     while (sampling) {
       try {
         maxActive = Math.max(maxActive, await target.activeJobs());
+        ledgerCpu.observe(await target.ledgerBackends());
       } catch {
         // gauge only
       }
@@ -248,7 +263,10 @@ export async function measureRaw(
   const t0 = performance.now();
   const { samples, extra } = await run();
   const wallS = (performance.now() - t0) / 1000;
+  ledgerCpu.observe(await target.ledgerBackends());
   const usage = cpu.finish();
+  if (target.ledger === 'postgres')
+    usage.push({ name: LEDGER_BACKENDS, cpuMs: ledgerCpu.totalMs(), peakRssMb: 0 });
   const simulatorCpuMs = simCpu.finish()[0].cpuMs;
   const clientCpuMs = self.finishMs();
   sampling = false;
@@ -365,7 +383,9 @@ export function summarize(
       commandsPerJob: ok.length ? delta.commands / ok.length : undefined,
       cpuMsPerJob: ok.length ? delta.cpuMs / ok.length : undefined,
     },
-    peakRssMb: Object.fromEntries(usage.map((u) => [u.name, u.peakRssMb])),
+    peakRssMb: Object.fromEntries(
+      usage.filter((u) => u.name !== LEDGER_BACKENDS).map((u) => [u.name, u.peakRssMb]),
+    ),
     phaseRssMb: raw.phaseRss,
     maxActive: raw.maxActive,
     extra: { ...raw.extra, ...(continuous ? {} : { blocks: raws.length }) },

@@ -6,11 +6,18 @@
 export const SCENARIOS = ['a', 'b', 'c', 'd', 'e'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-export type TargetName = 'baseline' | 'switchyard';
+export const TARGETS = ['baseline', 'switchyard', 'allinone'] as const;
+/** switchyard: the split processes (PostgreSQL ledger); allinone: `npm start` (PGlite ledger) */
+export type TargetName = (typeof TARGETS)[number];
+
+/** Scenarios the all-in-one runs in by default: the ones #15 states its targets for. */
+export const ALLINONE_SCENARIOS: readonly ScenarioName[] = ['a', 'c', 'e'];
 
 export interface BenchOptions {
   scenarios: ScenarioName[];
   targets: TargetName[];
+  /** The all-in-one was named in --target: it runs in every scenario, not only a, c and e */
+  allinoneEverywhere: boolean;
   /** Jobs measured per scenario (a: sequential jobs, c: burst size, d: jobs per phase, e: sequential jobs) */
   n?: number;
   /** Worker concurrency: the routing table's provider concurrency and the baseline worker's */
@@ -38,6 +45,8 @@ export interface BenchOptions {
   /** Give the bench task a daily budget (reserve/settle on every attempt), as routes.yaml does */
   dailyBudget: boolean;
   redisUrl: string;
+  /** PostgreSQL for the split processes' ledger (a schema of the run's own) */
+  databaseUrl: string;
   /** Print the processes' logs when something fails */
   verbose: boolean;
   /** Run the Redis-client micro-benchmarks instead of the scenarios */
@@ -52,17 +61,20 @@ export const USAGE = `usage: npm run bench -- [options]
                              c  a burst of --n jobs (default 5000) submitted at once
                              d  primary provider failing 100 %: fallback hand-off, then open circuit
                              e  Prefer: wait (synchronous): sequential, then --clients parallel
-  --target switchyard|baseline|both   (default both; d runs on Switchyard only)
+  --target T[,T]             switchyard (split processes, PostgreSQL ledger), allinone
+                             (npm start, embedded PGlite ledger), baseline, both (= switchyard,
+                             baseline) or all (default: all; allinone runs in a, c and e unless
+                             named; d runs on switchyard only)
   --n N                      jobs per measured phase (defaults: a 300, c 5000, d 100, e 300)
   --concurrency N            worker concurrency, Switchyard and baseline alike
                              (defaults: 100; c 1000 so one worker holds 1,000 jobs in flight)
-  --clients N                parallel client loops (c submitters: 64; e parallel clients: 32)
+  --clients N                parallel client loops (c submitters: 64; e parallel clients: 50)
   --rate N                   scenario b jobs/s (default 200)
   --duration S               scenario b seconds (default 30)
   --provider-latency-ms N    simulated provider latency (default 0: the router's cost shows)
   --provider-jitter-ms N     jitter on top of it (default 0)
   --warmup N                 sequential warm-up jobs per phase (default 50)
-  --quick                    small sizes for a smoke run (about a minute)
+  --quick                    small sizes for a smoke run (a few minutes)
   --out FILE                 JSON report (default bench/results/bench-<time>.json)
   --profile                  CPU-profile the stack processes over the measured phases and print
                              where the time goes (profiling inflates CPU; quote a run without it)
@@ -72,6 +84,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --env KEY=VALUE            extra environment for the Switchyard processes (repeatable),
                              e.g. --env OTEL_SDK_DISABLED=true to measure tracing's share
   --redis-url URL            default $REDIS_URL or redis://127.0.0.1:6379
+  --database-url URL         PostgreSQL for the split processes' ledger, under a schema of the
+                             run's own, dropped after (default $TEST_DATABASE_URL, as the tests, or
+                             postgres://postgres@127.0.0.1:5432/test)
   --verbose                  print process logs on failure
   --micro                    instead of the scenarios: price the Redis client patterns of the
                              job path in isolation (multi() on a BullMQ connection, EVAL vs
@@ -92,7 +107,8 @@ function positiveInt(name: string, raw: string | undefined, allowZero = false): 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const options: BenchOptions = {
     scenarios: [...SCENARIOS],
-    targets: ['baseline', 'switchyard'],
+    targets: [...TARGETS],
+    allinoneEverywhere: false,
     rate: 200,
     durationS: 30,
     providerLatencyMs: 0,
@@ -103,6 +119,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     env: {},
     dailyBudget: false,
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    databaseUrl: env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
     verbose: false,
     micro: false,
   };
@@ -137,10 +154,17 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
         break;
       }
       case '--target': {
-        const raw = next();
-        if (raw === 'both') options.targets = ['baseline', 'switchyard'];
-        else if (raw === 'switchyard' || raw === 'baseline') options.targets = [raw];
-        else throw new UsageError('--target: switchyard, baseline or both');
+        const named = new Set<string>();
+        for (const t of next()
+          .split(',')
+          .map((s) => s.trim())) {
+          if (t === 'all') TARGETS.forEach((x) => named.add(x));
+          else if (t === 'both') ['baseline', 'switchyard'].forEach((x) => named.add(x));
+          else if ((TARGETS as readonly string[]).includes(t)) named.add(t);
+          else throw new UsageError(`--target: unknown target "${t}"`);
+        }
+        options.targets = TARGETS.filter((t) => named.has(t));
+        options.allinoneEverywhere = named.has('allinone');
         break;
       }
       case '--n':
@@ -197,6 +221,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       case '--redis-url':
         options.redisUrl = next();
         break;
+      case '--database-url':
+        options.databaseUrl = next();
+        break;
       case '--verbose':
         options.verbose = true;
         break;
@@ -246,7 +273,7 @@ const DEFAULTS: Record<
     quick: { n: 20, concurrency: 100, clients: 1 },
   },
   e: {
-    full: { n: 300, concurrency: 100, clients: 32 },
+    full: { n: 300, concurrency: 100, clients: 50 },
     quick: { n: 40, concurrency: 100, clients: 16 },
   },
 };

@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { ManagedProcess, REPO_ROOT } from '../../test/support/managed-process';
 
-/** The repository root (this file runs from dist/bench/src). */
-export const REPO_ROOT = resolve(__dirname, '../../..');
+export { freePort, REPO_ROOT } from '../../test/support/managed-process';
+
 const REPO_DIST = resolve(REPO_ROOT, 'dist');
 let distRoot = REPO_DIST;
 
@@ -110,127 +110,35 @@ export function memoryOf(pid: number): { peakMb: number; rssMb: number } | undef
   }
 }
 
-/** A port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => done(port));
-    });
-  });
-}
-
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * One process of a stack under test, started from dist/ with node (optionally with extra node
- * flags such as the profiler preload). Output is kept for failure reports.
+ * One process of a stack under test: the tests' ManagedProcess, started from the dist/ snapshot
+ * (optionally with node flags such as the profiler preload), with its CPU and memory from /proc.
  */
-export class BenchProcess {
-  private child?: ChildProcess;
-  private output: string[] = [];
-  exitCode: number | null = null;
-  exitSignal: NodeJS.Signals | null = null;
-
+export class BenchProcess extends ManagedProcess {
   constructor(
-    readonly name: string,
+    name: string,
     /** Path under dist/ */
-    readonly entry: string,
-    readonly args: string[],
-    readonly env: NodeJS.ProcessEnv,
-    readonly port?: number,
-    readonly nodeArgs: string[] = [],
-  ) {}
-
-  start(): this {
-    const child = spawn(process.execPath, [...this.nodeArgs, distPath(this.entry), ...this.args], {
-      cwd: REPO_ROOT,
-      env: { ...this.env, ...nodeEnv() },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    entry: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    port?: number,
+    nodeArgs: string[] = [],
+  ) {
+    super(name, entry, args, { ...env, ...nodeEnv() }, port, {
+      distDir: distPath(),
+      nodeArgs,
+      keepChunks: 400,
     });
-    const keep = (chunk: Buffer): void => {
-      this.output.push(chunk.toString());
-      if (this.output.length > 400) this.output.splice(0, 200);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    child.on('exit', (code, signal) => {
-      this.exitCode = code;
-      this.exitSignal = signal;
-    });
-    this.child = child;
-    return this;
-  }
-
-  get pid(): number {
-    if (!this.child?.pid) throw new Error(`${this.name} is not running`);
-    return this.child.pid;
-  }
-
-  get running(): boolean {
-    return !!this.child && this.exitCode === null && this.exitSignal === null;
-  }
-
-  logs(): string {
-    return this.output.join('');
   }
 
   cpuMs(): number {
-    return cpuMsOf(this.pid) ?? 0;
+    return this.pid === undefined ? 0 : (cpuMsOf(this.pid) ?? 0);
   }
 
   memory(): { peakMb: number; rssMb: number } {
-    return memoryOf(this.pid) ?? { peakMb: 0, rssMb: 0 };
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    this.child?.kill(signal);
-  }
-
-  async waitForHttp(path: string, timeoutMs = 60_000): Promise<void> {
-    if (!this.port) throw new Error(`${this.name} has no port`);
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running)
-        throw new Error(
-          `${this.name} exited (${this.exitCode ?? this.exitSignal}):\n${this.logs()}`,
-        );
-      try {
-        const res = await fetch(`http://127.0.0.1:${this.port}${path}`);
-        await res.arrayBuffer();
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`${this.name} did not answer ${path} within ${timeoutMs} ms:\n${this.logs()}`);
-  }
-
-  async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (pattern.test(this.logs())) return;
-      if (!this.running)
-        throw new Error(
-          `${this.name} exited (${this.exitCode ?? this.exitSignal}):\n${this.logs()}`,
-        );
-      await sleep(50);
-    }
-    throw new Error(`${this.name} never logged ${pattern}:\n${this.logs()}`);
-  }
-
-  /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
-  async stop(graceMs = 10_000): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+    return (this.pid === undefined ? undefined : memoryOf(this.pid)) ?? { peakMb: 0, rssMb: 0 };
   }
 }
 
@@ -254,6 +162,33 @@ export class CpuWindow {
       cpuMs: p.cpuMs() - (this.start.get(p.name) ?? 0),
       peakRssMb: p.memory().peakMb,
     }));
+  }
+}
+
+/**
+ * CPU of a set of processes that changes during the window: the PostgreSQL backends serving a
+ * target's ledger come and go with its connection pools. A backend seen first mid-window counts
+ * from its start; one that ends counts up to its last observation.
+ */
+export class PidSetCpu {
+  private readonly base = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private started = false;
+
+  observe(pids: number[]): void {
+    for (const pid of pids) {
+      const cpu = cpuMsOf(pid);
+      if (cpu === undefined) continue;
+      if (!this.base.has(pid)) this.base.set(pid, this.started ? 0 : cpu);
+      this.last.set(pid, cpu);
+    }
+    this.started = true;
+  }
+
+  totalMs(): number {
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - (this.base.get(pid) ?? 0);
+    return total;
   }
 }
 

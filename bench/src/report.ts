@@ -80,12 +80,12 @@ export function mainTable(results: PhaseResult[]): string {
       first = false;
     }
     const b = group.find((r) => r.target === 'baseline');
-    const s = group.find((r) => r.target === 'switchyard');
-    if (b && s) {
+    for (const s of group.filter((r) => r.target !== 'baseline')) {
+      if (!b) break;
       const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}x`);
       rows.push([
         '',
-        'switchyard/base',
+        `${s.target}/base`,
         '',
         '',
         x(ratio(s.submittedPerS, b.submittedPerS)),

@@ -121,6 +121,9 @@ export async function scenarioC(ctx: ScenarioContext, target: Target): Promise<P
   await setLatency(ctx, target);
   await warmUp(ctx, target);
   const { n, clients } = ctx.sizes;
+  // Idle memory: warmed up, nothing in flight, a moment for the last jobs' garbage to go.
+  await sleep(1000);
+  const idleRssMb = Object.fromEntries(target.processes.map((p) => [p.name, p.memory().rssMb]));
 
   // First, on processes that have only been warmed up: hold `concurrency` (1,000) jobs in the
   // worker at once with slow provider calls, and watch memory.
@@ -131,7 +134,7 @@ export async function scenarioC(ctx: ScenarioContext, target: Target): Promise<P
   const inFlight = ctx.sizes.concurrency;
   const held = await measurePhase(ctx, target, 'c', `${inFlight} in flight`, async () => ({
     samples: await burst(target, inFlight, clients, holdMs + 120_000),
-    extra: { provider_latency_ms: holdMs },
+    extra: { provider_latency_ms: holdMs, idle_rss_mb: idleRssMb },
   }));
 
   // Then the burst at the configured provider latency: throughput.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import { CompletionWaiter, HttpClient } from './http-client';
 import type { TargetName } from './options';
 import { BenchProcess, distPath, freePort, sleep } from './processes';
@@ -45,6 +46,8 @@ export interface TargetContext {
   profileOut?: string;
   env: Record<string, string>;
   dailyBudget: boolean;
+  /** PostgreSQL for the split processes' ledger (a schema of the target's own, dropped after) */
+  databaseUrl: string;
 }
 
 /** A stack under test as the bench client drives it. */
@@ -59,6 +62,10 @@ export interface Target {
   fetch(id: string): Promise<JobOutcome | undefined>;
   /** Jobs being processed by the primary provider's worker right now */
   activeJobs(): Promise<number>;
+  /** Where the target records its calls: PostgreSQL backends' CPU counts for the target */
+  readonly ledger: 'postgres' | 'pglite' | 'none';
+  /** PostgreSQL backends serving this target's ledger */
+  ledgerBackends(): Promise<number[]>;
   /** SIGUSR2 to every process (toggles the preloaded profiler) */
   toggleProfiler(): void;
   stop(): Promise<void>;
@@ -160,29 +167,36 @@ export function baselineOutcome(body: unknown): JobOutcome | undefined {
 }
 
 /**
- * Switchyard as deployed: ingress, router and one worker process per provider (openai, the
- * primary, and `fallback`, a second OpenAI-kind provider so a fallback runs the very same SDK
- * path), on the shared Redis under key prefixes of this run, every provider served by the
- * simulator.
+ * Switchyard with its ledger on, every provider (openai, the primary, and `fallback`, a second
+ * OpenAI-kind provider so a fallback runs the very same SDK path) served by the simulator, on the
+ * shared Redis under key prefixes of this run. `switchyard`: as deployed, ingress, router and one
+ * worker process per provider, the ledger in PostgreSQL under a schema of this target's own;
+ * `allinone`: `npm start`, one process with the embedded PGlite ledger.
  */
 export class SwitchyardTarget implements Target {
-  readonly name = 'switchyard' as const;
   readonly processes: BenchProcess[] = [];
   readonly completions = new CompletionWaiter();
   readonly simulatedProviders = ['openai', 'fallback'];
   readonly redisPrefix: string;
   readonly queuePrefix: string;
+  /** PostgreSQL schema and application_name of the split processes' ledger connections */
+  readonly ledgerSchema?: string;
+  readonly ledger: 'postgres' | 'pglite';
   private readonly dir: string;
   private client?: HttpClient;
   private subscriber?: Redis;
+  private pg?: Client;
 
   constructor(
+    readonly name: 'switchyard' | 'allinone',
     private readonly ctx: TargetContext,
     private readonly redis: Redis,
   ) {
     const id = randomBytes(4).toString('hex');
     this.redisPrefix = `sybench-${id}`;
     this.queuePrefix = `bullbench-${id}`;
+    if (name === 'switchyard') this.ledgerSchema = `sybench_${id}`;
+    this.ledger = name === 'switchyard' ? 'postgres' : 'pglite';
     this.dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   }
 
@@ -240,22 +254,30 @@ tasks:
       OTEL_TRACES_EXPORTER: 'none',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
+      ...this.ledgerEnv(),
       ...this.ctx.env,
     };
-    const specs: Array<{ name: string; entry: string; args: string[] }> = [
-      { name: 'ingress', entry: 'apps/ingress/src/main.js', args: [] },
-      { name: 'router', entry: 'apps/router/src/main.js', args: [] },
-      { name: 'worker-openai', entry: 'apps/worker/src/main.js', args: ['--provider', 'openai'] },
-      {
-        name: 'worker-fallback',
-        entry: 'apps/worker/src/main.js',
-        args: ['--provider', 'fallback'],
-      },
-    ];
+    const specs: Array<{ name: string; entry: string; args: string[] }> =
+      this.name === 'allinone'
+        ? [{ name: 'all-in-one', entry: 'apps/all-in-one/src/main.js', args: [] }]
+        : [
+            { name: 'ingress', entry: 'apps/ingress/src/main.js', args: [] },
+            { name: 'router', entry: 'apps/router/src/main.js', args: [] },
+            {
+              name: 'worker-openai',
+              entry: 'apps/worker/src/main.js',
+              args: ['--provider', 'openai'],
+            },
+            {
+              name: 'worker-fallback',
+              entry: 'apps/worker/src/main.js',
+              args: ['--provider', 'fallback'],
+            },
+          ];
     let ingressPort = 0;
     for (const spec of specs) {
       const port = await freePort();
-      if (spec.name === 'ingress') ingressPort = port;
+      if (spec.name === 'ingress' || spec.name === 'all-in-one') ingressPort = port;
       const prof = profileArgs(this.ctx, spec.name);
       this.processes.push(
         new BenchProcess(
@@ -276,6 +298,31 @@ tasks:
     this.subscriber = new Redis(this.ctx.redisUrl, { maxRetriesPerRequest: null });
     this.subscriber.on('message', (_channel: string, id: string) => this.completions.notify(id));
     await this.subscriber.subscribe(`${this.redisPrefix}:job-done`);
+    if (this.ledgerSchema) {
+      this.pg = new Client({ connectionString: this.ctx.databaseUrl });
+      await this.pg.connect();
+    }
+  }
+
+  /**
+   * The split processes write the ledger to PostgreSQL, their connections named after the schema
+   * so the bench finds their backends; the all-in-one keeps its embedded default (PGlite under
+   * SWITCHYARD_DATA_DIR).
+   */
+  private ledgerEnv(): NodeJS.ProcessEnv {
+    if (!this.ledgerSchema) return {};
+    const url = new URL(this.ctx.databaseUrl);
+    url.searchParams.set('application_name', this.ledgerSchema);
+    return { DATABASE_URL: url.toString(), SWITCHYARD_DB_SCHEMA: this.ledgerSchema };
+  }
+
+  async ledgerBackends(): Promise<number[]> {
+    if (!this.pg) return [];
+    const res = await this.pg.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [this.ledgerSchema],
+    );
+    return res.rows.map((r) => r.pid);
   }
 
   async submit(index: number, waitSeconds = 0): Promise<SubmitResult> {
@@ -327,6 +374,10 @@ tasks:
     await this.client?.close().catch(() => undefined);
     this.subscriber?.disconnect();
     await Promise.all(this.processes.map((p) => p.stop()));
+    if (this.pg) {
+      await this.pg.query(`DROP SCHEMA IF EXISTS ${this.ledgerSchema} CASCADE`);
+      await this.pg.end();
+    }
     await deleteKeys(this.redis, this.redisPrefix);
     await deleteKeys(this.redis, this.queuePrefix);
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
@@ -340,6 +391,7 @@ tasks:
  */
 export class BaselineTarget implements Target {
   readonly name = 'baseline' as const;
+  readonly ledger = 'none' as const;
   readonly processes: BenchProcess[] = [];
   readonly completions = new CompletionWaiter();
   readonly simulatedProviders = ['baseline'];
@@ -425,6 +477,10 @@ export class BaselineTarget implements Target {
 
   async activeJobs(): Promise<number> {
     return this.redis.llen(`${this.queuePrefix}:${this.queue}:active`);
+  }
+
+  async ledgerBackends(): Promise<number[]> {
+    return [];
   }
 
   toggleProfiler(): void {

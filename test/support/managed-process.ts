@@ -1,8 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '../..');
+/** The directory holding package.json: test/support under ts-jest, dist/test/support in the bench. */
+function findRepoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+export interface ManagedProcessOptions {
+  /** The compiled output `entry` is under (default `<repo>/dist`; the bench runs a snapshot of it) */
+  distDir?: string;
+  /** Node flags before the entry, e.g. a preloaded profiler */
+  nodeArgs?: string[];
+  /** Output chunks kept for failure reports */
+  keepChunks?: number;
+}
 
 /**
  * A real Switchyard process started from the compiled output, exactly as the Dockerfile and the
@@ -20,19 +37,26 @@ export class ManagedProcess {
     readonly args: string[],
     readonly env: NodeJS.ProcessEnv,
     readonly port?: number,
+    private readonly options: ManagedProcessOptions = {},
   ) {}
 
   start(): this {
     this.exitCode = null;
     this.exitSignal = null;
-    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist', this.entry), ...this.args], {
-      cwd: REPO_ROOT,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const script = resolve(this.options.distDir ?? resolve(REPO_ROOT, 'dist'), this.entry);
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), script, ...this.args],
+      {
+        cwd: REPO_ROOT,
+        env: this.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const keepChunks = this.options.keepChunks ?? 2000;
     const keep = (chunk: Buffer): void => {
       this.output.push(chunk.toString());
-      if (this.output.length > 2000) this.output.splice(0, 1000);
+      if (this.output.length > keepChunks) this.output.splice(0, keepChunks / 2);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
@@ -56,6 +80,11 @@ export class ManagedProcess {
     return this.output.join('');
   }
 
+  /** Sends a signal without waiting (the bench's SIGUSR2 toggles a preloaded profiler). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   async waitForHttp(path = '/healthz', timeoutMs = 60_000): Promise<void> {
     if (!this.port) throw new Error(`${this.name} has no port`);
     const deadline = Date.now() + timeoutMs;
@@ -66,6 +95,7 @@ export class ManagedProcess {
         );
       try {
         const res = await fetch(`http://127.0.0.1:${this.port}${path}`);
+        await res.arrayBuffer();
         if (res.ok) return;
       } catch {
         // not listening yet
@@ -79,8 +109,11 @@ export class ManagedProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (pattern.test(this.logs())) return;
-      if (!this.running) throw new Error(`${this.name} exited:\n${this.logs()}`);
-      await new Promise((r) => setTimeout(r, 100));
+      if (!this.running)
+        throw new Error(
+          `${this.name} exited (${this.exitCode ?? this.exitSignal}):\n${this.logs()}`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`${this.name} never logged ${pattern}:\n${this.logs()}`);
   }
