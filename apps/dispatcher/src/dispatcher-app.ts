@@ -1,12 +1,10 @@
-import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { ConfigError, type SwitchyardConfig } from '@switchyard/config';
+import { createProcessApp, type ProcessAppOptions } from '@switchyard/runtime';
 import { resolveWebhookSecret, type WebhookDeliverySettings } from '@switchyard/webhooks';
 import { DispatcherModule } from './dispatcher.module';
 
-export interface DispatcherAppOptions {
-  logger?: LoggerService | LogLevel[] | false;
-}
+export type DispatcherAppOptions = Pick<ProcessAppOptions, 'logger'>;
 
 /**
  * Builds (does not listen) the dispatcher app. Configuration problems — no REDIS_URL, no or a bad
@@ -30,8 +28,9 @@ export async function createDispatcherApp(
     allowEphemeral: false,
     logger: new Logger('Dispatcher'),
   });
-  return NestFactory.create(DispatcherModule.forConfig({ ...config, redisUrl }, settings), {
-    abortOnError: false,
-    logger: options.logger,
-  });
+  return createProcessApp(
+    DispatcherModule.forConfig({ ...config, redisUrl }, settings),
+    config,
+    options,
+  );
 }

@@ -1,7 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { createRedisClient } from '@switchyard/redis';
-import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import {
+  HealthController,
+  READINESS_CHECKS,
+  REDIS_CONSUMER,
+  SWITCHYARD_CONFIG,
+  type ReadinessCheck,
+} from '@switchyard/runtime';
+import { SwitchyardMetrics } from '@switchyard/telemetry';
 import {
   webhookDeliverySettings,
   WebhookDeliveryStore,
@@ -9,9 +16,17 @@ import {
   type WebhookDeliverySettings,
 } from '@switchyard/webhooks';
 import type Redis from 'ioredis';
-import { DispatcherHealthController } from './dispatcher-health.controller';
 import { DispatcherLifecycle } from './dispatcher-lifecycle';
 import { DISPATCHER_REDIS } from './dispatcher.tokens';
+
+/** /readyz of a dedicated dispatcher: ready while it consumes the webhook queue. */
+function consuming(dispatcher: WebhookDispatcherService): ReadinessCheck {
+  return {
+    name: 'worker',
+    ready: 'running',
+    state: () => (dispatcher.isRunning() ? 'running' : 'stopped'),
+  };
+}
 
 /** The dedicated webhook dispatcher: one Redis connection, the delivery store, the Worker, probes. */
 @Module({})
@@ -22,11 +37,19 @@ export class DispatcherModule {
   ): DynamicModule {
     return {
       module: DispatcherModule,
-      controllers: [DispatcherHealthController],
+      controllers: [HealthController],
       providers: [
         {
           provide: DISPATCHER_REDIS,
           useFactory: () => createRedisClient(config.redisUrl, 'consumer', 'switchyard-dispatcher'),
+        },
+        // The probes ping the dispatcher's one connection.
+        { provide: REDIS_CONSUMER, useExisting: DISPATCHER_REDIS },
+        { provide: SwitchyardMetrics, useFactory: () => new SwitchyardMetrics() },
+        {
+          provide: READINESS_CHECKS,
+          inject: [WebhookDispatcherService],
+          useFactory: (dispatcher: WebhookDispatcherService) => [consuming(dispatcher)],
         },
         {
           provide: WebhookDeliveryStore,

@@ -1,28 +1,23 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import {
-  regressionThresholdsFromEnv,
-  type RegressionFinding,
-  type RegressionThresholds,
-} from '@switchyard/ledger';
-import { LedgerService } from '@switchyard/runtime';
+import type { SwitchyardConfig } from '@switchyard/config';
+import type { RegressionFinding, RegressionThresholds } from '@switchyard/ledger';
+import { LedgerService, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
-
-const DEFAULT_INTERVAL_MS = 5 * 60_000;
 
 /**
  * Every few minutes, compares the newest model revision of each task × model with the previous
  * one in the ledger and announces `regression.detected` (log, metric, alert webhook). The ledger
  * remembers what it reported, so several routers or a restart never announce one finding twice.
  *
- * Knobs: SWITCHYARD_REGRESSION_INTERVAL_MS (default 5 min) and the thresholds
- * SWITCHYARD_REGRESSION_MIN_CALLS, _ERROR_RATE_INCREASE, _INVALID_OUTPUT_RATE_INCREASE,
- * _P95_LATENCY_RATIO and _WINDOW_MS (defaults in @switchyard/ledger's regression.types.ts).
+ * Knobs: config.regression (SWITCHYARD_REGRESSION_*, read in @switchyard/config; the thresholds'
+ * defaults are in @switchyard/ledger's regression.types.ts).
  */
 @Injectable()
 export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,15 +30,14 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
     private readonly ledger: LedgerService,
     private readonly metrics: SwitchyardMetrics,
     private readonly webhooks: WebhookPublisher,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    const { thresholds, problems } = regressionThresholdsFromEnv(process.env);
+    const { intervalMs, thresholds, problems } = this.config.regression;
     for (const problem of problems) this.logger.warn(problem);
     this.thresholds = thresholds;
-    const raw = Number(process.env.SWITCHYARD_REGRESSION_INTERVAL_MS);
-    const every = Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_INTERVAL_MS;
-    this.timer = setInterval(() => void this.check(), every);
+    this.timer = setInterval(() => void this.check(), intervalMs);
     this.timer.unref();
   }
 

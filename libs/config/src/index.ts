@@ -1,2 +1,3 @@
 export * from './switchyard-config';
 export * from './webhook-delivery-config';
+export * from './regression-config';

@@ -1,4 +1,5 @@
 import { ConfigError } from './config-error';
+import { loadRegressionConfig, type RegressionConfig } from './regression-config';
 import { loadWebhookDeliveryConfig, type WebhookDeliveryConfig } from './webhook-delivery-config';
 
 /**
@@ -7,6 +8,8 @@ import { loadWebhookDeliveryConfig, type WebhookDeliveryConfig } from './webhook
  */
 export interface SwitchyardConfig {
   port: number;
+  /** HOST: the address the process listens on. */
+  host: string;
   /** Absent: the all-in-one may start a local redis-server; split processes need it. */
   redisUrl?: string;
   /** Prefix of Switchyard's own Redis keys (job records, budgets, circuits). */
@@ -60,6 +63,8 @@ export interface SwitchyardConfig {
    * new row is refused and counted in switchyard_ledger_write_failures_total.
    */
   ledgerOutboxMaxEntries: number;
+  /** The router's regression watch (SWITCHYARD_REGRESSION_*). */
+  regression: RegressionConfig;
 }
 
 export { ConfigError };
@@ -117,9 +122,28 @@ export function parseTraceUrlTemplate(raw: string | undefined): string | undefin
   return raw;
 }
 
+/** Env switch for recording prompts and responses on spans (off unless exactly "true"). */
+export const TRACE_CONTENT_ENV = 'SWITCHYARD_TRACE_CONTENT';
+
+/**
+ * SWITCHYARD_TRACE_CONTENT, read at each span rather than once into SwitchyardConfig: the
+ * telemetry library records spans in processes (and tests) that never load the config.
+ */
+export function traceContentEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[TRACE_CONTENT_ENV] === 'true';
+}
+
+/** Values of the provider keys in the environment (`*_API_KEY`), for scrubbing them from logs. */
+export function apiKeyValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.entries(env).flatMap(([name, value]) =>
+    value && /_API_KEY$/.test(name) ? [value] : [],
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConfig {
   return {
     port: intFrom(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.SWITCHYARD_REDIS_PREFIX || 'sy',
     queuePrefix: env.SWITCHYARD_QUEUE_PREFIX || 'bull',
@@ -145,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
     eventsKeepAliveMs: positiveIntFrom(env, 'SWITCHYARD_EVENTS_KEEPALIVE_MS', 15_000),
     redisCommandTimeoutMs: positiveIntFrom(env, 'SWITCHYARD_REDIS_COMMAND_TIMEOUT_MS', 2_000),
     ledgerOutboxMaxEntries: positiveIntFrom(env, 'SWITCHYARD_LEDGER_OUTBOX_MAX', 100_000),
+    regression: loadRegressionConfig(env),
   };
 }
 

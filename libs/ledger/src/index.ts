@@ -18,7 +18,6 @@ export * from './ledger-queries';
 export * from './regression.types';
 export * from './compare-revisions';
 export * from './regression-detector';
-export * from './regression-thresholds-env';
 export * from './open-ledger';
 export * from './ledger-reports.types';
 export * from './ledger-reports';

@@ -1,19 +1,31 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
-import { RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
-import { REDIS_CONSUMER } from './runtime.tokens';
+import { READINESS_CHECKS, REDIS_CONSUMER } from './runtime.tokens';
+
+const PING_TIMEOUT_MS = 1000;
+
+/** One more thing a process must have before it is ready, beside a Redis that answers. */
+export interface ReadinessCheck {
+  /** Its key under `checks` in the /readyz answer */
+  name: string;
+  /** The state it reports when ready */
+  ready: string;
+  state(): string;
+}
 
 /**
- * The probes and the scrape endpoint every Switchyard process serves. No Swagger decorators here:
- * they would load @nestjs/swagger (tens of MB) into workers and routers that serve no API docs.
+ * The probes and the scrape endpoint every Switchyard process serves: liveness is "the process
+ * answers"; readiness is "Redis answers" and each of the process's READINESS_CHECKS. No Swagger
+ * decorators here: they would load @nestjs/swagger (tens of MB) into processes that serve no
+ * API docs.
  */
 @Controller()
 export class HealthController {
   constructor(
     @Inject(REDIS_CONSUMER) private readonly redis: Redis,
-    private readonly routing: RoutingTableHolder,
+    @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
     private readonly metrics: SwitchyardMetrics,
   ) {}
 
@@ -25,11 +37,12 @@ export class HealthController {
 
   @Get('readyz')
   async readyz(@Res() res: Response): Promise<void> {
-    const checks = {
-      redis: await this.pingRedis(),
-      routing_table: this.routing.current ? 'loaded' : 'missing',
-    };
-    const ready = checks.redis === 'ok' && checks.routing_table === 'loaded';
+    const checks: Record<string, string> = { redis: await this.pingRedis() };
+    let ready = checks.redis === 'ok';
+    for (const check of this.checks) {
+      checks[check.name] = check.state();
+      ready &&= checks[check.name] === check.ready;
+    }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   }
 
@@ -41,14 +54,19 @@ export class HealthController {
 
   private async pingRedis(): Promise<string> {
     if (this.redis.status !== 'ready') return `not connected (${this.redis.status})`;
+    let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
         this.redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000)),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
+        }),
       ]);
       return 'ok';
     } catch (err) {
       return `error: ${(err as Error).message}`;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

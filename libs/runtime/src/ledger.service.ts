@@ -8,7 +8,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
-import type { SwitchyardConfig } from '@switchyard/config';
+import { apiKeyValues, type SwitchyardConfig } from '@switchyard/config';
 import { ledgerOutboxKeys } from '@switchyard/jobs';
 import {
   LedgerOutboxDrainer,
@@ -138,10 +138,7 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
   private secrets(): string[] {
     const values = [...this.config.apiKeys.values(), ...this.config.evalApiKeys.values()];
     if (this.config.webhookSecret) values.push(this.config.webhookSecret);
-    for (const [name, value] of Object.entries(process.env)) {
-      if (value && /_API_KEY$/.test(name)) values.push(value);
-    }
-    return values;
+    return [...values, ...apiKeyValues()];
   }
 
   private startDrain(handle: LedgerHandle): void {

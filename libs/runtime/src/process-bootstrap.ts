@@ -3,6 +3,8 @@ import {
   Module,
   type DynamicModule,
   type INestApplication,
+  type LoggerService,
+  type LogLevel,
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,11 +13,48 @@ import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { SwitchyardCoreModule, type CoreModuleOptions } from './switchyard-core.module';
 
-export interface ProcessOptions extends CoreModuleOptions {
-  features: Array<Type<unknown> | DynamicModule>;
+export interface ProcessAppOptions {
   /** Extra HTTP set-up (the ingress adds validation, error shape and docs). */
   configureHttp?: (app: NestExpressApplication, config: SwitchyardConfig) => void;
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+export interface ProcessOptions extends CoreModuleOptions, ProcessAppOptions {
+  features: Array<Type<unknown> | DynamicModule>;
   port?: number;
+}
+
+/**
+ * Builds (does not listen) one Switchyard process from its root module, with the HTTP set-up
+ * every process shares. startProcess builds its root from the shared core; the dispatcher, which
+ * needs none of the core, brings its own.
+ */
+export async function createProcessApp(
+  root: Type<unknown> | DynamicModule,
+  config: SwitchyardConfig,
+  options: ProcessAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(root, {
+    bufferLogs: false,
+    bodyParser: false,
+    abortOnError: false,
+    ...(options.logger !== undefined && { logger: options.logger }),
+  });
+  app.useBodyParser('json', { limit: config.bodyLimitBytes });
+  options.configureHttp?.(app, config);
+  return app;
+}
+
+/** Serves a built process on its port (HOST, PORT) with a clean shutdown on SIGTERM. */
+export async function serveProcess(
+  app: INestApplication,
+  processName: string,
+  config: SwitchyardConfig,
+  port = config.port,
+): Promise<void> {
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(port, config.host);
+  new Logger(processName).log(`listening on :${port}`);
 }
 
 /**
@@ -32,17 +71,8 @@ export async function startProcess(options: ProcessOptions): Promise<INestApplic
   })
   class ProcessRootModule {}
 
-  const app = await NestFactory.create<NestExpressApplication>(ProcessRootModule, {
-    bufferLogs: false,
-    bodyParser: false,
-    abortOnError: false,
-  });
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
-  options.configureHttp?.(app, config);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  const port = options.port ?? config.port;
-  await app.listen(port, process.env.HOST ?? '0.0.0.0');
-  new Logger(options.processName).log(`listening on :${port}`);
+  const app = await createProcessApp(ProcessRootModule, config, options);
+  await serveProcess(app, options.processName, config, options.port);
   return app;
 }
 

@@ -5,3 +5,5 @@ export const REDIS_CONSUMER = Symbol('REDIS_CONSUMER');
 export const REDIS_SUBSCRIBER = Symbol('REDIS_SUBSCRIBER');
 /** BullMQ's producer connection, kept apart from the stores' (see the core module). */
 export const REDIS_QUEUE = Symbol('REDIS_QUEUE');
+/** The process's ReadinessCheck[] beside Redis (see HealthController). */
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');

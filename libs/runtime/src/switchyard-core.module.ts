@@ -30,12 +30,18 @@ import { RoutingTableHolder } from '@switchyard/routing';
 import { DailySpendStore, LatencyTracker, TenantRateLimiter } from '@switchyard/routing-state';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
-import { HealthController } from './health.controller';
+import { HealthController, type ReadinessCheck } from './health.controller';
 import { BudgetAlerts } from './budget-alerts';
 import { LEDGER_OPTIONS, LedgerService } from './ledger.service';
 import { ProviderAdapters } from './provider-adapters';
 import { QueueDepthMetrics } from './queue-depth-metrics';
-import { REDIS_CONSUMER, REDIS_QUEUE, REDIS_SUBSCRIBER, SWITCHYARD_CONFIG } from './runtime.tokens';
+import {
+  READINESS_CHECKS,
+  REDIS_CONSUMER,
+  REDIS_QUEUE,
+  REDIS_SUBSCRIBER,
+  SWITCHYARD_CONFIG,
+} from './runtime.tokens';
 
 export interface CoreModuleOptions {
   /** Names the process in logs, traces and the ledger's connection. */
@@ -176,6 +182,17 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         useFactory: (redis: Redis) => new TenantRateLimiter(redis, config.redisPrefix),
       },
       { provide: SwitchyardMetrics, useFactory: () => new SwitchyardMetrics() },
+      {
+        provide: READINESS_CHECKS,
+        inject: [RoutingTableHolder],
+        useFactory: (routing: RoutingTableHolder): ReadinessCheck[] => [
+          {
+            name: 'routing_table',
+            ready: 'loaded',
+            state: () => (routing.current ? 'loaded' : 'missing'),
+          },
+        ],
+      },
       {
         provide: LEDGER_OPTIONS,
         useValue: {

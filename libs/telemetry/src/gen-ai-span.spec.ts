@@ -2,7 +2,8 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ProviderError, type CompletionResult } from '@switchyard/providers';
 import * as semconv from './gen-ai-semconv';
 import { genAiProviderName } from './gen-ai-provider-name';
-import { TRACE_CONTENT_ENV, withGenAiSpan, type GenAiSpanInfo } from './gen-ai-span';
+import { TRACE_CONTENT_ENV } from '@switchyard/config';
+import { withGenAiSpan, type GenAiSpanInfo } from './gen-ai-span';
 import { startTestTracing, type TestTracing } from './test-tracing';
 
 const info: GenAiSpanInfo = {

@@ -1,4 +1,5 @@
 import { SpanKind, type Attributes, type Span } from '@opentelemetry/api';
+import { traceContentEnabled } from '@switchyard/config';
 import type { ChatMessage, CompletionResult, ProviderKind } from '@switchyard/providers';
 import { genAiInputMessages, genAiOutputMessages } from './gen-ai-messages';
 import { genAiProviderName } from './gen-ai-provider-name';
@@ -29,9 +30,6 @@ export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
 export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
 export const ATTR_SWITCHYARD_RULE = 'switchyard.rule';
 export const ATTR_SWITCHYARD_SPLIT = 'switchyard.split';
-
-/** Env switch for recording prompts and responses on spans (off unless exactly "true"). */
-export const TRACE_CONTENT_ENV = 'SWITCHYARD_TRACE_CONTENT';
 
 export interface GenAiSpanInfo {
   /** Routing-table provider name */
@@ -72,10 +70,6 @@ export type GenAiResultLike = Pick<
   'model_revision' | 'usage' | 'finish_reason' | 'text'
 > &
   Partial<Pick<CompletionResult, 'request_id' | 'system_fingerprint'>>;
-
-export function traceContentEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[TRACE_CONTENT_ENV] === 'true';
-}
 
 function requestAttributes(info: GenAiSpanInfo): Attributes {
   const attributes: Attributes = {
