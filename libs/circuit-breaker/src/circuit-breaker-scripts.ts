@@ -5,7 +5,8 @@ import { defineScript, type ScriptArg } from '@switchyard/redis';
  * half-open admission counter cannot be raced. Time always comes from the caller (`now`, ms)
  * rather than Redis TIME, which keeps the scripts deterministic under test.
  *
- * State hash fields: state, since, openUntil, consecutive, step, stepSuccesses, admissions.
+ * State hash fields: state, since, openUntil, consecutive, step, stepSuccesses, admissions,
+ * lastFailure (ms of the latest failure recorded).
  * Window hash fields: '<bucket>:n' (calls) and '<bucket>:f' (failures), bucket = floor(now/bucketMs).
  */
 
@@ -52,7 +53,7 @@ end
 -- half-open at step 0; readers derive that here, writers persist it with the rest of the state.
 local function loadCircuit(key)
   local v = redis.call('HMGET', key, 'state', 'since', 'openUntil', 'consecutive', 'step',
-    'stepSuccesses', 'admissions')
+    'stepSuccesses', 'admissions', 'lastFailure')
   local c = {
     state = v[1] or 'closed',
     since = num(v[2], -1),
@@ -61,6 +62,8 @@ local function loadCircuit(key)
     step = num(v[5], 0),
     stepSuccesses = num(v[6], 0),
     admissions = num(v[7], 0),
+    lastFailure = num(v[8], nil),
+    stored = v[1] ~= false,
     derived = false,
   }
   if c.state == 'open' and now >= c.openUntil then
@@ -75,9 +78,14 @@ local function loadCircuit(key)
 end
 
 local function saveCircuit(key, c)
-  redis.call('HSET', key, 'state', c.state, 'since', int(c.since), 'openUntil', int(c.openUntil),
+  local fields = {'state', c.state, 'since', int(c.since), 'openUntil', int(c.openUntil),
     'consecutive', c.consecutive, 'step', c.step, 'stepSuccesses', c.stepSuccesses,
-    'admissions', c.admissions)
+    'admissions', c.admissions}
+  if c.lastFailure then
+    fields[#fields + 1] = 'lastFailure'
+    fields[#fields + 1] = int(c.lastFailure)
+  end
+  redis.call('HSET', key, unpack(fields))
   redis.call('PEXPIRE', key, cfg.ttlMs)
 end
 
@@ -156,12 +164,26 @@ local previous = c.state
 local dirty = c.derived
 
 local bucket = math.floor(now / cfg.bucketMs)
-redis.call('HINCRBY', KEY.window, bucket .. ':n', 1)
+-- The first call of a bucket sets the window's expiry and prunes it: an expiry set then outlasts
+-- every later call of the bucket by a window, so the calls in between need neither.
+local opensBucket = redis.call('HINCRBY', KEY.window, bucket .. ':n', 1) == 1
 if failed then redis.call('HINCRBY', KEY.window, bucket .. ':f', 1) end
-redis.call('PEXPIRE', KEY.window, cfg.windowMs + cfg.bucketMs)
-local calls, failures = readWindow(KEY.window, true)
+if opensBucket then redis.call('PEXPIRE', KEY.window, cfg.windowMs + cfg.bucketMs) end
+
+-- Only a closed circuit opens on the window's counts, and a window without failures cannot open
+-- it (unless any ratio opens it), so the counts are read only when a failure may be in it: this
+-- one, or the last one recorded (its time is stored with the state, which outlives the window; a
+-- state stored before lastFailure was kept cannot tell, so it reads).
+local mayHoldFailure = failed or cfg.failureRatio <= 0
+  or (c.lastFailure == nil and c.stored)
+  or (c.lastFailure ~= nil and c.lastFailure >= oldestBucket() * cfg.bucketMs)
+local calls, failures = 0, 0
+if opensBucket or (c.state == 'closed' and mayHoldFailure) then
+  calls, failures = readWindow(KEY.window, true)
+end
 
 if failed then
+  c.lastFailure = now
   c.consecutive = c.consecutive + 1
   dirty = true
 elseif c.consecutive > 0 then

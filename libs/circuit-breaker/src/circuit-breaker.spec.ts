@@ -317,6 +317,42 @@ describe('CircuitBreaker (real Redis)', () => {
     expect(await ratioOnly.snapshot(key2, later)).toMatchObject({ calls: 10, failures: 1 });
   });
 
+  it('a success opens on the ratio of failures from a state stored before lastFailure was kept', async () => {
+    const key = freshKey();
+    const keys = circuitKeys(t.prefix, key);
+    const ratioOnly = new CircuitBreaker(t.redis, t.prefix, {
+      ...OPTIONS,
+      consecutiveFailures: 1000,
+    });
+    // 9 failures of 9 calls in the T0 bucket, the state as an older release stored it.
+    const bucket = Math.floor(T0 / 1_000);
+    await t.redis.hset(keys.window, `${bucket}:n`, 9, `${bucket}:f`, 9);
+    await t.redis.hset(keys.state, 'state', 'closed', 'since', -1, 'consecutive', 9);
+    await t.redis.pexpire(keys.window, 60_000);
+    await t.redis.pexpire(keys.state, 60_000);
+    expect((await ratioOnly.record(key, 'success', T0 + 100)).state).toBe('open');
+  });
+
+  it('a success far from any failure leaves a healthy circuit closed and counted', async () => {
+    const key = freshKey();
+    const ratioOnly = new CircuitBreaker(t.redis, t.prefix, {
+      ...OPTIONS,
+      consecutiveFailures: 1000,
+    });
+    await recordMany(key, 'f', T0, ratioOnly);
+    // 40 s later the failure has left the window: successes alone, many per bucket.
+    const r = await recordMany(key, 'ssssssssssss', T0 + 40_000, ratioOnly);
+    expect(r.state).toBe('closed');
+    expect(await ratioOnly.snapshot(key, T0 + 40_000)).toMatchObject({ calls: 12, failures: 0 });
+    // A failure within the window counts again: 12 of 24 calls is 50 %.
+    await recordMany(key, 'ffffffffffff', T0 + 41_000, ratioOnly);
+    expect(await ratioOnly.snapshot(key, T0 + 41_000)).toMatchObject({
+      state: 'open',
+      calls: 24,
+      failures: 12,
+    });
+  });
+
   it('keeps memory bounded: stale buckets are pruned and keys carry a TTL', async () => {
     const key = freshKey();
     const keys = circuitKeys(t.prefix, key);
