@@ -13,15 +13,16 @@ export interface LatencyTrackerOptions {
   now?: () => number;
 }
 
-// One command per sample instead of MULTI/LPUSH/LTRIM/EXEC: every call records one.
-// `last_index`: the window's size minus one (LTRIM keeps 0..last_index).
+// One command per sample instead of MULTI/LPUSH/LTRIM/EXEC: every call records one. The list is
+// trimmed (to 0..last_index, the window's size minus one) only once it is longer than that.
 const RECORD_SAMPLE = defineScript({
   name: 'switchyardLatencyRecord',
   keys: ['samples'],
   args: ['latency_ms', 'last_index'],
   lua: `
-redis.call('LPUSH', KEY.samples, ARG.latency_ms)
-redis.call('LTRIM', KEY.samples, 0, ARG.last_index)
+if redis.call('LPUSH', KEY.samples, ARG.latency_ms) > tonumber(ARG.last_index) + 1 then
+  redis.call('LTRIM', KEY.samples, 0, ARG.last_index)
+end
 `,
 });
 
