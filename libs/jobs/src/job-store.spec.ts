@@ -89,6 +89,35 @@ describe('JobStore', () => {
     });
   });
 
+  describe('beginAttempt', () => {
+    it('marks a queued job running and returns the record as stored after the transition', async () => {
+      const job = jobRecord('job_begin', { pin: 'openai/gpt-x', max_cost_usd: 0.5 });
+      await store.create(job);
+      const now = new Date(Date.parse(job.created_at) + 5);
+      const begun = await store.beginAttempt('job_begin', now);
+      expect(begun).toEqual({
+        ...job,
+        status: 'running',
+        started_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      });
+      expect(await store.get('job_begin')).toEqual(begun);
+    });
+
+    it('leaves a job that is already running or ended as it is', async () => {
+      await store.create(jobRecord('job_begin_twice'));
+      const first = await store.beginAttempt('job_begin_twice', new Date(1_000));
+      const second = await store.beginAttempt('job_begin_twice', new Date(2_000));
+      expect(second).toEqual(first);
+      await store.cancel('job_begin_twice');
+      expect(await store.beginAttempt('job_begin_twice')).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('returns null for a job that does not exist', async () => {
+      expect(await store.beginAttempt('job_missing')).toBeNull();
+    });
+  });
+
   describe('terminal jobs have only terminal attempts', () => {
     it('closes an attempt left running (its process died) when the job ends', async () => {
       await store.create(jobRecord('job_abandoned'));
