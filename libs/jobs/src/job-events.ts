@@ -90,14 +90,26 @@ export class JobEventLog {
     return jobEventsKey(this.prefix, jobId);
   }
 
-  /** Appends the events in order, in one command. */
+  /**
+   * Appends the events in order, in one command. The stream's expiry is set by the batch that
+   * opens an attempt (attempt.started) and again by the job's terminal transition; the batches in
+   * between (deltas, a failure) ride on it, as an attempt lasts far less than the retention.
+   */
   async append(jobId: string, events: readonly JobEvent[]): Promise<void> {
     if (events.length === 0) return;
     const args: string[] = [];
-    for (const e of events) args.push(e.event, JSON.stringify(e.data));
+    let opensAttempt = false;
+    for (const e of events) {
+      args.push(e.event, JSON.stringify(e.data));
+      if (e.event === 'attempt.started') opensAttempt = true;
+    }
     await APPEND_EVENTS.run(this.redis, {
       keys: { events: this.key(jobId) },
-      args: { max_len: JOB_EVENTS_MAX_LEN, retention_s: this.retentionSeconds },
+      args: {
+        max_len: JOB_EVENTS_MAX_LEN,
+        retention_s: this.retentionSeconds,
+        refresh_expiry: opensAttempt ? '1' : '0',
+      },
       rest: args,
     });
   }
