@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AttemptError } from '@switchyard/redis';
 import { dailyBudgetSkip, type TaskConfig, type TenantConfig } from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
+import { BudgetAlerts } from '@switchyard/runtime';
+import { SwitchyardMetrics } from '@switchyard/telemetry';
 
 export type BudgetReservation =
   | { kind: 'none' }
@@ -23,7 +25,27 @@ const LONGEST_WAIT_MS = 500;
  */
 @Injectable()
 export class DailyBudgetReservation {
-  constructor(private readonly spend: DailySpendStore) {}
+  constructor(
+    private readonly spend: DailySpendStore,
+    private readonly budgetAlerts: BudgetAlerts,
+    @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
+  ) {}
+
+  /** Replaces the reservation with what the call really cost; alerts once the day crosses alert_at. */
+  async settle(
+    scope: { task: TaskConfig; tenant: TenantConfig },
+    reservationId: string,
+    costUsd: number,
+  ): Promise<void> {
+    const { task, tenant } = scope;
+    const settled = await this.spend.settle(
+      { task: task.name, tenant: tenant.name },
+      reservationId,
+      costUsd,
+    );
+    this.metrics.setBudgetSpent(task.name, settled.spent_usd, tenant.name);
+    if (settled.alert) this.budgetAlerts.fire(task, settled.day, tenant.name);
+  }
 
   async reserve(
     task: TaskConfig,

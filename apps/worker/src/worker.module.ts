@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AnswerCache } from './answer-cache';
 import { AttemptProcessor } from './attempt-processor';
 import { DailyBudgetReservation } from './daily-budget-reservation';
 import { ProviderWorkerPool, WORKER_PROVIDERS } from './provider-worker-pool';
@@ -14,6 +15,7 @@ export class WorkerModule {
       providers: [
         { provide: WORKER_PROVIDERS, useValue: providers },
         AttemptProcessor,
+        AnswerCache,
         RouterHandoff,
         DailyBudgetReservation,
         StuckAttemptRescuer,

@@ -75,6 +75,17 @@ export class JobCompletionChannel {
     };
   }
 
+  /**
+   * Resolves once the channel is subscribed (at once after the first time): an end announced
+   * after that reaches every watch registered before it. A failed subscription resolves too.
+   */
+  ready(): Promise<void> {
+    return this.ensureSubscribed().then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   private ensureSubscribed(): Promise<unknown> {
     if (!this.subscribed) {
       this.subscriber.on('message', (channel: string, jobId: string) => {
