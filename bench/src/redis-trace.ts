@@ -16,7 +16,7 @@ export interface RedisTrace {
     inScriptPerJob: number;
     commands: Array<{ command: string; perJob: number }>;
   }>;
-  /** The first commands seen, in order ("process: command key"), to read one job's path */
+  /** The first commands seen, in order ("process: command key"), to read the jobs' paths */
   log: string[];
 }
 
@@ -65,7 +65,8 @@ export async function traceRedis(
   let firstAt: number | undefined;
   let lastAt = 0;
   const note = (name: string, args: string[], inScript: boolean): void => {
-    if (lines.length >= 400) return;
+    // Enough for every traced job's timeline (a hand-off job runs about 350 commands).
+    if (lines.length >= 2000) return;
     firstAt ??= lastAt;
     const [command, ...rest] = args;
     // Script bodies and SHAs say nothing; keys do.

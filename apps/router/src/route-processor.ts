@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import type Redis from 'ioredis';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
 import { AttemptEnqueuer, JobFinalizer, JobStore } from '@switchyard/jobs';
-import { ProviderPauses, type RouterJobData } from '@switchyard/redis';
+import { ProviderPauses, inOneWrite, type RouterJobData } from '@switchyard/redis';
 import {
   RoutingTableHolder,
   circuitKeysOfAll,
@@ -10,6 +11,7 @@ import {
   type DailyBudgetState,
 } from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
+import { REDIS_CONSUMER } from '@switchyard/runtime';
 import { injectTraceContext } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';
 
@@ -30,15 +32,24 @@ export class RouteProcessor {
     private readonly finalizer: JobFinalizer,
     private readonly spend: DailySpendStore,
     private readonly pauses: ProviderPauses,
+    // The connection the stores above use: the first reads go out in one write.
+    @Inject(REDIS_CONSUMER) private readonly redis: Redis,
   ) {}
 
   async process(bullJob: Job<RouterJobData>): Promise<string> {
     const data = bullJob.data;
-    // The worker names the circuits the decision needs, so they are read alongside the job.
-    const [job, hinted] = await Promise.all([
-      this.jobs.get(data.job_id),
-      data.circuits?.length ? this.breaker.states(data.circuits) : undefined,
-    ]);
+    const table = this.routing.current;
+    // Everything a usual decision reads, in one round trip with the job: the circuits the worker
+    // names, and the pauses of every provider of the table (the later candidates are only known
+    // once the job is read; reading their pauses then cost every hand-off a round trip).
+    const tableProviders = Object.keys(table.providers);
+    const [job, hinted, tablePauses] = await inOneWrite(this.redis, () =>
+      Promise.all([
+        this.jobs.get(data.job_id),
+        data.circuits?.length ? this.breaker.states(data.circuits) : undefined,
+        this.pauses.pausedUntil(tableProviders),
+      ]),
+    );
     if (!job) return 'already_ended';
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') {
       // This decision may have failed the job, then the router died before announcing it.
@@ -46,15 +57,19 @@ export class RouteProcessor {
       return 'already_ended';
     }
     if (job.current_hop > data.hop + 1) return 'stale';
-    const table = this.routing.current;
     const keys = circuitKeysOfAll(job.plan.candidates.slice(data.candidate + 1));
-    const laterProviders = job.plan.candidates.slice(data.candidate + 1).map((c) => c.provider);
+    // A planned provider the table no longer has (reloaded since): its pause is read now.
+    const unread = [
+      ...new Set(job.plan.candidates.slice(data.candidate + 1).map((c) => c.provider)),
+    ].filter((p) => !tableProviders.includes(p));
     const tenantLimit = tenantConfig(table, job.tenant).daily_usd;
     const [circuits, dailyBudget, tenantDailyBudget, pausedUntil] = await Promise.all([
       hinted && keys.every((k) => k in hinted) ? hinted : this.breaker.states(keys),
       this.dailyBudget(table.tasks[job.task]?.budget, job.task, job.tenant),
       this.tenantDailyBudget(tenantLimit, job.tenant),
-      this.pauses.pausedUntil([...new Set(laterProviders)]),
+      unread.length
+        ? this.pauses.pausedUntil(unread).then((more) => ({ ...tablePauses, ...more }))
+        : tablePauses,
     ]);
     const decision = decideFallback({
       job,
