@@ -70,8 +70,8 @@ export class OpenAiCompatController {
   @ApiResponse({ status: 504, type: OpenAiErrorDoc, description: 'the job deadline passed' })
   createChatCompletion(
     @Tenant() tenant: string,
-    // Typed unknown so the global ValidationPipe passes it through: OpenAI's fields are mapped
-    // and checked by chat-completion-request.ts, then by the job DTO's own validation.
+    // Typed unknown so the global body pipe passes it through: OpenAI's fields are mapped and
+    // checked by chat-completion-request.ts, then by the job body's own validator.
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('cache-control') cacheControl: string | undefined,
