@@ -110,11 +110,8 @@ export class AttemptProcessor {
     // nothing in the usual closed state; when half-open, a hop that then stands down (rare) uses
     // up one admission of the ramp without a call, which the ramp absorbs.
     const circuitKeys = circuitKeysOf(data);
-    const [job, ...gates] = await inOneWrite(this.redis, () =>
-      Promise.all([
-        this.jobs.beginAttempt(data.job_id),
-        ...circuitKeys.map((key) => this.breaker.acquire(key)),
-      ]),
+    const [job, gates] = await inOneWrite(this.redis, () =>
+      Promise.all([this.jobs.beginAttempt(data.job_id), this.breaker.acquireAll(circuitKeys)]),
     );
     const admission = admitAttempt({
       data,
@@ -228,7 +225,7 @@ export class AttemptProcessor {
         ctx.events.finish(),
         ctx.reservationId ? this.dailyBudget.settle(ctx, ctx.reservationId, cost) : undefined,
         this.latency.record(model.id, latencyMs),
-        ...circuitKeysOf(data).map((key) => this.breaker.record(key, 'success')),
+        this.breaker.recordAll(circuitKeysOf(data), 'success'),
         this.jobs.putAttempt(
           job.id,
           succeededAttempt(ctx.origin, {
@@ -285,8 +282,13 @@ export class AttemptProcessor {
           // Recorded before the hand-off leaves: the router's decision skips a provider paused
           // past the job's deadline.
           pauseMs ? this.pauses.pause(provider.name, pauseMs) : undefined,
-          outcome.countsAgainstProvider ? this.breaker.record(provider.name, 'failure') : undefined,
-          outcome.countsAgainstModel ? this.breaker.record(model.id, 'failure') : undefined,
+          this.breaker.recordAll(
+            [
+              ...(outcome.countsAgainstProvider ? [provider.name] : []),
+              ...(outcome.countsAgainstModel ? [model.id] : []),
+            ],
+            'failure',
+          ),
           this.jobs.putAttempt(
             job.id,
             failedAttempt(ctx.origin, { error: outcome.recorded, latencyMs, costUsd: cost }),

@@ -117,16 +117,16 @@ local function readWindow(key, prune)
 end
 `;
 
-/** May a call go to this circuit now? Returns {allowed 0|1, state, probe 0|1}. */
+/**
+ * May a call go to each circuit now? KEYS: each circuit's state key. Returns per circuit
+ * {allowed 0|1, state, probe 0|1}, in order: one command for every gate of an attempt.
+ */
 export const CIRCUIT_ACQUIRE = defineScript({
-  name: 'switchyardCircuitAcquire',
-  keys: ['state'],
+  name: 'switchyardCircuitAcquireAll',
+  keys: [],
   args: CIRCUIT_ARGS,
+  restKeys: 'states',
   lua: `${PRELUDE}
-local c = loadCircuit(KEY.state)
-if c.state == 'closed' then return {1, 'closed', 0} end
-if c.state == 'open' then return {0, 'open', 0} end
-
 -- Half-open: the n-th attempt of this step (0-based) is admitted when ceil((n+1)*f) exceeds
 -- ceil(n*f), which admits exactly ceil(N*f) of any first N attempts, spread evenly, the first
 -- attempt included. Integer basis points keep it exact.
@@ -136,113 +136,144 @@ local function ceilDiv(a, b)
   if r > 0 then return q + 1 end
   return q
 end
--- Clamped: a process configured with fewer steps than the one that stored this state.
-local bp = cfg.ramp[math.min(c.step + 1, #cfg.ramp)]
-local n = c.admissions
-local allowed = ceilDiv((n + 1) * bp, 10000) > ceilDiv(n * bp, 10000)
-c.admissions = n + 1
-saveCircuit(KEY.state, c)
-if allowed then return {1, 'half_open', 1} end
-return {0, 'half_open', 0}
+
+local function acquire(stateKey)
+  local c = loadCircuit(stateKey)
+  if c.state == 'closed' then return {1, 'closed', 0} end
+  if c.state == 'open' then return {0, 'open', 0} end
+  -- Clamped: a process configured with fewer steps than the one that stored this state.
+  local bp = cfg.ramp[math.min(c.step + 1, #cfg.ramp)]
+  local n = c.admissions
+  local allowed = ceilDiv((n + 1) * bp, 10000) > ceilDiv(n * bp, 10000)
+  c.admissions = n + 1
+  saveCircuit(stateKey, c)
+  if allowed then return {1, 'half_open', 1} end
+  return {0, 'half_open', 0}
+end
+
+local replies = {}
+for i = KEY_REST_FROM, #KEYS do replies[#replies + 1] = acquire(KEYS[i]) end
+return replies
 `,
 });
 
 /**
- * Records a call's `outcome` ('success' | 'failure'). A state change is announced on `channel`
- * (message: the circuit's key, `circuit`) in the same step, so no reader can see the new state
- * before the notice. Returns {previous, state}.
+ * Records one call's `outcome` ('success' | 'failure') on each circuit. KEYS: each circuit's state
+ * and window keys, in pairs; the tail of ARGV: each circuit's key, the message announcing its
+ * state change on `channel`, published in the same step so no reader can see the new state before
+ * the notice. Returns per circuit {previous, state}, in order.
  */
 export const CIRCUIT_RECORD = defineScript({
-  name: 'switchyardCircuitRecord',
-  keys: ['state', 'window'],
-  args: [...CIRCUIT_ARGS, 'outcome', 'channel', 'circuit'],
+  name: 'switchyardCircuitRecordAll',
+  keys: [],
+  args: [...CIRCUIT_ARGS, 'outcome', 'channel'],
+  restKeys: 'state_window_pairs',
+  rest: 'circuits',
   lua: `${PRELUDE}
 local failed = ARG.outcome == 'failure'
-local c = loadCircuit(KEY.state)
-local previous = c.state
--- Storing a derived half-open is a change even when the outcome changes nothing else.
-local dirty = c.derived
 
-local bucket = math.floor(now / cfg.bucketMs)
--- The first call of a bucket sets the window's expiry and prunes it: an expiry set then outlasts
--- every later call of the bucket by a window, so the calls in between need neither.
-local opensBucket = redis.call('HINCRBY', KEY.window, bucket .. ':n', 1) == 1
-if failed then redis.call('HINCRBY', KEY.window, bucket .. ':f', 1) end
-if opensBucket then redis.call('PEXPIRE', KEY.window, cfg.windowMs + cfg.bucketMs) end
+local function record(stateKey, windowKey, circuit)
+  local c = loadCircuit(stateKey)
+  local previous = c.state
+  -- Storing a derived half-open is a change even when the outcome changes nothing else.
+  local dirty = c.derived
 
--- Only a closed circuit opens on the window's counts, and a window without failures cannot open
--- it (unless any ratio opens it), so the counts are read only when a failure may be in it: this
--- one, or the last one recorded (its time is stored with the state, which outlives the window; a
--- state stored before lastFailure was kept cannot tell, so it reads).
-local mayHoldFailure = failed or cfg.failureRatio <= 0
-  or (c.lastFailure == nil and c.stored)
-  or (c.lastFailure ~= nil and c.lastFailure >= oldestBucket() * cfg.bucketMs)
-local calls, failures = 0, 0
-if opensBucket or (c.state == 'closed' and mayHoldFailure) then
-  calls, failures = readWindow(KEY.window, true)
-end
+  local bucket = math.floor(now / cfg.bucketMs)
+  -- The first call of a bucket sets the window's expiry and prunes it: an expiry set then outlasts
+  -- every later call of the bucket by a window, so the calls in between need neither.
+  local opensBucket = redis.call('HINCRBY', windowKey, bucket .. ':n', 1) == 1
+  if failed then redis.call('HINCRBY', windowKey, bucket .. ':f', 1) end
+  if opensBucket then redis.call('PEXPIRE', windowKey, cfg.windowMs + cfg.bucketMs) end
 
-if failed then
-  c.lastFailure = now
-  c.consecutive = c.consecutive + 1
-  dirty = true
-elseif c.consecutive > 0 then
-  c.consecutive = 0
-  dirty = true
-end
-
-local function open()
-  c.state = 'open'
-  c.since = now
-  c.openUntil = now + cfg.cooldownMs
-  c.step = 0
-  c.stepSuccesses = 0
-  c.admissions = 0
-  dirty = true
-end
-
-if c.state == 'closed' then
-  if c.consecutive >= cfg.consecutive
-    or (calls >= cfg.minCalls and failures / calls >= cfg.failureRatio) then
-    open()
+  -- Only a closed circuit opens on the window's counts, and a window without failures cannot open
+  -- it (unless any ratio opens it), so the counts are read only when a failure may be in it: this
+  -- one, or the last one recorded (its time is stored with the state, which outlives the window; a
+  -- state stored before lastFailure was kept cannot tell, so it reads).
+  local mayHoldFailure = failed or cfg.failureRatio <= 0
+    or (c.lastFailure == nil and c.stored)
+    or (c.lastFailure ~= nil and c.lastFailure >= oldestBucket() * cfg.bucketMs)
+  local calls, failures = 0, 0
+  if opensBucket or (c.state == 'closed' and mayHoldFailure) then
+    calls, failures = readWindow(windowKey, true)
   end
-elseif c.state == 'half_open' then
+
   if failed then
-    open()
-  else
-    c.stepSuccesses = c.stepSuccesses + 1
-    if c.stepSuccesses >= cfg.successesPerStep then
-      c.step = c.step + 1
-      c.stepSuccesses = 0
-      c.admissions = 0
-      if c.step >= #cfg.ramp then
-        c.state = 'closed'
-        c.since = now
-        c.step = 0
-        -- Outcomes from before and during the outage must not count against the closed circuit.
-        redis.call('DEL', KEY.window)
-      end
-    end
+    c.lastFailure = now
+    c.consecutive = c.consecutive + 1
+    dirty = true
+  elseif c.consecutive > 0 then
+    c.consecutive = 0
     dirty = true
   end
-end
--- While open (cooldown running) outcomes of calls admitted earlier only update the counters.
 
-if dirty then saveCircuit(KEY.state, c) end
-if previous ~= c.state then redis.call('PUBLISH', ARG.channel, ARG.circuit) end
-return {previous, c.state}
+  local function open()
+    c.state = 'open'
+    c.since = now
+    c.openUntil = now + cfg.cooldownMs
+    c.step = 0
+    c.stepSuccesses = 0
+    c.admissions = 0
+    dirty = true
+  end
+
+  if c.state == 'closed' then
+    if c.consecutive >= cfg.consecutive
+      or (calls >= cfg.minCalls and failures / calls >= cfg.failureRatio) then
+      open()
+    end
+  elseif c.state == 'half_open' then
+    if failed then
+      open()
+    else
+      c.stepSuccesses = c.stepSuccesses + 1
+      if c.stepSuccesses >= cfg.successesPerStep then
+        c.step = c.step + 1
+        c.stepSuccesses = 0
+        c.admissions = 0
+        if c.step >= #cfg.ramp then
+          c.state = 'closed'
+          c.since = now
+          c.step = 0
+          -- Outcomes from before and during the outage must not count against the closed circuit.
+          redis.call('DEL', windowKey)
+        end
+      end
+      dirty = true
+    end
+  end
+  -- While open (cooldown running) outcomes of calls admitted earlier only update the counters.
+
+  if dirty then saveCircuit(stateKey, c) end
+  if previous ~= c.state then redis.call('PUBLISH', ARG.channel, circuit) end
+  return {previous, c.state}
+end
+
+local replies = {}
+for k = KEY_REST_FROM, #KEYS, 2 do
+  local n = #replies + 1
+  replies[n] = record(KEYS[k], KEYS[k + 1], ARGV[REST_FROM + n - 1])
+end
+return replies
 `,
 });
 
-/** Reads one circuit. Returns {state, since, openUntil, consecutive, step, calls, failures}. */
+/**
+ * Reads each circuit. KEYS: each circuit's state and window keys, in pairs. Returns per circuit
+ * {state, since, openUntil, consecutive, step, calls, failures}, in order.
+ */
 export const CIRCUIT_SNAPSHOT = defineScript({
-  name: 'switchyardCircuitSnapshot',
-  keys: ['state', 'window'],
+  name: 'switchyardCircuitSnapshotAll',
+  keys: [],
   args: CIRCUIT_ARGS,
+  restKeys: 'state_window_pairs',
   readOnly: true,
   lua: `${PRELUDE}
-local c = loadCircuit(KEY.state)
-local calls, failures = readWindow(KEY.window, false)
-return {c.state, c.since, c.openUntil, c.consecutive, c.step, calls, failures}
+local replies = {}
+for k = KEY_REST_FROM, #KEYS, 2 do
+  local c = loadCircuit(KEYS[k])
+  local calls, failures = readWindow(KEYS[k + 1], false)
+  replies[#replies + 1] = {c.state, c.since, c.openUntil, c.consecutive, c.step, calls, failures}
+end
+return replies
 `,
 });

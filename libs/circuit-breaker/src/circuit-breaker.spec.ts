@@ -353,6 +353,26 @@ describe('CircuitBreaker (real Redis)', () => {
     });
   });
 
+  it('acquireAll and recordAll gate and record many circuits in one step, each on its own', async () => {
+    const healthy = freshKey();
+    const failing = freshKey();
+    await trip(failing, T0);
+    expect(await breaker.acquireAll([healthy, failing], T0 + 1)).toEqual([
+      { allowed: true, state: 'closed', probe: false },
+      { allowed: false, state: 'open', probe: false },
+    ]);
+    const other = freshKey();
+    await recordMany(other, 'ffff', T0);
+    const results = await breaker.recordAll([healthy, other], 'failure', T0 + 2);
+    expect(results).toEqual([
+      { state: 'closed', previous: 'closed', transitioned: false },
+      { state: 'open', previous: 'closed', transitioned: true },
+    ]);
+    expect((await breaker.snapshot(healthy, T0 + 2)).consecutiveFailures).toBe(1);
+    expect(await breaker.acquireAll([], T0)).toEqual([]);
+    expect(await breaker.recordAll([], 'success', T0)).toEqual([]);
+  });
+
   it('keeps memory bounded: stale buckets are pruned and keys carry a TTL', async () => {
     const key = freshKey();
     const keys = circuitKeys(t.prefix, key);

@@ -78,51 +78,81 @@ export class CircuitBreaker {
    * each step included), shared by all processes.
    */
   async acquire(key: string, now: number = Date.now()): Promise<AcquireResult> {
-    const { state } = this.keys(key);
-    const reply = asArray(
-      await CIRCUIT_ACQUIRE.run(this.redis, { keys: { state }, args: this.args(now) }),
-      3,
+    return (await this.acquireAll([key], now))[0];
+  }
+
+  /** `acquire` for each key, in order, in one command (every gate of one attempt). */
+  async acquireAll(keys: readonly string[], now: number = Date.now()): Promise<AcquireResult[]> {
+    if (keys.length === 0) return [];
+    const replies = asArray(
+      await CIRCUIT_ACQUIRE.run(this.redis, {
+        keys: {},
+        args: this.args(now),
+        restKeys: keys.map((key) => this.keys(key).state),
+      }),
+      keys.length,
     );
-    return { allowed: reply[0] === 1, state: asState(reply[1]), probe: reply[2] === 1 };
+    return replies.map((r) => {
+      const reply = asArray(r, 3);
+      return { allowed: reply[0] === 1, state: asState(reply[1]), probe: reply[2] === 1 };
+    });
   }
 
   /** Record the outcome of a call that went to the provider. */
   async record(key: string, outcome: CallOutcome, now: number = Date.now()): Promise<RecordResult> {
+    return (await this.recordAll([key], outcome, now))[0];
+  }
+
+  /** `record` of one call's outcome on each key, in order, in one command. */
+  async recordAll(
+    keys: readonly string[],
+    outcome: CallOutcome,
+    now: number = Date.now(),
+  ): Promise<RecordResult[]> {
     if (outcome !== 'success' && outcome !== 'failure') {
       throw new RangeError(`circuit breaker: unknown outcome ${String(outcome)}`);
     }
-    const reply = asArray(
+    if (keys.length === 0) return [];
+    const replies = asArray(
       await CIRCUIT_RECORD.run(this.redis, {
-        keys: this.keys(key),
-        args: {
-          ...this.args(now),
-          outcome,
-          channel: circuitChangedChannel(this.prefix),
-          circuit: key,
-        },
+        keys: {},
+        args: { ...this.args(now), outcome, channel: circuitChangedChannel(this.prefix) },
+        restKeys: keys.flatMap((key) => {
+          const k = this.keys(key);
+          return [k.state, k.window];
+        }),
+        rest: keys,
       }),
-      2,
+      keys.length,
     );
-    const previous = asState(reply[0]);
-    const state = asState(reply[1]);
-    // Only the caller whose outcome made the transition sees previous !== 'open' here, so each
-    // opening is written once. Rare (once per outage), so the extra round trip costs nothing.
-    if (state === 'open' && previous !== 'open') await this.incidents.recordOpening(key, now);
-    return { state, previous, transitioned: previous !== state };
+    const results: RecordResult[] = [];
+    for (const [i, r] of replies.entries()) {
+      const reply = asArray(r, 2);
+      const previous = asState(reply[0]);
+      const state = asState(reply[1]);
+      // Only the caller whose outcome made the transition sees previous !== 'open' here, so each
+      // opening is written once. Rare (once per outage), so the extra round trip costs nothing.
+      if (state === 'open' && previous !== 'open') await this.incidents.recordOpening(keys[i], now);
+      results.push({ state, previous, transitioned: previous !== state });
+    }
+    return results;
   }
 
-  /** Read-only snapshots of many keys in one round trip (duplicates collapse). */
+  /** Read-only snapshots of many keys in one command (duplicates collapse). */
   async states(keys: string[], now: number = Date.now()): Promise<Record<string, CircuitSnapshot>> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return {};
-    const args = this.args(now);
-    const pipeline = this.redis.pipeline();
-    for (const key of unique) CIRCUIT_SNAPSHOT.queue(pipeline, { keys: this.keys(key), args });
-    // One pipelined round trip for any number of circuits; rejects if any of them failed.
-    const replies = ((await pipeline.exec()) ?? []).map(([err, reply]) => {
-      if (err) throw err;
-      return reply;
-    });
+    const replies = asArray(
+      await CIRCUIT_SNAPSHOT.run(this.redis, {
+        keys: {},
+        args: this.args(now),
+        restKeys: unique.flatMap((key) => {
+          const k = this.keys(key);
+          return [k.state, k.window];
+        }),
+      }),
+      unique.length,
+    );
     const result: Record<string, CircuitSnapshot> = {};
     unique.forEach((key, i) => {
       result[key] = this.toSnapshot(key, replies[i]);

@@ -40,6 +40,27 @@ describe('RedisScript', () => {
     expect(reply).toEqual(['k1', 'k2', '7', 'b', 3, 'x', 'y', 'z']);
   });
 
+  it('passes a variadic tail of keys after the declared ones', async () => {
+    const MANY = defineScript({
+      name: 'switchyardTestManyKeys',
+      keys: ['first'],
+      args: ['by'],
+      restKeys: 'counters',
+      lua: `
+local out = {KEY.first}
+for i = KEY_REST_FROM, #KEYS do out[#out + 1] = redis.call('INCRBY', KEYS[i], ARG.by) end
+return out
+`,
+    });
+    const reply = await MANY.run(t.redis, {
+      keys: { first: `${t.prefix}:first` },
+      args: { by: 3 },
+      restKeys: [`${t.prefix}:many:a`, `${t.prefix}:many:b`],
+    });
+    expect(reply).toEqual([`${t.prefix}:first`, 3, 3]);
+    expect(await MANY.run(t.redis, { keys: { first: 'x' }, args: { by: 1 } })).toEqual(['x']);
+  });
+
   it('passes the declared keys as KEYS (numberOfKeys follows the declaration)', async () => {
     const key = `${t.prefix}:counter`;
     expect(await COUNTER.run(t.redis, { keys: { counter: key }, args: { by: 2 } })).toBe(2);

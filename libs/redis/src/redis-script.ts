@@ -8,13 +8,15 @@ export type ScriptArg = string | number;
  * `ARG.now` (a prelude maps the names onto KEYS[i] and ARGV[i] in the declared order), and the
  * caller passes them by name, so neither side depends on an order described in prose.
  * `rest` names a variadic tail of arguments after the declared ones; the Lua reads it from
- * ARGV[REST_FROM] on.
+ * ARGV[REST_FROM] on. `restKeys` names a variadic tail of keys (one script over many circuits);
+ * the Lua reads it from KEYS[KEY_REST_FROM] on.
  */
 export interface ScriptDefinition<K extends string, A extends string> {
   name: string;
   keys: readonly K[];
   args: readonly A[];
   rest?: string;
+  restKeys?: string;
   lua: string;
   /** Reads only: allowed on replicas, never retried as a write. */
   readOnly?: boolean;
@@ -24,6 +26,7 @@ export interface ScriptCall<K extends string, A extends string> {
   keys: Record<K, string>;
   args: Record<A, ScriptArg>;
   rest?: readonly ScriptArg[];
+  restKeys?: readonly string[];
 }
 
 const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,6 +36,7 @@ export function scriptPrelude(definition: {
   keys: readonly string[];
   args: readonly string[];
   rest?: string;
+  restKeys?: string;
 }): string {
   for (const name of [...definition.keys, ...definition.args]) {
     if (!LUA_NAME.test(name)) throw new Error(`Redis script name "${name}" is not a Lua name`);
@@ -44,6 +48,9 @@ export function scriptPrelude(definition: {
     `local ARG = {${bind(definition.args, 'ARGV')}}`,
   ];
   if (definition.rest !== undefined) lines.push(`local REST_FROM = ${definition.args.length + 1}`);
+  if (definition.restKeys !== undefined) {
+    lines.push(`local KEY_REST_FROM = ${definition.keys.length + 1}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -79,15 +86,21 @@ export class RedisScript<K extends string, A extends string> {
     if (typeof lookup(redis, this.name) === 'function') return;
     redis.defineCommand(this.name, {
       lua: this.lua,
-      numberOfKeys: this.definition.keys.length,
+      // Without a count ioredis takes it from the call (see positional) when keys vary.
+      ...(this.definition.restKeys === undefined && { numberOfKeys: this.definition.keys.length }),
       readOnly: this.definition.readOnly ?? false,
     });
   }
 
-  /** KEYS then ARGV in the declared order, then the variadic tail. */
+  /** KEYS then ARGV in the declared order, each followed by its variadic tail. */
   private positional(call: ScriptCall<K, A>): ScriptArg[] {
     const out: ScriptArg[] = [];
+    const restKeys = call.restKeys ?? [];
+    if (this.definition.restKeys !== undefined) {
+      out.push(this.definition.keys.length + restKeys.length);
+    }
     for (const k of this.definition.keys) out.push(call.keys[k]);
+    out.push(...restKeys);
     for (const a of this.definition.args) out.push(call.args[a]);
     if (call.rest) out.push(...call.rest);
     return out;
