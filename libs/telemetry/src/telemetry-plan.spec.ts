@@ -60,8 +60,21 @@ describe('planTelemetry', () => {
   });
 
   it('leaves OTel metrics and logs to the SDK only when asked for', () => {
-    const plan = planTelemetry({ OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'none' }, opts);
+    const plan = planTelemetry(
+      { OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'console' },
+      opts,
+    );
     expect(plan.metricsFromEnv).toBe(true);
     expect(plan.logsFromEnv).toBe(true);
+  });
+
+  it('takes an exporter list of none as nothing asked for (no full SDK loaded for it)', () => {
+    const plan = planTelemetry(
+      { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: ' none ' },
+      opts,
+    );
+    expect(plan.metricsFromEnv).toBe(false);
+    expect(plan.logsFromEnv).toBe(false);
+    expect(planTelemetry({ OTEL_LOGS_EXPORTER: 'none,otlp' }, opts).logsFromEnv).toBe(true);
   });
 });

@@ -20,9 +20,12 @@ export interface TelemetryPlan {
   mode: TraceExportMode;
   /** Passed to the SDK only when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES names one */
   serviceName?: string;
-  /** Leave OTel metrics to OTEL_METRICS_EXPORTER; unset means none (prom-client serves /metrics) */
+  /**
+   * Leave OTel metrics to OTEL_METRICS_EXPORTER; unset or `none` means none (prom-client serves
+   * /metrics)
+   */
   metricsFromEnv: boolean;
-  /** Leave OTel logs to OTEL_LOGS_EXPORTER; unset means none */
+  /** Leave OTel logs to OTEL_LOGS_EXPORTER; unset or `none` means none */
   logsFromEnv: boolean;
   /**
    * False when spans would go nowhere: an always-off sampler then still hands out and propagates
@@ -37,12 +40,24 @@ function set(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/**
+ * An exporter list naming something other than `none`. `none` asks for nothing, so it must not
+ * load the full SDK for it: that costs every process about 10 MB of resident memory.
+ */
+function exportsSomething(env: NodeJS.ProcessEnv, name: string): boolean {
+  const list = set(env, name)
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return !!list && list.some((e) => e !== 'none');
+}
+
 export function planTelemetry(
   env: NodeJS.ProcessEnv,
   options: { serviceName: string; customProcessors?: boolean },
 ): TelemetryPlan {
-  const metricsFromEnv = set(env, 'OTEL_METRICS_EXPORTER') !== undefined;
-  const logsFromEnv = set(env, 'OTEL_LOGS_EXPORTER') !== undefined;
+  const metricsFromEnv = exportsSomething(env, 'OTEL_METRICS_EXPORTER');
+  const logsFromEnv = exportsSomething(env, 'OTEL_LOGS_EXPORTER');
   const namedByEnv =
     set(env, 'OTEL_SERVICE_NAME') !== undefined ||
     /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
