@@ -82,4 +82,26 @@ describe('a rate-limited provider hands its jobs to the fallbacks', () => {
     expect(next.result.provider).toBe('anthropic');
     expect(simCalls(stack, 'openai')).toBe(1);
   });
+
+  it("hands a hop already waiting in the provider's queue to the fallback when the limiter would start it past the deadline", async () => {
+    // A 429's pause on BullMQ's limiter only, after planning: the planner still picks openai, and
+    // the hop waits in a queue that starts nothing for a minute, longer than the 30 s deadline.
+    await stack.redis.redis.set(
+      `${stack.redis.queuePrefix}:provider-openai:limiter`,
+      String(Number.MAX_SAFE_INTEGER),
+      'PX',
+      60_000,
+    );
+    const submittedAt = Date.now();
+    const submitted = await stack.submit(reasoning('waiting behind a pause'));
+    expect(submitted.body.plan[0]).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
+    const job = await stack.waitForJob(submitted.body.id, 45_000);
+
+    expect(job.status).toBe('succeeded');
+    expect(job.result.provider).toBe('anthropic');
+    // Handed on within seconds, not after waiting out the deadline; openai was never called.
+    expect(Date.now() - submittedAt).toBeLessThan(15_000);
+    expect(job.attempts).toEqual([expect.objectContaining({ provider: 'anthropic' })]);
+    expect(simCalls(stack, 'openai')).toBe(0);
+  });
 });

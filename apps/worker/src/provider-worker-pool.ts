@@ -17,7 +17,7 @@ import { StuckAttemptRescuer } from './stuck-attempt-rescuer';
 export const WORKER_PROVIDERS = Symbol('WORKER_PROVIDERS');
 
 /** A limiter that only serves to make BullMQ honour Queue.rateLimit(): no provider is this fast. */
-const UNLIMITED_PER_MINUTE = 1_000_000_000;
+export const UNLIMITED_PER_MINUTE = 1_000_000_000;
 
 /**
  * One BullMQ Worker per provider this process serves, each with the provider's concurrency and

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AnswerCache } from './answer-cache';
 import { AttemptProcessor } from './attempt-processor';
+import { LimiterWatch } from './limiter-watch';
 import { DailyBudgetReservation } from './daily-budget-reservation';
 import { ProviderWorkerPool, WORKER_PROVIDERS } from './provider-worker-pool';
 import { RouterHandoff } from './router-handoff';
@@ -20,6 +21,7 @@ export class WorkerModule {
         DailyBudgetReservation,
         StuckAttemptRescuer,
         ProviderWorkerPool,
+        LimiterWatch,
       ],
     };
   }
