@@ -118,6 +118,26 @@ describe('JobStore', () => {
     });
   });
 
+  describe("the job's cost", () => {
+    it("adds the result's cost to what failed calls cost, once, whoever re-runs the end", async () => {
+      await store.create(jobRecord('job_cost'));
+      await store.addCost('job_cost', 0.0002);
+      expect(await store.succeed('job_cost', RESULT, 'h1')).toBe('finalized');
+      expect(await store.succeed('job_cost', RESULT, 'h1')).toBe('already_finalized_by_me');
+      expect(await store.succeed('job_cost', RESULT, 'h2')).toBe('already_terminal');
+      expect((await store.get('job_cost'))?.cost_usd).toBe(0.0002 + RESULT.cost_usd);
+    });
+
+    it('charges nothing for a failure or a free answer', async () => {
+      await store.create(jobRecord('job_free'));
+      await store.succeed('job_free', { ...RESULT, cost_usd: 0 }, 'h0');
+      expect((await store.get('job_free'))?.cost_usd).toBe(0);
+      await store.create(jobRecord('job_failed_cost'));
+      await store.fail('job_failed_cost', { type: 'server_error', message: 'x' }, 'h0');
+      expect((await store.get('job_failed_cost'))?.cost_usd).toBe(0);
+    });
+  });
+
   describe('terminal jobs have only terminal attempts', () => {
     it('closes an attempt left running (its process died) when the job ends', async () => {
       await store.create(jobRecord('job_abandoned'));

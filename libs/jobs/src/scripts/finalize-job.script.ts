@@ -37,16 +37,24 @@ export const FINALIZE_JOB = defineScript({
     'keep_active',
   ],
   lua: `
-local status = redis.call('HGET', KEY.job, 'status')
+local current = redis.call('HMGET', KEY.job, 'status', 'finalized_by', 'cost_usd')
+local status = current[1]
 if not status then return -1 end
 local outcome = 1
 if status == 'succeeded' or status == 'failed' or status == 'cancelled' then
-  if redis.call('HGET', KEY.job, 'finalized_by') ~= ARG.finalizer then return 0 end
+  if current[2] ~= ARG.finalizer then return 0 end
   outcome = 2
 else
-  redis.call('HSET', KEY.job, 'status', ARG.status, ARG.field, ARG.value, 'finished_at', ARG.now,
-    'updated_at', ARG.now, 'finalized_by', ARG.finalizer)
-  if tonumber(ARG.cost_usd) > 0 then redis.call('HINCRBYFLOAT', KEY.job, 'cost_usd', ARG.cost_usd) end
+  local fields = {'status', ARG.status, ARG.field, ARG.value, 'finished_at', ARG.now,
+    'updated_at', ARG.now, 'finalized_by', ARG.finalizer}
+  local cost = tonumber(ARG.cost_usd)
+  if cost > 0 then
+    -- Added with the transition's own write, from the cost read with the status (17 digits: the
+    -- sum round-trips as the same number).
+    fields[#fields + 1] = 'cost_usd'
+    fields[#fields + 1] = string.format('%.17g', (tonumber(current[3]) or 0) + cost)
+  end
+  redis.call('HSET', KEY.job, unpack(fields))
   if ARG.keep_active ~= '1' then redis.call('ZREM', KEY.active, ARG.id) end
   -- A terminal job has only terminal attempts: one still marked running lost its process (or
   -- was overtaken by the deadline); its own outcome, should it still come, overwrites this.
