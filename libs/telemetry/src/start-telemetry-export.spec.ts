@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,11 +13,14 @@ import ts from 'typescript';
  */
 const SRC = __dirname;
 const REPO_NODE_MODULES = resolve(__dirname, '../../../node_modules');
+/** The Switchyard libraries telemetry imports at run time, resolved as installed packages. */
+const IMPORTED_LIBRARIES = ['config'];
 
-function transpileLibrary(outDir: string): void {
-  for (const file of readdirSync(SRC)) {
+function transpileLibrary(src: string, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const file of readdirSync(src)) {
     if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
-    const output = ts.transpileModule(readFileSync(join(SRC, file), 'utf8'), {
+    const output = ts.transpileModule(readFileSync(join(src, file), 'utf8'), {
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
         target: ts.ScriptTarget.ES2022,
@@ -59,7 +62,11 @@ describe('startTelemetry in a real process', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-telemetry-'));
-    transpileLibrary(dir);
+    transpileLibrary(SRC, dir);
+    for (const name of IMPORTED_LIBRARIES) {
+      const src = resolve(__dirname, `../../${name}/src`);
+      transpileLibrary(src, join(dir, 'node_modules', '@switchyard', name));
+    }
     writeFileSync(join(dir, 'child.js'), CHILD);
     server = createServer((req, res) => {
       let body = '';
