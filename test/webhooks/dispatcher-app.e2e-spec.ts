@@ -130,4 +130,34 @@ describe('dispatcher app (e2e)', () => {
     expect(service.isRunning()).toBe(false);
     await expect(other.close()).resolves.toBeUndefined();
   });
+
+  it('serves /metrics, counting its deliveries by outcome', async () => {
+    const scrape = async (): Promise<Record<string, number>> => {
+      const res = await fetch(`${baseUrl}/metrics`);
+      expect(res.status).toBe(200);
+      const counts: Record<string, number> = {};
+      for (const m of (await res.text()).matchAll(
+        /^switchyard_webhook_deliveries_total\{outcome="(\w+)"\} (\d+)$/gm,
+      )) {
+        counts[m[1]] = Number(m[2]);
+      }
+      return counts;
+    };
+    const before = await scrape();
+    receiver.script('/metered', [500, 200]);
+    const store = new WebhookDeliveryStore(tr.redis, tr.prefix);
+    await new WebhookPublisher(queue, store, undefined, { maxAttempts: 3 }).publishJobCompletion(
+      { id: 'job-metered', status: 'succeeded', webhook_url: receiver.url('/metered') },
+      'job.succeeded',
+    );
+    await waitFor(
+      () => store.get('job-metered'),
+      (r) => r.status === 'delivered',
+      'delivery through the dispatcher app',
+    );
+    // Counted just after the delivery record is written: wait for the counter, not the record.
+    const after = await waitFor(scrape, (c) => c.delivered > (before.delivered ?? 0), 'the count');
+    expect(after.pending).toBe((before.pending ?? 0) + 1);
+    expect(after.delivered).toBe((before.delivered ?? 0) + 1);
+  });
 });

@@ -251,4 +251,43 @@ describe('webhook delivery (e2e)', () => {
       reason: 'no_alert_webhook',
     });
   });
+
+  it('counts every attempt by the state it left the delivery in (switchyard_webhook_deliveries_total)', async () => {
+    const count = async (outcome: string): Promise<number> => {
+      const metric = await rig.metrics.webhookDeliveries.get();
+      return metric.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+    };
+    const before = {
+      pending: await count('pending'),
+      delivered: await count('delivered'),
+      gone: await count('gone'),
+    };
+    rig.receiver.script('/counted', [503, 200]);
+    rig.receiver.script('/counted-gone', [410]);
+    await rig.publisher.publishJobCompletion(job('job-counted', '/counted'), 'job.succeeded');
+    await rig.publisher.publishJobCompletion(
+      job('job-counted-gone', '/counted-gone'),
+      'job.succeeded',
+    );
+    await settled('job-counted');
+    await settled('job-counted-gone');
+
+    // Counted just after the delivery record is written: wait for the counter, not the record.
+    const counts = async () => ({
+      pending: await count('pending'),
+      delivered: await count('delivered'),
+      gone: await count('gone'),
+    });
+    const expected = {
+      pending: before.pending + 1,
+      delivered: before.delivered + 1,
+      gone: before.gone + 1,
+    };
+    await waitFor(
+      counts,
+      (c) => c.delivered >= expected.delivered && c.gone >= expected.gone,
+      'counts',
+    );
+    expect(await counts()).toEqual(expected);
+  });
 });

@@ -1,4 +1,5 @@
 import { WEBHOOK_QUEUE } from '@switchyard/redis';
+import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
 import {
   DEFAULT_WEBHOOK_RETRY_SETTINGS,
@@ -43,6 +44,8 @@ export class WebhookRig {
   readonly secret = WebhookSigner.generateSecret();
   /** What the dispatcher logged, for checks that the secret never appears. */
   readonly logger = new MemoryLogger();
+  /** What the dispatcher counted (switchyard_webhook_deliveries_total). */
+  readonly metrics = new SwitchyardMetrics();
   private parts?: RigParts;
 
   constructor(readonly options: WebhookRigOptions) {}
@@ -95,6 +98,7 @@ export class WebhookRig {
         concurrency,
       },
       logger: this.logger,
+      metrics: this.metrics,
     });
     await parts.service.start();
   }

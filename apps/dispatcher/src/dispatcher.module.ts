@@ -61,8 +61,8 @@ export class DispatcherModule {
         },
         {
           provide: WebhookDispatcherService,
-          inject: [DISPATCHER_REDIS, WebhookDeliveryStore],
-          useFactory: (redis: Redis, store: WebhookDeliveryStore) =>
+          inject: [DISPATCHER_REDIS, WebhookDeliveryStore, SwitchyardMetrics],
+          useFactory: (redis: Redis, store: WebhookDeliveryStore, metrics: SwitchyardMetrics) =>
             new WebhookDispatcherService({
               connection: redis,
               queuePrefix: config.queuePrefix,
@@ -72,6 +72,7 @@ export class DispatcherModule {
               allowEphemeralSecret: false,
               allowPrivate: config.webhookAllowPrivate,
               settings,
+              metrics,
             }),
         },
         DispatcherLifecycle,
@@ -99,8 +100,13 @@ export class DispatcherModule {
         },
         {
           provide: WebhookDispatcherService,
-          inject: [SWITCHYARD_CONFIG, DISPATCHER_REDIS, WebhookDeliveryStore],
-          useFactory: (config: SwitchyardConfig, redis: Redis, store: WebhookDeliveryStore) =>
+          inject: [SWITCHYARD_CONFIG, DISPATCHER_REDIS, WebhookDeliveryStore, SwitchyardMetrics],
+          useFactory: (
+            config: SwitchyardConfig,
+            redis: Redis,
+            store: WebhookDeliveryStore,
+            metrics: SwitchyardMetrics,
+          ) =>
             new WebhookDispatcherService({
               connection: redis,
               queuePrefix: config.queuePrefix,
@@ -109,6 +115,7 @@ export class DispatcherModule {
               allowEphemeralSecret: true,
               allowPrivate: config.webhookAllowPrivate,
               settings: webhookDeliverySettings(config.webhookDelivery),
+              metrics,
             }),
         },
         DispatcherLifecycle,

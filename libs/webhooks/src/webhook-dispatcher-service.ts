@@ -2,7 +2,11 @@ import { Logger } from '@nestjs/common';
 import { WEBHOOK_QUEUE } from '@switchyard/redis';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
-import { WebhookDispatcher, type WebhookJobResult } from './webhook-dispatcher';
+import {
+  WebhookDispatcher,
+  type WebhookDeliveryCounter,
+  type WebhookJobResult,
+} from './webhook-dispatcher';
 import type { WebhookLogger } from './webhook-logger';
 import type { WebhookMessage } from './webhook-message';
 import { resolveWebhookSecret } from './webhook-secret';
@@ -27,6 +31,8 @@ export interface WebhookDispatcherServiceOptions {
   /** From config.webhookDelivery (webhookDeliverySettings); missing fields take the defaults. */
   settings?: Partial<WebhookDeliverySettings>;
   logger?: WebhookLogger;
+  /** switchyard_webhook_deliveries_total: every attempt, by outcome. */
+  metrics?: WebhookDeliveryCounter;
 }
 
 /**
@@ -65,6 +71,7 @@ export class WebhookDispatcherService {
       connectTimeoutMs: settings.connectTimeoutMs,
       destinationConcurrency: settings.destinationConcurrency,
       logger: this.logger,
+      metrics: options.metrics,
     });
     if (options.allowPrivate) {
       this.logger.warn(

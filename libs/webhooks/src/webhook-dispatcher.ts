@@ -7,6 +7,7 @@ import {
 } from './destination-slots';
 import { webhookRetryDelay, type WebhookRetrySettings } from './webhook-backoff';
 import { WebhookAddressRefusedError } from './webhook-address-refused-error';
+import type { WebhookAttemptOutcome } from './webhook-delivery-status';
 import type { WebhookDeliveryStore } from './webhook-delivery-store';
 import { postWebhook } from './webhook-http-client';
 import { WebhookHttpError } from './webhook-http-error';
@@ -33,6 +34,13 @@ export interface WebhookDispatcherDeps {
   random?: () => number;
   /** Deliveries in flight per destination host:port in this process (default: unlimited). */
   destinationConcurrency?: number;
+  /** Counts every attempt by the state it left the delivery in. */
+  metrics?: WebhookDeliveryCounter;
+}
+
+/** switchyard_webhook_deliveries_total{outcome}: SwitchyardMetrics is one. */
+export interface WebhookDeliveryCounter {
+  webhookDelivery(outcome: WebhookAttemptOutcome['status']): void;
 }
 
 /** What a processed BullMQ job returns (stored as its return value). */
@@ -134,7 +142,7 @@ export class WebhookDispatcher {
         maxResponseBytes: this.deps.maxResponseBytes,
       });
       if (status >= 200 && status < 300) {
-        await store.finishAttempt(message.recordKey, {
+        await this.finishAttempt(message, {
           status: 'delivered',
           statusCode: status,
           error: null,
@@ -143,7 +151,7 @@ export class WebhookDispatcher {
         return { outcome: 'delivered', status };
       }
       if (status === 410) {
-        await store.finishAttempt(message.recordKey, {
+        await this.finishAttempt(message, {
           status: 'gone',
           statusCode: 410,
           error: 'HTTP 410 Gone: receiver asked to stop',
@@ -156,7 +164,7 @@ export class WebhookDispatcher {
     } catch (err) {
       if (err instanceof UnrecoverableError) throw err;
       if (err instanceof WebhookAddressRefusedError) {
-        await store.finishAttempt(message.recordKey, {
+        await this.finishAttempt(message, {
           status: 'failed',
           statusCode: null,
           error: `refused: ${err.message}`,
@@ -180,7 +188,7 @@ export class WebhookDispatcher {
     failure: AttemptFailure,
   ): Promise<never> {
     if (isLastAttempt) {
-      await this.deps.store.finishAttempt(message.recordKey, {
+      await this.finishAttempt(message, {
         status: 'failed',
         statusCode: failure.statusCode,
         error: failure.error,
@@ -192,13 +200,22 @@ export class WebhookDispatcher {
       throw new Error(`${failure.error}; no attempts left`);
     }
     const delayMs = webhookRetryDelay(attempt, this.deps.retry, this.random);
-    await this.deps.store.finishAttempt(message.recordKey, {
+    await this.finishAttempt(message, {
       status: 'pending',
       statusCode: failure.statusCode,
       error: failure.error,
       nextAttemptAt: new Date(Date.now() + delayMs),
     });
     throw new WebhookRetryError(failure.error, delayMs);
+  }
+
+  /** Every attempt ends here: recorded, then counted. */
+  private async finishAttempt(
+    message: WebhookMessage,
+    outcome: WebhookAttemptOutcome,
+  ): Promise<void> {
+    await this.deps.store.finishAttempt(message.recordKey, outcome);
+    this.deps.metrics?.webhookDelivery(outcome.status);
   }
 
   private describe(message: WebhookMessage): string {
