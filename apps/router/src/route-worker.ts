@@ -9,7 +9,14 @@ import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { ROUTER_QUEUE, createRedisClient, type RouterJobData } from '@switchyard/redis';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
-import { ATTR_SWITCHYARD_ATTEMPT, runInExtractedContext, withSpan } from '@switchyard/telemetry';
+import {
+  ATTR_SWITCHYARD_ATTEMPT,
+  ATTR_SWITCHYARD_FALLBACK_REASON,
+  ATTR_SWITCHYARD_JOB_ID,
+  attemptNumber,
+  runInExtractedContext,
+  withSpan,
+} from '@switchyard/telemetry';
 import { RouteProcessor } from './route-processor';
 
 /** Consumes the router queue: one decision per failed hop. */
@@ -31,10 +38,10 @@ export class RouteWorker implements OnApplicationBootstrap, BeforeApplicationShu
           withSpan(
             'switchyard.route',
             {
-              'switchyard.job_id': job.data.job_id,
-              // The attempt that failed, numbered from 1 like the gen_ai call spans.
-              [ATTR_SWITCHYARD_ATTEMPT]: job.data.hop + 1,
-              'switchyard.fallback_reason': job.data.error.type,
+              [ATTR_SWITCHYARD_JOB_ID]: job.data.job_id,
+              // The attempt that failed, numbered as on its call span.
+              [ATTR_SWITCHYARD_ATTEMPT]: attemptNumber(job.data.hop),
+              [ATTR_SWITCHYARD_FALLBACK_REASON]: job.data.error.type,
             },
             () => this.processor.process(job),
           ),

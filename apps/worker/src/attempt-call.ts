@@ -54,7 +54,7 @@ export function callSpanInfo(call: {
     output_type: request.response_format?.type === 'json_schema' ? 'json' : 'text',
     task: call.task.name,
     job_id: job.id,
-    attempt: data.hop + 1,
+    hop: data.hop,
     fallback_reason: data.fallback_reason,
     rule: job.plan.rule ?? undefined,
     split: job.plan.split ?? undefined,

@@ -15,7 +15,7 @@ const info: GenAiSpanInfo = {
   output_type: 'json',
   task: 'summarize',
   job_id: 'job-42',
-  attempt: 2,
+  hop: 1,
   fallback_reason: 'rate_limited',
   rule: 'long-or-vip',
   split: 'gemini-2.5-flash@10',

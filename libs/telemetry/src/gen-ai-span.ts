@@ -20,16 +20,18 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
 } from './gen-ai-semconv';
+import {
+  ATTR_SWITCHYARD_ATTEMPT,
+  ATTR_SWITCHYARD_COST_USD,
+  ATTR_SWITCHYARD_FALLBACK_REASON,
+  ATTR_SWITCHYARD_JOB_ID,
+  ATTR_SWITCHYARD_PROVIDER,
+  ATTR_SWITCHYARD_RULE,
+  ATTR_SWITCHYARD_SPLIT,
+  ATTR_SWITCHYARD_TASK,
+  attemptNumber,
+} from './switchyard-attributes';
 import { markSpanFailed, switchyardTracer } from './with-span';
-
-export const ATTR_SWITCHYARD_TASK = 'switchyard.task';
-export const ATTR_SWITCHYARD_JOB_ID = 'switchyard.job_id';
-export const ATTR_SWITCHYARD_ATTEMPT = 'switchyard.attempt';
-export const ATTR_SWITCHYARD_FALLBACK_REASON = 'switchyard.fallback_reason';
-export const ATTR_SWITCHYARD_COST_USD = 'switchyard.cost_usd';
-export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
-export const ATTR_SWITCHYARD_RULE = 'switchyard.rule';
-export const ATTR_SWITCHYARD_SPLIT = 'switchyard.split';
 
 export interface GenAiSpanInfo {
   /** Routing-table provider name */
@@ -43,7 +45,8 @@ export interface GenAiSpanInfo {
   output_type?: 'json' | 'text';
   task?: string;
   job_id?: string;
-  attempt?: number;
+  /** The job's hop (0-based), recorded as switchyard.attempt */
+  hop?: number;
   fallback_reason?: string;
   /** The routing-table rule that matched the job; absent when none did */
   rule?: string;
@@ -84,7 +87,7 @@ function requestAttributes(info: GenAiSpanInfo): Attributes {
     [ATTR_GEN_AI_OUTPUT_TYPE]: info.output_type,
     [ATTR_SWITCHYARD_TASK]: info.task,
     [ATTR_SWITCHYARD_JOB_ID]: info.job_id,
-    [ATTR_SWITCHYARD_ATTEMPT]: info.attempt,
+    [ATTR_SWITCHYARD_ATTEMPT]: info.hop === undefined ? undefined : attemptNumber(info.hop),
     [ATTR_SWITCHYARD_FALLBACK_REASON]: info.fallback_reason,
     [ATTR_SWITCHYARD_RULE]: info.rule,
     [ATTR_SWITCHYARD_SPLIT]: info.split,

@@ -6,4 +6,5 @@ export * from './gen-ai-semconv';
 export * from './gen-ai-provider-name';
 export * from './gen-ai-messages';
 export * from './gen-ai-span';
+export * from './switchyard-attributes';
 export * from './switchyard-metrics';
