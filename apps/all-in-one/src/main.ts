@@ -13,7 +13,7 @@ import { startBundledSimulatorIfNeeded } from './bundled-simulator';
  */
 async function main(): Promise<void> {
   const configured = loadConfig();
-  const redis = await ensureLocalRedis(process.env, configured.dataDir);
+  const redis = await ensureLocalRedis(configured.redisUrl, configured.dataDir);
   // The Redis found or started here goes to every module through the config, not process.env.
   const config = { ...configured, redisUrl: redis.url };
   // The simulator and a child redis-server live exactly as long as this process.

@@ -1,5 +1,5 @@
-/** `--provider openai` (repeatable, or comma-separated) or SWITCHYARD_PROVIDER. */
-export function providersFromArgs(argv: string[], env: NodeJS.ProcessEnv): string[] {
+/** `--provider openai` (repeatable, or comma-separated), else config.workerProviders (SWITCHYARD_PROVIDER). */
+export function providersFromArgs(argv: string[], fallback: readonly string[]): string[] {
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -7,7 +7,6 @@ export function providersFromArgs(argv: string[], env: NodeJS.ProcessEnv): strin
     else if (arg.startsWith('--provider='))
       names.push(...arg.slice('--provider='.length).split(','));
   }
-  if (names.length === 0 && env.SWITCHYARD_PROVIDER)
-    names.push(...env.SWITCHYARD_PROVIDER.split(','));
+  if (names.length === 0) names.push(...fallback);
   return [...new Set(names.map((n) => n.trim()).filter(Boolean))];
 }

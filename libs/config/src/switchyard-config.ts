@@ -10,6 +10,8 @@ export interface SwitchyardConfig {
   port: number;
   /** HOST: the address the process listens on. */
   host: string;
+  /** SWITCHYARD_PROVIDER: the providers a worker serves when no --provider names them. */
+  workerProviders: string[];
   /** Absent: the all-in-one may start a local redis-server; split processes need it. */
   redisUrl?: string;
   /** Prefix of Switchyard's own Redis keys (job records, budgets, circuits). */
@@ -144,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConf
   return {
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
+    workerProviders: (env.SWITCHYARD_PROVIDER ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.SWITCHYARD_REDIS_PREFIX || 'sy',
     queuePrefix: env.SWITCHYARD_QUEUE_PREFIX || 'bull',

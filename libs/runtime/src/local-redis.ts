@@ -28,10 +28,10 @@ function portAnswers(port: number, host = '127.0.0.1', timeoutMs = 500): Promise
  * Without a redis-server binary, fail with one line that says how to get one.
  */
 export async function ensureLocalRedis(
-  env: NodeJS.ProcessEnv,
+  redisUrl: string | undefined,
   dataDir: string,
 ): Promise<{ url: string; child?: ChildProcess }> {
-  if (env.REDIS_URL) return { url: env.REDIS_URL };
+  if (redisUrl) return { url: redisUrl };
   const url = `redis://127.0.0.1:${DEFAULT_PORT}`;
   if (await portAnswers(DEFAULT_PORT)) return { url };
   const probe = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
