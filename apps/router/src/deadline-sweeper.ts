@@ -7,6 +7,7 @@ import {
 import {
   isTerminal,
   JobFinalizer,
+  JobStep,
   JobStore,
   type FinalizeOutcome,
   type JobError,
@@ -15,7 +16,7 @@ import {
 const SWEEP_EVERY_MS = 5_000;
 /** A hop may still be finishing right at the deadline; give it this long before ending the job. */
 const GRACE_MS = 5_000;
-const SWEEPER = 'deadline-sweeper';
+const SWEEPER = JobStep.deadlineSweeper;
 const DEADLINE_EXCEEDED: JobError = {
   type: 'deadline_exceeded',
   message: 'the job did not finish before its deadline',

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { CircuitBreaker } from '@switchyard/circuit-breaker';
-import { AttemptEnqueuer, JobFinalizer, JobStore } from '@switchyard/jobs';
+import { AttemptEnqueuer, JobFinalizer, JobStep, JobStore } from '@switchyard/jobs';
 import { ProviderPauses, inOneWrite, type RouterJobData } from '@switchyard/redis';
 import {
   RoutingTableHolder,
@@ -53,7 +53,7 @@ export class RouteProcessor {
     if (!job) return 'already_ended';
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') {
       // This decision may have failed the job, then the router died before announcing it.
-      await this.finalizer.announceAgain(job, `route-h${data.hop}`);
+      await this.finalizer.announceAgain(job, JobStep.router(data.hop));
       return 'already_ended';
     }
     if (job.current_hop > data.hop + 1) return 'stale';
@@ -88,7 +88,7 @@ export class RouteProcessor {
       await this.finalizer.fail(
         job,
         { type: data.error.type, message: data.error.message },
-        `route-h${data.hop}`,
+        JobStep.router(data.hop),
       );
       return 'failed';
     }

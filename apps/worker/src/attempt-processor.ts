@@ -6,6 +6,7 @@ import {
   JobCompletionChannel,
   JobEventLog,
   JobFinalizer,
+  JobStep,
   JobStore,
   type JobRecord,
 } from '@switchyard/jobs';
@@ -121,7 +122,8 @@ export class AttemptProcessor {
       now: Date.now(),
     });
     if (admission.kind === 'standDown') {
-      if (admission.job) await this.finalizer.announceAgain(admission.job, `h${data.hop}`);
+      if (admission.job)
+        await this.finalizer.announceAgain(admission.job, JobStep.worker(data.hop));
       return 'stood_down';
     }
     if (admission.kind === 'handOff') return this.handOff(data, admission.error, admission.job);
@@ -237,7 +239,7 @@ export class AttemptProcessor {
           ledgerRow,
         ),
         // Charges the job's cost too (no addCost): in the transition only one run wins.
-        this.finalizer.succeed(job, jobResult, `h${data.hop}`),
+        this.finalizer.succeed(job, jobResult, JobStep.worker(data.hop)),
         this.answers.store(ctx, jobResult),
       ]),
     );

@@ -9,5 +9,6 @@ export * from './job-events';
 export * from './response-cache/response-cache-key';
 export * from './response-cache/response-cache';
 export * from './lifecycle/job-end';
+export * from './lifecycle/job-steps';
 export * from './lifecycle/job-finalizer';
 export * from './lifecycle/attempt-enqueuer';

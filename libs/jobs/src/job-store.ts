@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { JOB_EVENTS_MAX_LEN, terminalEventFor } from './job-events';
+import { JobStep } from './lifecycle/job-steps';
 import { jobKeys, type JobKeys } from './job-keys';
 import { decodeCursor, encodeCursor, isBelow } from './job-list-cursor';
 import { decodeJobRecord, decodeJobRecordReply, encodeJobRecord } from './job-record-codec';
@@ -223,7 +224,7 @@ export class JobStore {
 
   async cancel(id: string, options: FinalizeOptions = {}): Promise<FinalizeOutcome> {
     const error: JobError = { type: 'cancelled', message: 'cancelled by the client' };
-    return this.finalize(id, 'cancelled', 'error', JSON.stringify(error), 'cancel', options);
+    return this.finalize(id, 'cancelled', 'error', JSON.stringify(error), JobStep.cancel, options);
   }
 
   private async finalize(

@@ -120,7 +120,7 @@ export interface JobRecord {
   cache_key?: string;
   /** The job whose cached answer this job was served (it made no provider call) */
   cache_hit_of?: string;
-  /** The step that made the job terminal (`h<hop>`, `route-h<hop>`, `deadline-sweeper`, `cancel`) */
+  /** The step that made the job terminal (see JobStep) */
   finalized_by?: string;
   /** `provider/model` the job was pinned to (`pin`): its only candidate; it never falls back. */
   pin?: string;

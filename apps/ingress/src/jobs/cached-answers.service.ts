@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   cachedResult,
   JobFinalizer,
+  JobStep,
   JobStore,
   ResponseCache,
   responseCacheKey,
@@ -103,7 +104,7 @@ export class CachedAnswers {
       const existing = await this.jobs.get(id);
       if (existing) return { job: existing, created: false };
     }
-    await this.finalizer.succeed(job, result, 'cache');
+    await this.finalizer.succeed(job, result, JobStep.cache);
     this.recordCall(job, task, result, now);
     return {
       job: { ...job, status: 'succeeded', result, finished_at: new Date().toISOString() },

@@ -1,5 +1,6 @@
 import type { JobRecord, JobResult } from '../job.types';
 import { endOwedBy, endedRecord } from './job-end';
+import { JobStep } from './job-steps';
 
 const running: JobRecord = {
   id: 'j1',
@@ -92,5 +93,17 @@ describe('endOwedBy (announce again after a crash)', () => {
     expect(
       endOwedBy({ ...running, status: 'cancelled', finalized_by: 'cancel' }, 'cancel'),
     ).toBeUndefined();
+  });
+});
+
+describe('JobStep (the finalized_by names records already carry)', () => {
+  it('keeps the names a re-run compares against', () => {
+    expect(JobStep.worker(1)).toBe('h1');
+    expect(JobStep.router(0)).toBe('route-h0');
+    expect([JobStep.deadlineSweeper, JobStep.cache, JobStep.cancel]).toEqual([
+      'deadline-sweeper',
+      'cache',
+      'cancel',
+    ]);
   });
 });
