@@ -82,6 +82,9 @@ function baseEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' };
 }
 
+/** The node flags the image (Dockerfile's NODE_OPTIONS) and `npm start` run Switchyard with. */
+export const SWITCHYARD_NODE_OPTIONS = '--max-semi-space-size=4';
+
 function profileArgs(
   ctx: TargetContext,
   name: string,
@@ -244,6 +247,7 @@ tasks:
     );
     const env: NodeJS.ProcessEnv = {
       ...baseEnv(),
+      NODE_OPTIONS: SWITCHYARD_NODE_OPTIONS,
       REDIS_URL: this.ctx.redisUrl,
       SWITCHYARD_REDIS_PREFIX: this.redisPrefix,
       SWITCHYARD_QUEUE_PREFIX: this.queuePrefix,
