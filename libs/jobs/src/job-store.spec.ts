@@ -118,6 +118,24 @@ describe('JobStore', () => {
     });
   });
 
+  describe('attempt records', () => {
+    it('expire with the job: the first record of each try sets the retention, its outcome keeps it', async () => {
+      await store.create(jobRecord('job_attempt_ttl'));
+      await store.putAttempt('job_attempt_ttl', running(0));
+      const key = `${t.prefix}:job:job_attempt_ttl:attempts`;
+      const first = await t.redis.ttl(key);
+      expect(first).toBeGreaterThan(RETENTION_S - 5);
+      expect(first).toBeLessThanOrEqual(RETENTION_S);
+      await store.putAttempt('job_attempt_ttl', { ...running(0), status: 'succeeded' });
+      expect(await t.redis.ttl(key)).toBeGreaterThan(RETENTION_S - 5);
+      // An outcome whose running mark was never written still sets it.
+      await t.redis.del(key);
+      await store.putAttempt('job_attempt_ttl', { ...running(1), status: 'failed' });
+      expect(await t.redis.ttl(key)).toBeGreaterThan(RETENTION_S - 5);
+      expect((await store.attempts('job_attempt_ttl')).map((a) => a.status)).toEqual(['failed']);
+    });
+  });
+
   describe("the job's cost", () => {
     it("adds the result's cost to what failed calls cost, once, whoever re-runs the end", async () => {
       await store.create(jobRecord('job_cost'));

@@ -24,8 +24,11 @@ if ARG.status ~= 'succeeded' then
   local current = redis.call('HGET', KEY.attempts, ARG.hop_try)
   if current and cjson.decode(current).status == 'succeeded' then return 0 end
 end
-redis.call('HSET', KEY.attempts, ARG.hop_try, ARG.record)
-redis.call('EXPIRE', KEY.attempts, ARG.retention_s)
+-- The expiry is set with a try's first record; its outcome, overwriting the running mark moments
+-- later, leaves it (an attempt lasts far less than the retention).
+if redis.call('HSET', KEY.attempts, ARG.hop_try, ARG.record) == 1 then
+  redis.call('EXPIRE', KEY.attempts, ARG.retention_s)
+end
 if ARG.ledger_row ~= '' then
   if redis.call('XLEN', KEY.outbox) < tonumber(ARG.outbox_cap) then
     redis.call('XADD', KEY.outbox, '*', 'row', ARG.ledger_row)
