@@ -32,9 +32,9 @@ async function evalAnswers(
 export async function startBundledSimulatorIfNeeded(
   config: SwitchyardConfig,
 ): Promise<RunningSimulator | undefined> {
-  const { table } = loadRoutingTable(config.routesPath);
+  const { table } = loadRoutingTable(config.routesPath, config.environment);
   const simulated = Object.values(table.providers)
-    .filter((p) => resolveProviderConnection(p, process.env, config.simulatorUrl).simulated)
+    .filter((p) => resolveProviderConnection(p, config.environment, config.simulatorUrl).simulated)
     .map((p) => p.name);
   if (simulated.length === 0) return undefined;
   const target = new URL(config.simulatorUrl);

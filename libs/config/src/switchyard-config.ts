@@ -7,6 +7,12 @@ import { loadWebhookDeliveryConfig, type WebhookDeliveryConfig } from './webhook
  * read here and nowhere else, so the README's table and this file can be checked against each other.
  */
 export interface SwitchyardConfig {
+  /**
+   * The variables whose names the routing table chooses (`${VAR}` in routes.yaml, a provider's
+   * `api_key_env`): read through the config like every other variable, so no other library reads
+   * process.env. Never logged: it holds the provider keys.
+   */
+  environment: Readonly<NodeJS.ProcessEnv>;
   port: number;
   /** HOST: the address the process listens on. */
   host: string;
@@ -144,6 +150,7 @@ export function apiKeyValues(env: NodeJS.ProcessEnv = process.env): string[] {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchyardConfig {
   return {
+    environment: env,
     port: intFrom(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
     workerProviders: (env.SWITCHYARD_PROVIDER ?? '')

@@ -64,7 +64,8 @@ export async function serveProcess(
 export async function startProcess(options: ProcessOptions): Promise<INestApplication> {
   const config = options.config ?? loadConfig();
   const routing =
-    options.routing ?? new RoutingTableHolder(config.routesPath, process.env, new Logger('Routes'));
+    options.routing ??
+    new RoutingTableHolder(config.routesPath, config.environment, new Logger('Routes'));
 
   @Module({
     imports: [SwitchyardCoreModule.forRoot({ ...options, config, routing }), ...options.features],

@@ -36,7 +36,7 @@ export class ProviderAdapters {
     if (cached && cached.config === config) return cached.adapter;
     const { connection, simulated } = resolveProviderConnection(
       config,
-      process.env,
+      this.config.environment,
       this.config.simulatorUrl,
     );
     if (!this.announced.has(providerName)) {

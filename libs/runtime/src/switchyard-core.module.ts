@@ -97,7 +97,7 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         useFactory: () => {
           const holder =
             options.routing ??
-            new RoutingTableHolder(config.routesPath, process.env, new Logger('Routes'));
+            new RoutingTableHolder(config.routesPath, config.environment, new Logger('Routes'));
           holder.watch();
           return holder;
         },

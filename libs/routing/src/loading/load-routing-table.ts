@@ -7,7 +7,7 @@ import { parseRoutingTable, type RoutingTableOptions } from './parse-routing-tab
 /** Reads and validates a routes file; throws RoutingTableError with every problem found. */
 export function loadRoutingTable(
   path: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<NodeJS.ProcessEnv>,
   options: RoutingTableOptions = {},
 ): LoadedRoutingTable {
   let text: string;

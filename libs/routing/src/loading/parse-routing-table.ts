@@ -37,7 +37,7 @@ const TOP_LEVEL_KEYS = ['providers', 'models', 'tasks', 'tenants'] as const;
 export function parseRoutingTable(
   yamlText: string,
   source: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<NodeJS.ProcessEnv>,
   options: RoutingTableOptions = {},
 ): LoadedRoutingTable {
   const catalog = options.catalog ?? loadModelCatalog(options.catalogPath);

@@ -47,7 +47,7 @@ export class RoutingTableHolder {
   /** Loads the file now; throws RoutingTableError if it is invalid (there is nothing to keep). */
   constructor(
     readonly path: string,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly env: Readonly<NodeJS.ProcessEnv>,
     private readonly logger: RoutingTableLogger = console,
     private readonly options: RoutingTableHolderOptions = {},
   ) {
