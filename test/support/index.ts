@@ -4,3 +4,4 @@ export * from './switchyard-stack';
 export * from './webhook-test-receiver';
 export * from './redis-server';
 export * from './wait-for';
+export * from './job-record-fixture';

@@ -12,6 +12,7 @@ import {
   type FinalizeOutcome,
   type JobError,
 } from '@switchyard/jobs';
+import { PeriodicTask } from '@switchyard/runtime';
 
 const SWEEP_EVERY_MS = 5_000;
 /** A hop may still be finishing right at the deadline; give it this long before ending the job. */
@@ -30,7 +31,7 @@ const DEADLINE_EXCEEDED: JobError = {
 @Injectable()
 export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeadlineSweeper');
-  private timer?: NodeJS.Timeout;
+  private readonly rounds = new PeriodicTask(() => this.sweep(), this.logger);
 
   constructor(
     private readonly jobs: JobStore,
@@ -38,15 +39,11 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.sweep().catch((e: Error) => this.logger.warn(e.message)),
-      SWEEP_EVERY_MS,
-    );
-    this.timer.unref();
+    this.rounds.start(SWEEP_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   async sweep(now = Date.now()): Promise<number> {

@@ -20,6 +20,7 @@ import {
   candidateSummaries,
   enqueueEvalRun,
   newEvalRunId,
+  PeriodicTask,
 } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
@@ -58,7 +59,7 @@ export interface EvalRegressedAlert extends EvalRegression {
 export class EvalScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EvalScheduler');
   private readonly token = randomBytes(8).toString('hex');
-  private timer?: NodeJS.Timeout;
+  private readonly rounds = new PeriodicTask(() => this.tick(), this.logger);
   private running = false;
 
   constructor(
@@ -72,12 +73,11 @@ export class EvalScheduler implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.evalSchedulerIntervalMs);
-    this.timer.unref();
+    this.rounds.start(this.config.evalSchedulerIntervalMs);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   private get lockKey(): string {

@@ -1,6 +1,7 @@
 import type { JobRecord } from '@switchyard/jobs';
 import { parseRoutingTable } from '@switchyard/routing';
 import { decideFallback } from './fallback-decider';
+import { jobRecordFixture, plannedCandidate } from '@switchyard/testing';
 
 // The tenant lists as they are now: reloaded after the jobs below were planned with all three.
 const table = parseRoutingTable(
@@ -22,37 +23,12 @@ tenants:
   {},
 ).table;
 
-function job(tenant: string): JobRecord {
-  const now = Date.now();
-  const candidate = (provider: string, model: string, estimated_cost_usd: number) => ({
-    provider,
-    model,
-    estimated_cost_usd,
-    max_tokens: 100,
-  });
-  return {
-    id: 'job_1',
-    tenant,
-    task: 'reasoning',
-    status: 'running',
-    request: { messages: [{ role: 'user', content: 'x' }] },
-    plan: {
-      candidates: [
-        candidate('openai', 'gpt-4o-mini', 0.001),
-        candidate('anthropic', 'claude-haiku-4-5', 0.004),
-        candidate('google', 'gemini-2.5-flash', 0.002),
-      ],
-      skipped: [],
-      estimated_input_tokens: 1,
-      max_tokens: 100,
-    },
-    deadline_at: now + 60_000,
-    cost_usd: 0,
-    current_hop: 0,
-    created_at: new Date(now).toISOString(),
-    updated_at: new Date(now).toISOString(),
-  };
-}
+const job = (tenant: string): JobRecord =>
+  jobRecordFixture({ tenant }, [
+    plannedCandidate('openai', 'gpt-4o-mini', 0.001),
+    plannedCandidate('anthropic', 'claude-haiku-4-5', 0.004),
+    plannedCandidate('google', 'gemini-2.5-flash', 0.002),
+  ]);
 
 const decide = (tenant: string, extra: object = {}) =>
   decideFallback({

@@ -2,6 +2,7 @@ import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
 import type { JobRecord } from '@switchyard/jobs';
 import { parseRoutingTable, type RoutingTable } from '@switchyard/routing';
 import { decideFallback } from './fallback-decider';
+import { jobRecordFixture, plannedCandidate } from '@switchyard/testing';
 
 const table: RoutingTable = parseRoutingTable(
   `
@@ -23,42 +24,12 @@ tasks:
   {},
 ).table;
 
-function job(overrides: Partial<JobRecord> = {}): JobRecord {
-  const now = Date.now();
-  return {
-    id: 'job_1',
-    tenant: 't',
-    task: 'reasoning',
-    status: 'running',
-    request: { messages: [{ role: 'user', content: 'x' }] },
-    plan: {
-      candidates: [
-        { provider: 'openai', model: 'gpt-4o-mini', estimated_cost_usd: 0.001, max_tokens: 100 },
-        {
-          provider: 'anthropic',
-          model: 'claude-haiku-4-5',
-          estimated_cost_usd: 0.004,
-          max_tokens: 100,
-        },
-        {
-          provider: 'google',
-          model: 'gemini-2.5-flash',
-          estimated_cost_usd: 0.002,
-          max_tokens: 100,
-        },
-      ],
-      skipped: [],
-      estimated_input_tokens: 1,
-      max_tokens: 100,
-    },
-    deadline_at: now + 60_000,
-    cost_usd: 0,
-    current_hop: 0,
-    created_at: new Date(now).toISOString(),
-    updated_at: new Date(now).toISOString(),
-    ...overrides,
-  };
-}
+const job = (overrides: Partial<JobRecord> = {}): JobRecord =>
+  jobRecordFixture(overrides, [
+    plannedCandidate('openai', 'gpt-4o-mini', 0.001),
+    plannedCandidate('anthropic', 'claude-haiku-4-5', 0.004),
+    plannedCandidate('google', 'gemini-2.5-flash', 0.002),
+  ]);
 
 const open = { state: 'open' } as CircuitSnapshot;
 const serverError = { type: 'server_error', message: '500' };

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { SwitchyardConfig } from '@switchyard/config';
 import type { RegressionFinding, RegressionThresholds } from '@switchyard/ledger';
-import { LedgerService, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { LedgerService, SWITCHYARD_CONFIG, PeriodicTask } from '@switchyard/runtime';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
 
@@ -22,7 +22,7 @@ import { WebhookPublisher } from '@switchyard/webhooks';
 @Injectable()
 export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RegressionWatch');
-  private timer?: NodeJS.Timeout;
+  private readonly rounds = new PeriodicTask(() => this.check(), this.logger);
   private running = false;
   private thresholds: Partial<RegressionThresholds> = {};
 
@@ -37,12 +37,11 @@ export class RegressionWatch implements OnApplicationBootstrap, OnApplicationShu
     const { intervalMs, thresholds, problems } = this.config.regression;
     for (const problem of problems) this.logger.warn(problem);
     this.thresholds = thresholds;
-    this.timer = setInterval(() => void this.check(), intervalMs);
-    this.timer.unref();
+    this.rounds.start(intervalMs);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   async check(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { JobRecord } from '@switchyard/jobs';
 import { parseRoutingTable } from '@switchyard/routing';
 import { admitAttempt, admitReservation } from './attempt-admission';
+import { jobRecordFixture } from '@switchyard/testing';
 
 const table = parseRoutingTable(
   `
@@ -21,29 +22,8 @@ tenants:
 const now = Date.parse('2026-12-02T05:00:00Z');
 const data = { job_id: 'job_1', hop: 0, candidate: 0, provider: 'openai', model: 'gpt-4o-mini' };
 
-function job(overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: 'job_1',
-    tenant: 't',
-    task: 'reasoning',
-    status: 'running',
-    request: { messages: [{ role: 'user', content: 'x' }] },
-    plan: {
-      candidates: [
-        { provider: 'openai', model: 'gpt-4o-mini', estimated_cost_usd: 0.002, max_tokens: 100 },
-      ],
-      skipped: [],
-      estimated_input_tokens: 1,
-      max_tokens: 100,
-    },
-    deadline_at: now + 30_000,
-    cost_usd: 0,
-    current_hop: 0,
-    created_at: new Date(now).toISOString(),
-    updated_at: new Date(now).toISOString(),
-    ...overrides,
-  } as JobRecord;
-}
+const job = (overrides: Partial<JobRecord> = {}): JobRecord =>
+  jobRecordFixture({ deadline_at: now + 30_000, ...overrides }, undefined, now);
 
 const closed = () => true;
 const admit = (

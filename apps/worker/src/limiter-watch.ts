@@ -17,6 +17,7 @@ import {
 import { RoutingTableHolder, candidateVerdict, limiterWaitMs } from '@switchyard/routing';
 import { RouterHandoff } from './router-handoff';
 import { UNLIMITED_PER_MINUTE, WORKER_PROVIDERS } from './provider-worker-pool';
+import { PeriodicTask } from '@switchyard/runtime';
 
 const WATCH_EVERY_MS = 1_000;
 /** The oldest waiting jobs looked at per provider and round: the ones the limiter starts first. */
@@ -65,7 +66,7 @@ export function waitingPastDeadline<H extends WaitingHop>(
 @Injectable()
 export class LimiterWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LimiterWatch');
-  private timer?: NodeJS.Timeout;
+  private readonly rounds = new PeriodicTask(() => this.watch(), this.logger);
 
   constructor(
     @Inject(WORKER_PROVIDERS) private readonly providerNames: string[] | 'all',
@@ -77,15 +78,11 @@ export class LimiterWatch implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.watch().catch((e: Error) => this.logger.warn(e.message)),
-      WATCH_EVERY_MS,
-    );
-    this.timer.unref();
+    this.rounds.start(WATCH_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   /** One round over every provider this process serves; returns the hops handed off. */

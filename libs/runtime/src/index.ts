@@ -4,6 +4,7 @@ export * from './health.controller';
 export * from './switchyard-core.module';
 export * from './process-bootstrap';
 export * from './local-redis';
+export * from './periodic-task';
 export * from './ledger.service';
 export * from './budget-alerts';
 export * from './queue-depth-metrics';
