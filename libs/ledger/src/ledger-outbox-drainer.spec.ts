@@ -241,6 +241,31 @@ describe.each([
     expect(names).toEqual(['stopped-holding', 'test-' + String(drainers.length - 1)]);
   });
 
+  it('lets rows that arrive one by one gather for lingerMs, so they are stored in a few INSERTs', async () => {
+    let inserts = 0;
+    const counting: SqlClient = {
+      kind: backend.client.kind,
+      query: (sql, params) => {
+        if (/^\s*INSERT/i.test(sql)) inserts++;
+        return backend.client.query(sql, params);
+      },
+      transaction: (fn) => backend.client.transaction(fn),
+      close: () => Promise.resolve(),
+    };
+    const d = drainer({ client: counting, blockMs: 200, lingerMs: 300 });
+    d.start();
+    for (let i = 0; i < 10; i++) {
+      await store.putAttempt(`job-linger-${i}`, attempt(0), rowOf(call(`job-linger-${i}`)));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const deadline = Date.now() + 5_000;
+    while (d.stored < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(d.stored).toBe(10);
+    // The first row is stored at once; the nine after it arrive while the drainer lingers.
+    expect(inserts).toBeLessThanOrEqual(2);
+    expect(await outboxLength()).toBe(0);
+  });
+
   it('flushes what is left when stopped', async () => {
     const d = drainer({ blockMs: 200 });
     d.start();

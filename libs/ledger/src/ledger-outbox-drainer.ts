@@ -29,6 +29,13 @@ export interface LedgerOutboxDrainerOptions {
   batchSize?: number;
   /** How long one read waits for a row to arrive (default 1000 ms); bounds a graceful stop. */
   blockMs?: number;
+  /**
+   * After a batch smaller than batchSize, how long rows may gather before the next read (default
+   * 20 ms). Under load that makes one INSERT of many rows out of what would be one per job (the
+   * blocking read returns on the first row); idle, nothing changes. It bounds how much later a row
+   * shows in the ledger, never whether it does: the rows wait in the outbox meanwhile.
+   */
+  lingerMs?: number;
   /** Rows a consumer has held this long without storing them are taken over: their process died. */
   claimIdleMs?: number;
   /**
@@ -67,7 +74,8 @@ const DEFAULT_GROUP = 'ledger';
  * thus be inserted twice (a commit whose acknowledgement was lost), which the table's unique
  * call_key turns into one row (ON CONFLICT DO NOTHING). While the database is down nothing is
  * acknowledged: the rows wait in Redis and the drainer retries with backoff; nothing is lost and
- * nothing is counted. Batching is what arrives while the previous INSERT runs, up to batchSize.
+ * nothing is counted. A batch is what arrived while the previous INSERT ran and the drainer lingered
+ * (lingerMs), up to batchSize.
  */
 export class LedgerOutboxDrainer {
   private readonly redis: Redis;
@@ -78,6 +86,7 @@ export class LedgerOutboxDrainer {
   private readonly group: string;
   private readonly batchSize: number;
   private readonly blockMs: number;
+  private readonly lingerMs: number;
   private readonly claimIdleMs: number;
   private readonly forgetConsumerAfterMs: number;
   private readonly retryMinMs: number;
@@ -108,6 +117,7 @@ export class LedgerOutboxDrainer {
     this.group = options.group ?? DEFAULT_GROUP;
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 200, 1000));
     this.blockMs = Math.max(1, options.blockMs ?? 1000);
+    this.lingerMs = Math.max(0, options.lingerMs ?? 20);
     this.claimIdleMs = Math.max(1, options.claimIdleMs ?? 15_000);
     this.forgetConsumerAfterMs = Math.max(1, options.forgetConsumerAfterMs ?? 3_600_000);
     this.retryMinMs = Math.max(1, options.retryMinMs ?? 500);
@@ -167,8 +177,11 @@ export class LedgerOutboxDrainer {
     let failures = 0;
     while (!this.stopping) {
       try {
-        await this.step(this.blockMs);
+        const handled = await this.step(this.blockMs);
         failures = 0;
+        if (handled > 0 && handled < this.batchSize && this.lingerMs > 0) {
+          await this.pause(this.lingerMs);
+        }
       } catch (err) {
         failures++;
         this.warn(`ledger outbox: write failed, retrying (rows kept): ${this.describe(err)}`);
