@@ -29,7 +29,10 @@ export interface StartTelemetryOptions {
   serviceName: string;
   /** Replace env-configured exporting (tests, or a custom pipeline) */
   spanProcessors?: SpanProcessor[];
-  /** Instrumentation of http, undici, nestjs-core, ioredis and pg; default true */
+  /**
+   * Instrumentation of http, undici, nestjs-core, ioredis and pg; default: whenever spans are
+   * recorded (see TelemetryPlan.instrument)
+   */
   instrumentations?: boolean;
   env?: NodeJS.ProcessEnv;
 }
@@ -109,7 +112,8 @@ export function startTelemetry(options: StartTelemetryOptions): TelemetryHandle 
     return active;
   }
 
-  const instrumentations = options.instrumentations === false ? [] : switchyardInstrumentations();
+  const instrumentations =
+    options.instrumentations === false || !plan.instrument ? [] : switchyardInstrumentations();
   const shutdown =
     plan.metricsFromEnv || plan.logsFromEnv
       ? startFullSdk(plan, options, instrumentations)

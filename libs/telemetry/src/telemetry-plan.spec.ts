@@ -10,7 +10,19 @@ describe('planTelemetry', () => {
       metricsFromEnv: false,
       logsFromEnv: false,
       recordSpans: false,
+      instrument: false,
     });
+  });
+
+  it('instruments the libraries exactly when spans are recorded', () => {
+    expect(planTelemetry({}, opts).instrument).toBe(false);
+    expect(planTelemetry({ OTEL_TRACES_EXPORTER: 'none' }, opts).instrument).toBe(false);
+    expect(planTelemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, opts).instrument).toBe(
+      true,
+    );
+    expect(planTelemetry({ OTEL_TRACES_SAMPLER: 'always_on' }, opts).instrument).toBe(true);
+    expect(planTelemetry({}, { ...opts, customProcessors: true }).instrument).toBe(true);
+    expect(planTelemetry({ OTEL_SDK_DISABLED: 'true' }, opts).instrument).toBe(false);
   });
 
   it('records spans whenever they can go somewhere, or a sampler is named', () => {

@@ -3,9 +3,12 @@ import {
   isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
+  SpanKind,
   trace,
   type Context,
+  type Span,
 } from '@opentelemetry/api';
+import { switchyardTracer } from './with-span';
 
 /** What travels with a job between processes (W3C `traceparent`, plus `tracestate` when set). */
 export type TraceCarrier = Record<string, string>;
@@ -35,4 +38,27 @@ export function runInExtractedContext<T>(carrier: TraceCarrier | null | undefine
 export function currentTraceId(ctx: Context = context.active()): string | undefined {
   const spanContext = trace.getSpanContext(ctx);
   return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/** Incoming HTTP headers, as node:http hands them over. */
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * Runs fn as the server side of an HTTP request's trace: the caller's `traceparent` continued, or
+ * a new trace. The HTTP instrumentation does this when it is registered (spans are recorded); when
+ * it is not (nothing exports spans, see TelemetryPlan.instrument) this keeps every job's trace id
+ * and its link to the caller's trace. A no-op under an active span, i.e. when the instrumentation
+ * already made one. `onSpan` receives the span so the caller can end it with the response.
+ */
+export function runInRequestTrace<T>(
+  headers: RequestHeaders,
+  name: string,
+  fn: () => T,
+  onSpan?: (span: Span) => void,
+): T {
+  if (trace.getSpan(context.active())) return fn();
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  const span = switchyardTracer().startSpan(name, { kind: SpanKind.SERVER }, parent);
+  onSpan?.(span);
+  return context.with(trace.setSpan(parent, span), fn);
 }
