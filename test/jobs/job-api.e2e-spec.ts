@@ -44,23 +44,6 @@ describe('job API over REST (ingress, router and one worker per provider as sepa
     expect(job.trace_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it("continues the caller's trace from traceparent while no spans are exported (no instrumentation)", async () => {
-    // The stack runs with OTEL_TRACES_EXPORTER=none: no HTTP instrumentation is registered.
-    const callerTrace = 'aa0f1e2d3c4b5a69788796a5b4c3d2e1';
-    const res = await stack.submit(hello, {
-      prefer: 'wait=10',
-      traceparent: `00-${callerTrace}-00f067aa0ba902b7-01`,
-    });
-    expect(res.status).toBe(200);
-    expect(res.body.trace_id).toBe(callerTrace);
-    // Two requests without one are two traces of their own.
-    const [a, b] = await Promise.all([stack.submit(hello), stack.submit(hello)]);
-    expect(a.body.trace_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(b.body.trace_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(a.body.trace_id).not.toBe(b.body.trace_id);
-    expect(a.body.trace_id).not.toBe(callerTrace);
-  });
-
   it('returns the finished job with 200 under Prefer: wait', async () => {
     const res = await stack.submit(hello, { prefer: 'wait=10' });
     expect(res.status).toBe(200);

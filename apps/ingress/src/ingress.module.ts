@@ -5,7 +5,6 @@ import { REDIS_CONSUMER, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { AlertLog } from '@switchyard/webhooks';
 import { ConsoleController } from './console/console.controller';
 import { OperationsController } from './console/operations.controller';
-import { RequestTraceMiddleware } from './http/request-trace.middleware';
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { RequestBodyLimitsMiddleware } from './http/request-body-limits.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
@@ -64,8 +63,6 @@ import { SpendController } from './routes/spend.controller';
 })
 export class IngressModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(RequestTraceMiddleware, RedisAvailabilityMiddleware, RequestBodyLimitsMiddleware)
-      .forRoutes('v1/*path');
+    consumer.apply(RedisAvailabilityMiddleware, RequestBodyLimitsMiddleware).forRoutes('v1/*path');
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
 import { REDIS_CONSUMER } from '@switchyard/runtime';
-import { injectTraceContext } from '@switchyard/telemetry';
+import { continuedTraceCarrier } from '@switchyard/telemetry';
 import { decideFallback } from './fallback-decider';
 
 /**
@@ -103,8 +103,9 @@ export class RouteProcessor {
         provider: next.provider,
         model: next.model,
         fallback_reason: data.error.type,
-        // The next hop continues from this decision's span, so the trace shows why it moved.
-        trace: injectTraceContext(),
+        // The next hop continues from this decision's span, so the trace shows why it moved (or,
+        // when no span is recorded, from the trace the failed hop carried).
+        trace: continuedTraceCarrier(data.trace),
       }),
     ]);
     if (!moved) return 'already_ended';

@@ -51,21 +51,35 @@ describe('startTelemetry', () => {
     await handle.shutdown();
   });
 
-  it('keeps trace ids without an exporter configured', async () => {
+  it('keeps trace ids without an exporter configured, as data instead of an active context', async () => {
     const lib = freshLibrary();
-    const handle = lib.startTelemetry({ serviceName: 'switchyard-test', instrumentations: false });
+    const handle = lib.startTelemetry({ serviceName: 'switchyard-test' });
     expect(handle.mode).toBe('none');
-    let traceId: string | undefined;
-    let carrier: Record<string, string> = {};
-    await lib.withSpan('switchyard.submit', {}, async () => {
-      traceId = lib.currentTraceId();
-      carrier = lib.injectTraceContext();
-    });
+    // A request with no traceparent starts a trace; one with a traceparent continues it.
+    const fresh = lib.requestTraceCarrier({});
+    const traceId = lib.traceIdOf(fresh);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(traceId).not.toBe('0'.repeat(32));
-    expect(carrier.traceparent).toContain(traceId);
+    const caller = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const continued = lib.requestTraceCarrier({ traceparent: `00-${caller}-00f067aa0ba902b7-01` });
+    expect(lib.traceIdOf(continued)).toBe(caller);
+    expect(continued.traceparent).not.toContain('00f067aa0ba902b7');
+    // Later hops hand the carrier on unchanged: no span is recorded to become their parent.
+    expect(lib.continuedTraceCarrier(continued)).toEqual(continued);
+    // No AsyncLocalStorage context (its promise hooks would tax every promise): spans do not
+    // become active, so nothing may rely on reading the trace from the context here.
+    lib.withSpan('x', {}, () => expect(lib.currentTraceId()).toBeUndefined());
     // Same handle on a second call: the SDK must not start twice.
     expect(lib.startTelemetry({ serviceName: 'again' })).toBe(handle);
+    await handle.shutdown();
+  });
+
+  it('writes no trace ids anywhere under OTEL_SDK_DISABLED=true', async () => {
+    process.env.OTEL_SDK_DISABLED = 'true';
+    const lib = freshLibrary();
+    const handle = lib.startTelemetry({ serviceName: 'switchyard-test' });
+    expect(lib.requestTraceCarrier({})).toEqual({});
+    expect(lib.traceIdOf(lib.continuedTraceCarrier(undefined))).toBeUndefined();
     await handle.shutdown();
   });
 

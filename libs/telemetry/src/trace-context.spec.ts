@@ -1,9 +1,12 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { startTestTracing, type TestTracing } from './test-tracing';
 import {
+  continuedTraceCarrier,
   currentTraceId,
   extractContext,
   injectTraceContext,
+  requestTraceCarrier,
+  traceIdOf,
   runInExtractedContext,
   type TraceCarrier,
 } from './trace-context';
@@ -139,5 +142,28 @@ describe('withSpan', () => {
       }),
     ).toThrow(TypeError);
     expect(tracing.spans()[0].attributes['error.type']).toBe('TypeError');
+  });
+
+  it("takes the recorded span as the next hop's parent when one is active", async () => {
+    const carried: TraceCarrier = {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    };
+    await runInExtractedContext(carried, () =>
+      withSpan('switchyard.route', {}, async () => {
+        const next = continuedTraceCarrier(carried);
+        expect(traceIdOf(next)).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+        // The route span, not the carried one, is the parent of the next hop.
+        expect(next.traceparent).not.toContain('00f067aa0ba902b7');
+        expect(requestTraceCarrier({})).toEqual(next);
+      }),
+    );
+    const route = tracing.spans().find((s) => s.name === 'switchyard.route');
+    expect(route?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
+
+  it('reads no trace id from a carrier without a valid traceparent', () => {
+    expect(traceIdOf(undefined)).toBeUndefined();
+    expect(traceIdOf({})).toBeUndefined();
+    expect(traceIdOf({ traceparent: 'garbage' })).toBeUndefined();
   });
 });

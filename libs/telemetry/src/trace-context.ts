@@ -1,14 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import {
   context,
   isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
-  SpanKind,
   trace,
+  TraceFlags,
   type Context,
-  type Span,
 } from '@opentelemetry/api';
-import { switchyardTracer } from './with-span';
 
 /** What travels with a job between processes (W3C `traceparent`, plus `tracestate` when set). */
 export type TraceCarrier = Record<string, string>;
@@ -44,21 +43,47 @@ export function currentTraceId(ctx: Context = context.active()): string | undefi
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
 /**
- * Runs fn as the server side of an HTTP request's trace: the caller's `traceparent` continued, or
- * a new trace. The HTTP instrumentation does this when it is registered (spans are recorded); when
- * it is not (nothing exports spans, see TelemetryPlan.instrument) this keeps every job's trace id
- * and its link to the caller's trace. A no-op under an active span, i.e. when the instrumentation
- * already made one. `onSpan` receives the span so the caller can end it with the response.
+ * The trace an HTTP request's work belongs to, as a carrier to store on its job: the active span's
+ * when the HTTP instrumentation made one (spans are recorded), else a new span of the caller's
+ * `traceparent`, else a new trace. Without a recording span there is no active context to read it
+ * from later (see TelemetryPlan.instrument), so the ingress takes it once per request and hands it
+ * on as data. Empty when OpenTelemetry is disabled: the global propagator then writes nothing.
  */
-export function runInRequestTrace<T>(
-  headers: RequestHeaders,
-  name: string,
-  fn: () => T,
-  onSpan?: (span: Span) => void,
-): T {
-  if (trace.getSpan(context.active())) return fn();
-  const parent = propagation.extract(ROOT_CONTEXT, headers);
-  const span = switchyardTracer().startSpan(name, { kind: SpanKind.SERVER }, parent);
-  onSpan?.(span);
-  return context.with(trace.setSpan(parent, span), fn);
+export function requestTraceCarrier(headers: RequestHeaders): TraceCarrier {
+  const active = trace.getSpanContext(context.active());
+  if (active && isSpanContextValid(active)) return injectTraceContext();
+  return injectTraceContext(childOf(propagation.extract(ROOT_CONTEXT, headers)));
+}
+
+/**
+ * The carrier for the next hop of work that arrived with `carried`: the active span's when one is
+ * recorded (the next hop then shows this one as its parent), else `carried` itself; a new trace
+ * when there is neither (a job submitted by no request, such as an evaluation's).
+ */
+export function continuedTraceCarrier(carried: TraceCarrier | null | undefined): TraceCarrier {
+  const active = trace.getSpanContext(context.active());
+  if (active && isSpanContextValid(active)) return injectTraceContext();
+  if (carried && traceIdOf(carried)) return carried;
+  return injectTraceContext(childOf(ROOT_CONTEXT));
+}
+
+/** The trace id a carrier names, or undefined when it names none. */
+export function traceIdOf(carrier: TraceCarrier | null | undefined): string | undefined {
+  if (!carrier?.traceparent) return undefined;
+  const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier));
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/** A context holding a new span id under `parent`'s trace, or under a new trace id. */
+function childOf(parent: Context): Context {
+  const remote = trace.getSpanContext(parent);
+  const valid = remote !== undefined && isSpanContextValid(remote);
+  const ids = randomBytes(24).toString('hex');
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: valid ? remote.traceId : ids.slice(16),
+    spanId: ids.slice(0, 16),
+    // Not sampled unless the caller sampled it: nothing here records a span.
+    traceFlags: valid ? remote.traceFlags : TraceFlags.NONE,
+    ...(valid && remote.traceState && { traceState: remote.traceState }),
+  });
 }

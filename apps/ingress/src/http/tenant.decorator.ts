@@ -1,4 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import { requestTraceCarrier, type TraceCarrier } from '@switchyard/telemetry';
 import type { KeyRole, TenantRequest } from './tenant-auth.guard';
 
 export const Tenant = createParamDecorator(
@@ -10,4 +12,10 @@ export const Tenant = createParamDecorator(
 export const KeyRoles = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): ReadonlySet<KeyRole> =>
     ctx.switchToHttp().getRequest<TenantRequest>().roles,
+);
+
+/** The trace the request's job joins: its caller's `traceparent` continued, or a new trace. */
+export const RequestTrace = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): TraceCarrier =>
+    requestTraceCarrier(ctx.switchToHttp().getRequest<Request>().headers),
 );

@@ -17,7 +17,7 @@ import {
   type TaskConfig,
 } from '@switchyard/routing';
 import { LedgerService } from '@switchyard/runtime';
-import { SwitchyardMetrics, currentTraceId, injectTraceContext } from '@switchyard/telemetry';
+import { SwitchyardMetrics, traceIdOf, type TraceCarrier } from '@switchyard/telemetry';
 import type { CacheDirectives } from './cache-control';
 
 /** How a submission uses the response cache: its key, and whether it may read and write it. */
@@ -72,6 +72,7 @@ export class CachedAnswers {
     request: JobRequest,
     id: string,
     key: string,
+    trace: TraceCarrier,
   ): Promise<{ job: JobRecord; created: boolean } | null> {
     const hit = await this.cache.get(key);
     this.metrics.cacheLookup(task.name, hit ? hit.bytes : null);
@@ -94,8 +95,8 @@ export class CachedAnswers {
       cost_usd: 0,
       current_hop: 0,
       cache_hit_of: hit.answer.job_id,
-      trace_id: currentTraceId(),
-      trace: injectTraceContext(),
+      trace_id: traceIdOf(trace),
+      trace,
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };

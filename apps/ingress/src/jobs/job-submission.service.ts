@@ -12,7 +12,7 @@ import { RoutingTableHolder, pinTask, tenantConfig, type TaskConfig } from '@swi
 import { TenantRateLimiter } from '@switchyard/routing-state';
 import { schemaShapeProblems } from '@switchyard/schemas';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
-import { currentTraceId, injectTraceContext } from '@switchyard/telemetry';
+import { continuedTraceCarrier, traceIdOf, type TraceCarrier } from '@switchyard/telemetry';
 import { validateWebhookUrl } from '@switchyard/webhooks';
 import { ApiError, type ErrorDetail } from '../http/api-error';
 import type { CreateJobDto } from './dto/create-job.dto';
@@ -31,6 +31,8 @@ export interface SubmissionContext {
   evalRunId?: string;
   /** The request's Cache-Control header (no-cache, no-store) */
   cacheControl?: string;
+  /** The trace of the request (RequestTrace); a job without one starts a trace of its own */
+  trace?: TraceCarrier;
 }
 
 export interface Submission {
@@ -107,8 +109,9 @@ export class JobSubmissionService {
       }
     }
 
+    const trace = continuedTraceCarrier(context.trace);
     if (cache?.read) {
-      const hit = await this.cachedAnswers.serve(tenant, task, request, id, cache.key);
+      const hit = await this.cachedAnswers.serve(tenant, task, request, id, cache.key, trace);
       if (hit) return hit;
     }
 
@@ -130,8 +133,8 @@ export class JobSubmissionService {
       ...(dto.pin !== undefined && { pin: dto.pin }),
       ...(context.evalRunId !== undefined && { eval_run_id: context.evalRunId }),
       ...(cache?.write && { cache_key: cache.key }),
-      trace_id: currentTraceId(),
-      trace: injectTraceContext(),
+      trace_id: traceIdOf(trace),
+      trace,
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };

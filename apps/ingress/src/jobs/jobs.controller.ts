@@ -15,10 +15,11 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { JOB_STATUSES, type JobStatus, type JobView } from '@switchyard/jobs';
+import type { TraceCarrier } from '@switchyard/telemetry';
 import { ApiError } from '../http/api-error';
 import { requireSingleValues } from '../http/single-query-values';
 import { TenantAuthGuard, type KeyRole } from '../http/tenant-auth.guard';
-import { KeyRoles, Tenant } from '../http/tenant.decorator';
+import { KeyRoles, RequestTrace, Tenant } from '../http/tenant.decorator';
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobEventStreamService } from './job-event-stream.service';
 import { JobQueryService } from './job-query.service';
@@ -53,12 +54,14 @@ export class JobsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('prefer') prefer: string | undefined,
     @Headers('cache-control') cacheControl: string | undefined,
+    @RequestTrace() trace: TraceCarrier,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobView | Record<string, unknown>> {
     const waitSeconds = parsePreferWait(prefer);
     const { job, created } = await this.submissions.submit(tenant, body, idempotencyKey, {
       mayPin: roles.has('eval'),
       cacheControl,
+      trace,
     });
     res.setHeader('Location', `/v1/jobs/${job.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');

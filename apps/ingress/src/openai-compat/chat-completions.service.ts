@@ -6,6 +6,7 @@ import type { SwitchyardConfig } from '@switchyard/config';
 import { JobEventLog, JobStore, isTerminal, type JobRecord, type JobView } from '@switchyard/jobs';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { REDIS_CONSUMER, SWITCHYARD_CONFIG } from '@switchyard/runtime';
+import { requestTraceCarrier } from '@switchyard/telemetry';
 import { ApiError, type ApiErrorBody } from '../http/api-error';
 import { validationException } from '../http/validation-errors';
 import { type CreateJobDto, validateJobBody } from '../jobs/dto/create-job.dto';
@@ -60,7 +61,7 @@ export class ChatCompletionsService {
     if (!tasks[request.job.task]) {
       throw new OpenAiError(modelNotFound(request.job.task, Object.keys(tasks).sort()));
     }
-    const job = await this.submit(tenant, request, idempotencyKey, cacheControl);
+    const job = await this.submit(tenant, request, idempotencyKey, cacheControl, req);
     const traceparent = job.trace?.traceparent;
     if (request.stream) return this.relay(tenant, job, request, traceparent, req, res);
 
@@ -98,6 +99,7 @@ export class ChatCompletionsService {
     request: MappedChatRequest,
     idempotencyKey: string | undefined,
     cacheControl: string | undefined,
+    req: Request,
   ): Promise<JobRecord> {
     const dto = request.job as unknown as CreateJobDto;
     const problems = validateJobBody(dto);
@@ -105,7 +107,11 @@ export class ChatCompletionsService {
       if (problems.length) throw validationException(problems);
       // No pin field on this route; Cache-Control: no-cache / no-store bypass the response cache.
       return (
-        await this.submissions.submit(tenant, dto, idempotencyKey, { mayPin: false, cacheControl })
+        await this.submissions.submit(tenant, dto, idempotencyKey, {
+          mayPin: false,
+          cacheControl,
+          trace: requestTraceCarrier(req.headers),
+        })
       ).job;
     } catch (err) {
       if (err instanceof ApiError) {
