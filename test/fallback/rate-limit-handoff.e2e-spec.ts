@@ -1,4 +1,5 @@
-import { SwitchyardStack } from '@switchyard/testing';
+import { pausesChangedChannel } from '@switchyard/redis';
+import { SwitchyardStack, waitFor } from '@switchyard/testing';
 import { reasoning, resetCircuits, simCalls } from '../resilience/resilience-support';
 
 /**
@@ -22,6 +23,16 @@ describe('a rate-limited provider hands its jobs to the fallbacks', () => {
     await stack.redis.redis.del(
       `${stack.redis.prefix}:paused:openai`,
       `${stack.redis.queuePrefix}:provider-openai:limiter`,
+    );
+    // The ingress shares its read of the pauses until a change is announced; a pause lifted
+    // behind its back is announced here, and the next case starts once the planner has heard it.
+    await stack.redis.redis.publish(pausesChangedChannel(stack.redis.prefix), 'lifted');
+    await waitFor(
+      async () =>
+        (await stack.request('POST', '/v1/routes/reasoning/plan', reasoning('probe'))).body
+          .skipped as unknown[],
+      (skipped) => skipped.length === 0,
+      'the planner to see the lifted pause',
     );
   });
 

@@ -1,4 +1,21 @@
 import type Redis from 'ioredis';
+import { defineScript } from './redis-script';
+
+/** Where a new pause is announced, so planners caching the pauses drop them at once. */
+export function pausesChangedChannel(prefix: string): string {
+  return `${prefix}:pauses-changed`;
+}
+
+const PAUSE_PROVIDER = defineScript({
+  name: 'switchyardPauseProvider',
+  keys: ['paused'],
+  args: ['untilMs', 'ms', 'channel'],
+  lua: `
+redis.call('SET', KEY.paused, ARG.untilMs, 'PX', ARG.ms)
+redis.call('PUBLISH', ARG.channel, ARG.untilMs)
+return 1
+`,
+});
 
 /**
  * When each provider may be called again after it answered 429 with a wait (`retry-after`).
@@ -14,13 +31,17 @@ export class ProviderPauses {
   ) {}
 
   /**
-   * Pauses the provider for `ms` from `now`. One command, so it can leave in the same write as the
-   * attempt's other bookkeeping, ahead of the hand-off whose routing decision reads it. The latest
-   * 429 wins: it is the provider's newest word on when to come back.
+   * Pauses the provider for `ms` from `now` and announces it (pausesChangedChannel). One script,
+   * so it can leave in the same write as the attempt's other bookkeeping, ahead of the hand-off
+   * whose routing decision reads it. The latest 429 wins: it is the provider's newest word on when
+   * to come back.
    */
   async pause(provider: string, ms: number, now = Date.now()): Promise<void> {
     const wait = Math.max(1, Math.ceil(ms));
-    await this.redis.set(this.key(provider), String(now + wait), 'PX', wait);
+    await PAUSE_PROVIDER.run(this.redis, {
+      keys: { paused: this.key(provider) },
+      args: { untilMs: now + wait, ms: wait, channel: pausesChangedChannel(this.prefix) },
+    });
   }
 
   /** provider -> paused until (ms), for the providers paused now; one round trip. */

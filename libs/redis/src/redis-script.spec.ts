@@ -79,5 +79,7 @@ return out
 
   it('refuses a name Lua could not bind', () => {
     expect(() => scriptPrelude({ keys: ['job-key'], args: [] })).toThrow(/not a Lua name/);
+    // A reserved word binds nothing either: `ARG.until` does not compile.
+    expect(() => scriptPrelude({ keys: [], args: ['until'] })).toThrow(/"until" is not a Lua name/);
   });
 });

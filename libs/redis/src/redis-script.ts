@@ -30,6 +30,12 @@ export interface ScriptCall<K extends string, A extends string> {
 }
 
 const LUA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Lua's reserved words: `ARG.until` would not compile, and Redis says so only at the first call. */
+const LUA_RESERVED = new Set(
+  'and break do else elseif end false for function goto if in local nil not or repeat return then true until while'.split(
+    ' ',
+  ),
+);
 
 /** The Lua that binds the declared names, ahead of the script's own text. */
 export function scriptPrelude(definition: {
@@ -39,7 +45,9 @@ export function scriptPrelude(definition: {
   restKeys?: string;
 }): string {
   for (const name of [...definition.keys, ...definition.args]) {
-    if (!LUA_NAME.test(name)) throw new Error(`Redis script name "${name}" is not a Lua name`);
+    if (!LUA_NAME.test(name) || LUA_RESERVED.has(name)) {
+      throw new Error(`Redis script name "${name}" is not a Lua name`);
+    }
   }
   const bind = (names: readonly string[], from: string): string =>
     names.map((n, i) => `${n} = ${from}[${i + 1}]`).join(', ');

@@ -23,7 +23,7 @@ import {
   type TenantConfig,
 } from '@switchyard/routing';
 import { DailySpendStore } from '@switchyard/routing-state';
-import { ProviderLimiters, ProviderPauses } from '@switchyard/redis';
+import { ProviderLimiters } from '@switchyard/redis';
 import { ApiError, type ErrorDetail } from '../http/api-error';
 import { PlanningSignals } from './planning-signals';
 
@@ -38,7 +38,6 @@ export class JobPlanner {
     private readonly routing: RoutingTableHolder,
     private readonly signals: PlanningSignals,
     private readonly spend: DailySpendStore,
-    private readonly pauses: ProviderPauses,
     private readonly limiters: ProviderLimiters,
   ) {}
 
@@ -91,11 +90,10 @@ export class JobPlanner {
       ...new Set(ids.map((id) => table.models[id]?.provider).filter((p): p is string => !!p)),
     ];
     const limited = providers.filter((p) => table.providers[p]?.rate_limit?.requests_per_minute);
-    const [{ circuits, p95 }, daily, tenantDaily, pausedUntil, limiters] = await Promise.all([
-      this.signals.read([...providers, ...ids], ids),
+    const [{ circuits, p95, pausedUntil }, daily, tenantDaily, limiters] = await Promise.all([
+      this.signals.read([...providers, ...ids], ids, providers),
       this.dailyBudget(task, tenantName),
       this.tenantDailyBudget(tenant),
-      this.pauses.pausedUntil(providers),
       this.limiters.read(limited),
     ]);
     const now = Date.now();
@@ -114,7 +112,8 @@ export class JobPlanner {
       p95LatencyMs: (id) => p95.get(id),
       // A 429's pause, or the backlog the provider's own requests_per_minute has yet to let start.
       providerWaitMs: (provider) => {
-        const paused = pausedUntil[provider] === undefined ? 0 : pausedUntil[provider] - now;
+        const paused =
+          pausedUntil[provider] === undefined ? 0 : Math.max(0, pausedUntil[provider] - now);
         const perMinute = table.providers[provider]?.rate_limit?.requests_per_minute;
         const limiter = limiters[provider];
         const queued = perMinute && limiter ? limiterWaitMs({ perMinute, ...limiter }) : 0;

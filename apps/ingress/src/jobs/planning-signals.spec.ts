@@ -1,7 +1,7 @@
 import type { SwitchyardConfig } from '@switchyard/config';
 import { CircuitBreaker, circuitChangedChannel } from '@switchyard/circuit-breaker';
 import { LatencyTracker } from '@switchyard/routing-state';
-import { createRedisClient } from '@switchyard/redis';
+import { ProviderPauses, createRedisClient, pausesChangedChannel } from '@switchyard/redis';
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
 import Redis from 'ioredis';
 import { CIRCUIT_STATES_TTL_MS, PlanningSignals } from './planning-signals';
@@ -15,15 +15,19 @@ describe('PlanningSignals (real Redis)', () => {
   /** Another process's breaker (a worker's), on a connection of its own. */
   let workerBreaker: CircuitBreaker;
   let workerRedis: Redis;
+  /** The worker's record of a 429's pause. */
+  let workerPauses: ProviderPauses;
 
   beforeAll(() => {
     t = createTestRedis('planning-signals');
     subscriber = createRedisClient(t.url, 'consumer', 'planning-signals-sub');
     workerRedis = new Redis(t.url);
     workerBreaker = new CircuitBreaker(workerRedis, t.prefix, BREAKER);
+    workerPauses = new ProviderPauses(workerRedis, t.prefix);
     signals = new PlanningSignals(
       new CircuitBreaker(t.redis, t.prefix, BREAKER),
       new LatencyTracker(t.redis, t.prefix),
+      new ProviderPauses(t.redis, t.prefix),
       subscriber,
       { redisPrefix: t.prefix } as SwitchyardConfig,
     );
@@ -36,11 +40,11 @@ describe('PlanningSignals (real Redis)', () => {
     await t.cleanup();
   });
 
-  /** Resolves once this process has heard that `key` changed state. */
-  function changeHeard(key: string): Promise<void> {
+  /** Resolves once this process has heard a message on `channel` (matching `message`, if given). */
+  function heardOn(channel: string, message?: string): Promise<void> {
     return new Promise((resolve) => {
-      const listener = (channel: string, message: string) => {
-        if (channel !== circuitChangedChannel(t.prefix) || message !== key) return;
+      const listener = (heard: string, text: string) => {
+        if (heard !== channel || (message !== undefined && text !== message)) return;
         subscriber.off('message', listener);
         resolve();
       };
@@ -48,17 +52,20 @@ describe('PlanningSignals (real Redis)', () => {
     });
   }
 
+  /** Resolves once this process has heard that `key` changed state. */
+  const changeHeard = (key: string) => heardOn(circuitChangedChannel(t.prefix), key);
+
   it('sees a circuit open as soon as the change is announced, well inside the cache time', async () => {
     const key = 'sim-a';
     const started = Date.now();
-    expect((await signals.read([key], [])).circuits[key].state).toBe('closed');
+    expect((await signals.read([key], [], [])).circuits[key].state).toBe('closed');
 
     const heard = changeHeard(key);
     await workerBreaker.record(key, 'failure');
     await workerBreaker.record(key, 'failure');
     await heard;
 
-    const after = await signals.read([key], []);
+    const after = await signals.read([key], [], []);
     expect(after.circuits[key].state).toBe('open');
     expect(PlanningSignals.isOpen(after.circuits[key], Date.now())).toBe(true);
     // The read above came from Redis, not from the expiry of the first one.
@@ -67,12 +74,29 @@ describe('PlanningSignals (real Redis)', () => {
 
   it('shares one read between jobs while no circuit changes', async () => {
     const key = 'sim-b';
-    const first = signals.read([key], []);
-    const second = signals.read([key], []);
+    const first = signals.read([key], [], []);
+    const second = signals.read([key], [], []);
     expect((await first).circuits).toBe((await second).circuits);
     // A write that bypasses the breaker (so nothing is announced) stays unseen until expiry.
     await t.redis.del(`${t.prefix}:circuit:${key}`);
-    expect((await signals.read([key], [])).circuits).toBe((await first).circuits);
+    expect((await signals.read([key], [], [])).circuits).toBe((await first).circuits);
+  });
+
+  it('sees a provider paused (429 retry-after) as soon as the pause is announced, and shares reads until then', async () => {
+    const started = Date.now();
+    const first = await signals.read([], [], ['sim-p', 'sim-q']);
+    expect(first.pausedUntil).toEqual({});
+    // Shared while nothing is announced.
+    expect((await signals.read([], [], ['sim-p', 'sim-q'])).pausedUntil).toBe(first.pausedUntil);
+
+    const heard = heardOn(pausesChangedChannel(t.prefix));
+    await workerPauses.pause('sim-p', 30_000);
+    await heard;
+
+    const after = await signals.read([], [], ['sim-p', 'sim-q']);
+    expect(Object.keys(after.pausedUntil)).toEqual(['sim-p']);
+    expect(after.pausedUntil['sim-p']).toBeGreaterThan(Date.now() + 25_000);
+    expect(Date.now() - started).toBeLessThan(CIRCUIT_STATES_TTL_MS);
   });
 
   it('does not treat a cached open circuit whose cooldown has passed as open', () => {
