@@ -12,6 +12,7 @@ describe('jobKeys', () => {
     expect(keys.idempotency('acme', 'ab12')).toBe('sy:idem:acme:ab12');
     expect(keys.ledgerOutbox).toBe('sy:ledger:outbox');
     expect(keys.ledgerOutboxOverflow).toBe('sy:ledger:outbox:overflow');
+    expect(keys.ledgerOutboxLease).toBe('sy:ledger:outbox:lease');
     expect(keys.doneChannel).toBe('sy:job-done');
   });
 });

@@ -6,7 +6,8 @@
  *   <prefix>:active                 every unfinished job scored by deadline (the router's sweeper)
  *   <prefix>:tenant:<tenant>:jobs   a tenant's jobs scored by creation time (the listing)
  *   <prefix>:idem:<tenant>:<sha256> an Idempotency-Key's claim
- *   <prefix>:ledger:outbox          ledger rows waiting for the drainer (a stream), and :overflow
+ *   <prefix>:ledger:outbox          ledger rows waiting for the drainer (a stream), its :overflow
+ *                                   count and its :lease (which drainer is the active one)
  *   <prefix>:job-done               the channel every job's end is announced on
  */
 export interface JobKeys {
@@ -19,6 +20,7 @@ export interface JobKeys {
   idempotency(tenant: string, keyHash: string): string;
   readonly ledgerOutbox: string;
   readonly ledgerOutboxOverflow: string;
+  readonly ledgerOutboxLease: string;
   readonly doneChannel: string;
 }
 
@@ -32,6 +34,7 @@ export function jobKeys(prefix: string): JobKeys {
     idempotency: (tenant, keyHash) => `${prefix}:idem:${tenant}:${keyHash}`,
     ledgerOutbox: `${prefix}:ledger:outbox`,
     ledgerOutboxOverflow: `${prefix}:ledger:outbox:overflow`,
+    ledgerOutboxLease: `${prefix}:ledger:outbox:lease`,
     doneChannel: `${prefix}:job-done`,
   };
 }

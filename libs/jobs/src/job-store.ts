@@ -66,9 +66,17 @@ export interface JobStoreOptions {
 export const DEFAULT_LEDGER_OUTBOX_MAX_ENTRIES = 100_000;
 
 /** The ledger outbox of a key prefix: where putAttempt leaves rows for LedgerOutboxDrainer. */
-export function ledgerOutboxKeys(prefix: string): { stream: string; overflow: string } {
+export function ledgerOutboxKeys(prefix: string): {
+  stream: string;
+  overflow: string;
+  lease: string;
+} {
   const keys = jobKeys(prefix);
-  return { stream: keys.ledgerOutbox, overflow: keys.ledgerOutboxOverflow };
+  return {
+    stream: keys.ledgerOutbox,
+    overflow: keys.ledgerOutboxOverflow,
+    lease: keys.ledgerOutboxLease,
+  };
 }
 
 export class JobStore {

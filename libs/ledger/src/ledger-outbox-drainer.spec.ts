@@ -266,6 +266,58 @@ describe.each([
     expect(await outboxLength()).toBe(0);
   });
 
+  const waitFor = async (done: () => boolean | Promise<boolean>, ms = 5_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await done()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('keeps one drainer active at a time: the standby stores nothing until the active one stops', async () => {
+    const { lease } = ledgerOutboxKeys(redis.prefix);
+    const active = drainer({ blockMs: 100, lingerMs: 0, leaseMs: 300 });
+    active.start();
+    await waitFor(async () => (await redis.redis.get(lease)) === 'test-0');
+    const standby = drainer({ blockMs: 100, lingerMs: 0, leaseMs: 300 });
+    standby.start();
+    for (let i = 0; i < 6; i++) {
+      await store.putAttempt(`job-lease-${i}`, attempt(0), rowOf(call(`job-lease-${i}`)));
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    await waitFor(() => active.stored + standby.stored >= 6);
+    expect(active.stored).toBe(6);
+    expect(standby.stored).toBe(0);
+    expect(await redis.redis.get(lease)).toBe('test-0');
+
+    // A graceful stop hands the lease on: the standby stores what comes next.
+    await active.stop();
+    expect(await redis.redis.get(lease)).toBeNull();
+    await store.putAttempt('job-lease-after', attempt(0), rowOf(call('job-lease-after')));
+    await waitFor(() => standby.stored >= 1);
+    expect(standby.stored).toBe(1);
+    expect(await rowsFor(backend.client, backend.schema, 'job-lease-after')).toHaveLength(1);
+    expect(await redis.redis.get(lease)).toBe('test-1');
+  });
+
+  it('takes over from an active drainer that died, once its lease has lapsed, with the rows it held', async () => {
+    const { stream, lease } = ledgerOutboxKeys(redis.prefix);
+    await store.putAttempt('job-lapsed', attempt(0), rowOf(call('job-lapsed', 0)));
+    // The active drainer read the row, then its process died: no renewal, no acknowledgement.
+    await redis.redis.set(lease, 'dead', 'PX', 400);
+    await redis.redis.call('XGROUP', 'CREATE', stream, 'ledger', '0', 'MKSTREAM');
+    await redis.redis.call('XREADGROUP', 'GROUP', 'ledger', 'dead', 'STREAMS', stream, '>');
+    await store.putAttempt('job-lapsed', attempt(1), rowOf(call('job-lapsed', 1)));
+
+    const survivor = drainer({ blockMs: 100, lingerMs: 0, leaseMs: 300, claimIdleMs: 500 });
+    survivor.start();
+    await new Promise((r) => setTimeout(r, 250));
+    // The lease is still the dead one's: nothing is read meanwhile.
+    expect(survivor.stored).toBe(0);
+    expect(await outboxLength()).toBe(2);
+    await waitFor(() => survivor.stored >= 2);
+    expect(survivor.stored).toBe(2);
+    expect(await rowsFor(backend.client, backend.schema, 'job-lapsed')).toHaveLength(2);
+    expect(await redis.redis.get(lease)).toBe(`test-${drainers.length - 1}`);
+  });
+
   it('flushes what is left when stopped', async () => {
     const d = drainer({ blockMs: 200 });
     d.start();

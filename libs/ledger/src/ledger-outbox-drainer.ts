@@ -5,6 +5,7 @@ import { insertCallRows } from './insert-call-rows';
 import { consoleLedgerLogger, type LedgerLogger } from './ledger-logger';
 import { ledgerTables } from './ledger-tables';
 import { fromLedgerRow, type PreparedCall } from './prepared-call';
+import { OutboxLease } from './outbox-lease';
 import { redactSecrets } from './redact-secrets';
 import type { SqlClient } from './sql-client';
 
@@ -14,6 +15,8 @@ export interface LedgerOutboxKeys {
   stream: string;
   /** A counter of rows refused because the stream was full. */
   overflow: string;
+  /** Names the one drainer of the deployment that is active (see OutboxLease). */
+  lease: string;
 }
 
 export interface LedgerOutboxDrainerOptions {
@@ -38,6 +41,11 @@ export interface LedgerOutboxDrainerOptions {
   lingerMs?: number;
   /** Rows a consumer has held this long without storing them are taken over: their process died. */
   claimIdleMs?: number;
+  /**
+   * How long the active drainer's lease lasts without renewal (default 5000 ms): how soon a
+   * standby takes over when the active one dies. The others ask for it every third of that.
+   */
+  leaseMs?: number;
   /**
    * A consumer that has held nothing and done nothing for this long is a process that stopped:
    * its name is dropped from the group (default 1 h), so restarts do not pile names up there.
@@ -67,8 +75,9 @@ const DEFAULT_GROUP = 'ledger';
  * Lua step that records their attempt, so an attempt that exists has its row waiting there
  * whatever process dies afterwards; this drainer makes "waiting" into "stored".
  *
- * Several processes drain one outbox together through a stream consumer group: an entry read by
- * one stays pending (in that consumer's list) until its INSERT has committed, and only then is
+ * Every worker and router process runs a drainer, but one at a time is active: the one holding
+ * the outbox lease (OutboxLease); the others ask for it now and then and take over when the active
+ * one stops or dies. They share one stream consumer group: an entry read by one stays pending (in that consumer's list) until its INSERT has committed, and only then is
  * acknowledged and deleted. A process that dies holding entries leaves them pending; any other
  * drainer takes them over (XAUTOCLAIM) once they have been idle for claimIdleMs. The same row may
  * thus be inserted twice (a commit whose acknowledgement was lost), which the table's unique
@@ -95,6 +104,7 @@ export class LedgerOutboxDrainer {
   private readonly onWriteFailure?: (rows: number, reason: LedgerFailureReason) => void;
   private readonly secrets: readonly string[];
   private readonly logIntervalMs: number;
+  private readonly lease: OutboxLease;
 
   private groupReady = false;
   /** After a failed write: this consumer's own pending entries are read again before new ones. */
@@ -126,6 +136,12 @@ export class LedgerOutboxDrainer {
     this.onWriteFailure = options.onWriteFailure;
     this.secrets = [...(options.secrets ?? [])];
     this.logIntervalMs = options.logIntervalMs ?? 30_000;
+    this.lease = new OutboxLease(
+      this.redis,
+      this.keys.lease,
+      this.consumer,
+      Math.max(3, options.leaseMs ?? 5_000),
+    );
   }
 
   /** Rows this drainer has stored (or found stored already) since it started. */
@@ -162,10 +178,11 @@ export class LedgerOutboxDrainer {
     } catch (err) {
       this.warn(`ledger outbox: rows left for the next drainer: ${this.describe(err)}`);
     }
+    await this.lease.release().catch(() => undefined);
   }
 
   /**
-   * One batch without waiting: read (own pending, then idle entries of others, then new ones),
+   * One batch without waiting, whether or not this drainer holds the lease: read (own pending, then idle entries of others, then new ones),
    * store, acknowledge. Returns how many entries it handled; throws when the write failed (the
    * entries stay pending and are read again first).
    */
@@ -177,6 +194,13 @@ export class LedgerOutboxDrainer {
     let failures = 0;
     while (!this.stopping) {
       try {
+        if (!(await this.lease.hold())) {
+          // On standby. Should it take over, its own leftovers come first, then a claim pass.
+          this.ownPending = true;
+          this.nextClaimAt = 0;
+          await this.pause(this.lease.pollMs);
+          continue;
+        }
         const handled = await this.step(this.blockMs);
         failures = 0;
         if (handled > 0 && handled < this.batchSize && this.lingerMs > 0) {
