@@ -6,12 +6,14 @@ import {
   JobFinalizer,
   JobStore,
   toJobView,
+  type CompletionMark,
   type JobListFilter,
   type JobRecord,
   type JobView,
 } from '@switchyard/jobs';
 import { WebhookDeliveryStore, WebhookPublisher } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';
+import type { Submission } from './job-submission.service';
 
 /** Reads, lists, cancels and waits on jobs, always within the caller's tenant. */
 @Injectable()
@@ -54,11 +56,45 @@ export class JobQueryService {
     return this.view(tenant, id);
   }
 
-  async waitUntilFinished(tenant: string, id: string, timeoutMs: number): Promise<JobView | null> {
-    const done = await this.completions.waitFor(id, timeoutMs, async () => {
-      const job = await this.jobs.get(id);
-      return !!job && isTerminal(job.status);
-    });
+  /**
+   * Taken before a submission whose end will be waited for (see waitForSubmission): then the wait
+   * hears the end for certain and saves reading the job first. Undefined while the process's
+   * completion subscription is down.
+   */
+  completionMark(): CompletionMark | undefined {
+    return this.completions.mark();
+  }
+
+  /**
+   * waitUntilFinished for what a submission returned. The mark holds only for a job this very
+   * submission queued after the mark was taken; a replayed or cached job may have ended before.
+   */
+  waitForSubmission(
+    tenant: string,
+    submission: Submission,
+    timeoutMs: number,
+    mark: CompletionMark | undefined,
+  ): Promise<JobView | null> {
+    const { job, created } = submission;
+    const queuedAfterMark = created && job.status === 'queued';
+    return this.waitUntilFinished(tenant, job.id, timeoutMs, queuedAfterMark ? mark : undefined);
+  }
+
+  async waitUntilFinished(
+    tenant: string,
+    id: string,
+    timeoutMs: number,
+    heardSince?: CompletionMark,
+  ): Promise<JobView | null> {
+    const done = await this.completions.waitFor(
+      id,
+      timeoutMs,
+      async () => {
+        const job = await this.jobs.get(id);
+        return !!job && isTerminal(job.status);
+      },
+      heardSince,
+    );
     if (!done) return null;
     const view = await this.view(tenant, id);
     return isTerminal(view.status) ? view : null;

@@ -58,15 +58,22 @@ export class JobsController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobView | Record<string, unknown>> {
     const waitSeconds = parsePreferWait(prefer);
-    const { job, created } = await this.submissions.submit(tenant, body, idempotencyKey, {
+    const mark = waitSeconds > 0 ? this.queries.completionMark() : undefined;
+    const submission = await this.submissions.submit(tenant, body, idempotencyKey, {
       mayPin: roles.has('eval'),
       cacheControl,
       trace,
     });
+    const { job, created } = submission;
     res.setHeader('Location', `/v1/jobs/${job.id}`);
     if (!created) res.setHeader('Idempotent-Replayed', 'true');
     if (waitSeconds > 0) {
-      const finished = await this.queries.waitUntilFinished(tenant, job.id, waitSeconds * 1000);
+      const finished = await this.queries.waitForSubmission(
+        tenant,
+        submission,
+        waitSeconds * 1000,
+        mark,
+      );
       if (finished) {
         res.setHeader('Preference-Applied', `wait=${waitSeconds}`);
         res.status(200);

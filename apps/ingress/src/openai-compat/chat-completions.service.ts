@@ -11,7 +11,7 @@ import { ApiError, type ApiErrorBody } from '../http/api-error';
 import { validationException } from '../http/validation-errors';
 import { type CreateJobDto, validateJobBody } from '../jobs/dto/create-job.dto';
 import { JobQueryService } from '../jobs/job-query.service';
-import { JobSubmissionService } from '../jobs/job-submission.service';
+import { JobSubmissionService, type Submission } from '../jobs/job-submission.service';
 import { mapChatCompletionRequest, type MappedChatRequest } from './chat-completion-request';
 import { completionHeaders, createdSeconds, toChatCompletion } from './chat-completion-response';
 import { ChatCompletionRelay, type RelayAction } from './chat-completion-stream';
@@ -61,14 +61,17 @@ export class ChatCompletionsService {
     if (!tasks[request.job.task]) {
       throw new OpenAiError(modelNotFound(request.job.task, Object.keys(tasks).sort()));
     }
-    const job = await this.submit(tenant, request, idempotencyKey, cacheControl, req);
+    const mark = request.stream ? undefined : this.queries.completionMark();
+    const submission = await this.submit(tenant, request, idempotencyKey, cacheControl, req);
+    const { job } = submission;
     const traceparent = job.trace?.traceparent;
     if (request.stream) return this.relay(tenant, job, request, traceparent, req, res);
 
-    const view = await this.queries.waitUntilFinished(
+    const view = await this.queries.waitForSubmission(
       tenant,
-      job.id,
+      submission,
       Math.max(1_000, job.deadline_at - Date.now() + DEADLINE_GRACE_MS),
+      mark,
     );
     const common = { 'x-switchyard-job-id': job.id, ...(traceparent && { traceparent }) };
     if (!view) {
@@ -100,19 +103,17 @@ export class ChatCompletionsService {
     idempotencyKey: string | undefined,
     cacheControl: string | undefined,
     req: Request,
-  ): Promise<JobRecord> {
+  ): Promise<Submission> {
     const dto = request.job as unknown as CreateJobDto;
     const problems = validateJobBody(dto);
     try {
       if (problems.length) throw validationException(problems);
       // No pin field on this route; Cache-Control: no-cache / no-store bypass the response cache.
-      return (
-        await this.submissions.submit(tenant, dto, idempotencyKey, {
-          mayPin: false,
-          cacheControl,
-          trace: requestTraceCarrier(req.headers),
-        })
-      ).job;
+      return await this.submissions.submit(tenant, dto, idempotencyKey, {
+        mayPin: false,
+        cacheControl,
+        trace: requestTraceCarrier(req.headers),
+      });
     } catch (err) {
       if (err instanceof ApiError) {
         throw new OpenAiError(
