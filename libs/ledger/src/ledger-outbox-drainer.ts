@@ -34,7 +34,7 @@ export interface LedgerOutboxDrainerOptions {
   blockMs?: number;
   /**
    * After a batch smaller than batchSize, how long rows may gather before the next read (default
-   * 20 ms). Under load that makes one INSERT of many rows out of what would be one per job (the
+   * 100 ms). Under load that makes one INSERT of many rows out of what would be one per job (the
    * blocking read returns on the first row); idle, nothing changes. It bounds how much later a row
    * shows in the ledger, never whether it does: the rows wait in the outbox meanwhile.
    */
@@ -127,7 +127,7 @@ export class LedgerOutboxDrainer {
     this.group = options.group ?? DEFAULT_GROUP;
     this.batchSize = Math.max(1, Math.min(options.batchSize ?? 200, 1000));
     this.blockMs = Math.max(1, options.blockMs ?? 1000);
-    this.lingerMs = Math.max(0, options.lingerMs ?? 20);
+    this.lingerMs = Math.max(0, options.lingerMs ?? 100);
     this.claimIdleMs = Math.max(1, options.claimIdleMs ?? 15_000);
     this.forgetConsumerAfterMs = Math.max(1, options.forgetConsumerAfterMs ?? 3_600_000);
     this.retryMinMs = Math.max(1, options.retryMinMs ?? 500);
