@@ -39,9 +39,9 @@ describe('JobCompletionChannel (real Redis pub/sub)', () => {
   });
 
   it('without a mark, reads the job once: it may have ended before the wait began', async () => {
-    expect(await channel.waitFor('job-ended-before', 1_000, readJob('job-ended-before', true))).toBe(
-      true,
-    );
+    expect(
+      await channel.waitFor('job-ended-before', 1_000, readJob('job-ended-before', true)),
+    ).toBe(true);
     expect(reads).toEqual(['job-ended-before']);
   });
 
