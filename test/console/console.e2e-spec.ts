@@ -9,6 +9,7 @@ import {
   TENANT_KEYS,
   freePort,
   type JobBody,
+  waitFor,
 } from '@switchyard/testing';
 import { ConsoleBrowser } from '../support/console-browser';
 
@@ -25,6 +26,8 @@ describe('the console in a real browser', () => {
   let browser: ConsoleBrowser;
   let page: Page;
   const acmeJobs: string[] = [];
+  /** Jobs tenant A ran per task, to know when the ledger (written in the background) has them all. */
+  const acmeJobsByTask = new Map<string, number>();
 
   beforeAll(async () => {
     stack = await SwitchyardStack.start({
@@ -50,7 +53,20 @@ describe('the console in a real browser', () => {
     const submitted = await stack.submit(body, {}, tenant);
     expect(submitted.status).toBe(202);
     const job = await stack.waitForJob(submitted.body.id, 30_000, tenant);
-    if (tenant === 'acme') acmeJobs.push(job.id);
+    // The ledger stores rows in the background: the pages below read it, so wait for the answer's
+    // row (the failed attempts' rows were queued before it and are stored first).
+    if (job.status === 'succeeded') {
+      await waitFor(
+        async () =>
+          (await stack.request('GET', `/v1/calls?job_id=${job.id}`, undefined, {}, tenant)).body,
+        (page: any) => page.calls?.some((c: any) => c.error_type === null) === true,
+        `the ledger row of job ${job.id}`,
+      );
+    }
+    if (tenant === 'acme') {
+      acmeJobs.push(job.id);
+      acmeJobsByTask.set(body.task, (acmeJobsByTask.get(body.task) ?? 0) + 1);
+    }
     return job;
   }
 
@@ -310,7 +326,15 @@ describe('the console in a real browser', () => {
       });
     }
     stack.sim.clearFaults();
-    const weekly = (await stack.request('GET', '/v1/reports/weekly')).body;
+    // The ledger stores rows in the background: wait until the report counts every extraction job,
+    // so the console and the CLI below read the same totals.
+    const weekly = await waitFor(
+      async () => (await stack.request('GET', '/v1/reports/weekly')).body,
+      (report: any) =>
+        report.tasks.find((t: any) => t.task === 'extraction')?.jobs ===
+        acmeJobsByTask.get('extraction'),
+      'every extraction job in the weekly report',
+    );
     const openai = weekly.providers.find((p: any) => p.provider === 'openai');
     expect(openai.incidents).toBe(1);
 
