@@ -53,8 +53,8 @@ export function blockingDuplicate(client: Redis): Redis {
 /**
  * Sends every command `issue` starts synchronously (before its first await) in one socket write
  * instead of one write per command; each command still gets its own reply. A write is a system
- * call that also wakes Redis: on a busy 2-core host, `npm run bench` priced one at 0.1–0.3 ms of
- * CPU, more than the command itself. Commands on one connection keep their order either way.
+ * call that also wakes Redis (`npm run bench` on a 2-core host puts it at up to ≈ 0.05 ms of CPU;
+ * see the README's Performance section). Commands on one connection keep their order either way.
  */
 export function inOneWrite<T>(redis: Redis, issue: () => T): T {
   // Before 'ready' ioredis queues commands itself and the stream may not exist yet.
