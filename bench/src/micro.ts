@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
+import OpenAI from 'openai';
 import {
   createPooledFetch,
   createProviderAdapter,
@@ -54,6 +55,34 @@ async function time(
     cpuUsPerCall: (c.user + c.system) / calls,
     note,
   };
+}
+
+/** Like `time` for several patterns at once, in rounds that alternate them (same JIT warmth). */
+async function timeAlternating(
+  calls: number,
+  patterns: Array<[name: string, fn: () => Promise<unknown>]>,
+  rounds = 5,
+): Promise<MicroResult[]> {
+  for (const [, fn] of patterns) for (let i = 0; i < 200; i++) await fn(); // warm-up
+  const totals = patterns.map(() => ({ wallMs: 0, cpuUs: 0, calls: 0 }));
+  const perRound = Math.ceil(calls / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, [, fn]] of patterns.entries()) {
+      const cpu = process.cpuUsage();
+      const t0 = performance.now();
+      for (let c = 0; c < perRound; c++) await fn();
+      totals[i].wallMs += performance.now() - t0;
+      const used = process.cpuUsage(cpu);
+      totals[i].cpuUs += used.user + used.system;
+      totals[i].calls += perRound;
+    }
+  }
+  return patterns.map(([name], i) => ({
+    name,
+    calls: totals[i].calls,
+    wallUsPerCall: (totals[i].wallMs * 1000) / totals[i].calls,
+    cpuUsPerCall: totals[i].cpuUs / totals[i].calls,
+  }));
 }
 
 export async function runMicro(redisUrl: string, quick: boolean): Promise<MicroResult[]> {
@@ -150,6 +179,47 @@ export async function runSdkMicro(quick: boolean): Promise<MicroResult[]> {
         );
       }
     }
+    // What streaming itself costs (every attempt streams, for the first-token watchdog and the
+    // live events), on the SDK the OpenAI-compatible providers share too: the same answer through
+    // the adapter, as one JSON body and as a stream read to the end with the SDK alone. Measured in
+    // alternating rounds: one after the other, the later rows ran on a warmer JIT and read cheaper.
+    const fetchImpl = createPooledFetch() as typeof fetch;
+    const baseURL = `${sim.url}/p/openai/v1`;
+    const adapter = createProviderAdapter({
+      provider: 'openai',
+      kind: 'openai',
+      baseURL,
+      apiKey: 'sim-key',
+      fetch: fetchImpl,
+    });
+    const openai = new OpenAI({ baseURL, apiKey: 'sim-key', fetch: fetchImpl, maxRetries: 0 });
+    const messages = [{ role: 'user' as const, content: 'one two three four five' }];
+    const body = { model: SDK_MODELS.openai, messages, max_tokens: 64 };
+    results.push(
+      ...(await timeAlternating(n, [
+        [
+          'openai: the adapter (streamed), alternating',
+          () => adapter.complete({ ...body, timeout_ms: 10_000 }),
+        ],
+        [
+          'openai: the SDK alone, one JSON answer, alternating',
+          () => openai.chat.completions.create(body),
+        ],
+        [
+          'openai: the SDK alone, streamed to the end, alternating',
+          async () => {
+            const stream = await openai.chat.completions.create({
+              ...body,
+              stream: true,
+              stream_options: { include_usage: true },
+            });
+            let chunks = 0;
+            for await (const chunk of stream) chunks += chunk.choices.length;
+            return chunks;
+          },
+        ],
+      ])),
+    );
   } finally {
     await sim.stop();
   }
