@@ -179,4 +179,44 @@ describe('response cache (task `cache: { ttl_s }`)', () => {
     const third = await stack.submit(question, { prefer: 'wait=20' });
     expect(third.body.cache_hit_of).toBe(again.body.id);
   });
+
+  it("keeps a hit's ledger row when the ingress that answered it is killed at once", async () => {
+    const question = body('Name the largest planet.');
+    const first = await stack.submit(question, { prefer: 'wait=20' });
+    expect(first.body.status).toBe('succeeded');
+    await waitFor(
+      async () => (await stack.request('GET', `/v1/calls?job_id=${first.body.id}`)).body.calls,
+      (rows: any[]) => rows.length > 0,
+      "the first job's ledger row",
+    );
+    // Every drainer of the ledger outbox (the router and the workers) stops: a hit needs none.
+    const drainers = ['router', 'worker-openai', 'worker-anthropic'];
+    for (const name of drainers) await stack.process(name).stop();
+    const hit = await stack.submit(question, { prefer: 'wait=20' });
+    expect(hit.body.cache_hit_of).toBe(first.body.id);
+    // The row left with the job's end, into the outbox in Redis, not into this process's memory:
+    // killed right after answering, the ingress loses nothing.
+    await stack.process('ingress').stop('SIGKILL');
+    const outbox = await stack.redis.redis.xrange(`${stack.redis.prefix}:ledger:outbox`, '-', '+');
+    // (The first job's row may linger a moment between its INSERT and its XDEL: only the hit's.)
+    const rows = outbox
+      .map(([, fields]) => JSON.parse(fields[1]))
+      .filter((row) => row.job_id === hit.body.id);
+    expect(rows).toEqual([expect.objectContaining({ cached: true })]);
+    // And the drainers, back, store it.
+    await stack.restart('ingress');
+    for (const name of drainers) await stack.restart(name);
+    const calls = await waitFor(
+      async () => (await stack.request('GET', `/v1/calls?job_id=${hit.body.id}`)).body.calls,
+      (found: any[]) => found.length > 0,
+      "the hit's ledger row after the ingress was killed",
+    );
+    expect(calls).toEqual([
+      expect.objectContaining({
+        job_id: hit.body.id,
+        cached: true,
+        model_revision: FIRST_REVISION,
+      }),
+    ]);
+  });
 });

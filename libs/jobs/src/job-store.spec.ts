@@ -229,6 +229,24 @@ describe('JobStore', () => {
       ).toBe(false);
       expect(await outbox()).toEqual(['{"r":1}']);
     });
+
+    it("leaves a job's own row (a cached answer: no attempt) in the outbox with the winning end only", async () => {
+      await t.redis.del(ledgerOutboxKeys(t.prefix).stream);
+      await store.create(jobRecord('job_cached_row'));
+      expect(await store.succeed('job_cached_row', RESULT, 'cache', { ledgerRow: '{"c":1}' })).toBe(
+        'finalized',
+      );
+      // The same step again (a retried request), and a rival end: neither adds a row.
+      expect(await store.succeed('job_cached_row', RESULT, 'cache', { ledgerRow: '{"c":2}' })).toBe(
+        'already_finalized_by_me',
+      );
+      expect(
+        await store.fail('job_cached_row', { type: 'timeout', message: 'late' }, 'sweeper', {
+          ledgerRow: '{"c":3}',
+        }),
+      ).toBe('already_terminal');
+      expect(await outbox()).toEqual(['{"c":1}']);
+    });
   });
 
   describe('list', () => {

@@ -39,6 +39,8 @@ export interface FinalizeOptions {
   /** Leave the job in the active index; the caller drops it (forgetActive) once it is announced. */
   keepActive?: boolean;
   now?: Date;
+  /** A ledger row (LedgerService.ledgerRow) that joins the outbox with the winning transition. */
+  ledgerRow?: string;
 }
 
 export interface JobListFilter {
@@ -250,6 +252,8 @@ export class JobStore {
         active: this.keys.active,
         attempts: this.keys.attempts(id),
         events: this.keys.events(id),
+        outbox: this.keys.ledgerOutbox,
+        outbox_overflow: this.keys.ledgerOutboxOverflow,
       },
       args: {
         status,
@@ -265,6 +269,8 @@ export class JobStore {
         events_max_len: JOB_EVENTS_MAX_LEN,
         retention_s: this.retentionSeconds,
         keep_active: options.keepActive ? '1' : '0',
+        ledger_row: options.ledgerRow ?? '',
+        outbox_cap: this.ledgerOutboxMaxEntries,
       },
     });
     if (r === 1) return 'finalized';

@@ -102,15 +102,6 @@ export class LedgerService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Straight to the database through memory (lost on a crash): for calls without an attempt. */
-  record(call: CallRecord): void {
-    if (!this.handle) {
-      if (this.enabled) this.metrics.ledgerWriteFailed(1);
-      return;
-    }
-    void this.handle.ledger.record(call);
-  }
-
   private async open(): Promise<void> {
     try {
       this.handle = await openLedger({

@@ -105,8 +105,10 @@ export class CachedAnswers {
       const existing = await this.jobs.get(id);
       if (existing) return { job: existing, created: false };
     }
-    await this.finalizer.succeed(job, result, JobStep.cache);
-    this.recordCall(job, task, result, now);
+    // The `cached` row is written with the job's end: no crash of this process loses it.
+    await this.finalizer.succeed(job, result, JobStep.cache, {
+      ledgerRow: this.ledgerRow(job, task, result, now),
+    });
     return {
       job: { ...job, status: 'succeeded', result, finished_at: new Date().toISOString() },
       created: true,
@@ -114,14 +116,14 @@ export class CachedAnswers {
   }
 
   /** The `cached` ledger row: no provider call, the original call's provider and revision. */
-  private recordCall(
+  private ledgerRow(
     job: JobRecord,
     task: TaskConfig,
     result: NonNullable<JobRecord['result']>,
     startedAt: Date,
-  ): void {
+  ): string | undefined {
     const asksForJson = job.request.response_format?.type === 'json_schema';
-    this.ledger.record({
+    return this.ledger.ledgerRow({
       job_id: job.id,
       tenant: job.tenant,
       task: task.name,

@@ -24,8 +24,14 @@ export class JobFinalizer {
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
   ) {}
 
-  async succeed(job: JobRecord, result: JobResult, finalizer: string): Promise<FinalizeOutcome> {
-    return this.end(job, { status: 'succeeded', result }, finalizer);
+  /** `ledgerRow`: for a job that ends without an attempt (a cached answer), its call's row. */
+  async succeed(
+    job: JobRecord,
+    result: JobResult,
+    finalizer: string,
+    options: { ledgerRow?: string } = {},
+  ): Promise<FinalizeOutcome> {
+    return this.end(job, { status: 'succeeded', result }, finalizer, options);
   }
 
   /**
@@ -71,11 +77,16 @@ export class JobFinalizer {
     job: JobRecord,
     end: JobEnd,
     finalizer: string,
-    options: { keepActive?: boolean } = {},
+    options: { keepActive?: boolean; ledgerRow?: string } = {},
   ): Promise<FinalizeOutcome> {
     const webhookUrl = job.request.webhook_url;
     const now = new Date();
-    const transition = { announce: !webhookUrl, keepActive: options.keepActive, now };
+    const transition = {
+      announce: !webhookUrl,
+      keepActive: options.keepActive,
+      ledgerRow: options.ledgerRow,
+      now,
+    };
     const outcome =
       end.status === 'succeeded'
         ? await this.jobs.succeed(job.id, end.result, finalizer, transition)

@@ -1,4 +1,5 @@
 import { defineScript } from '@switchyard/redis';
+import { APPEND_LEDGER_ROW_LUA } from './ledger-outbox-append.lua';
 
 /**
  * The one transition that ends a job (succeeded, failed or cancelled), so a job ends in exactly
@@ -17,10 +18,12 @@ import { defineScript } from '@switchyard/redis';
  * - `keep_active` = '1' leaves the job in the active index: the deadline sweeper drops it only
  *   once the end is announced, so an announcement cut short (a crash, a failed publish) is redone.
  * - attempts still marked running become failed with `abandoned_message`.
+ * - `ledger_row`, when not empty, joins the ledger outbox with the winning transition (a job that
+ *   ends without an attempt, a cached answer, has its row written with its end, not after it).
  */
 export const FINALIZE_JOB = defineScript({
   name: 'switchyardJobFinalize',
-  keys: ['job', 'active', 'attempts', 'events'],
+  keys: ['job', 'active', 'attempts', 'events', 'outbox', 'outbox_overflow'],
   args: [
     'status',
     'field',
@@ -35,6 +38,8 @@ export const FINALIZE_JOB = defineScript({
     'events_max_len',
     'retention_s',
     'keep_active',
+    'ledger_row',
+    'outbox_cap',
   ],
   lua: `
 local current = redis.call('HMGET', KEY.job, 'status', 'finalized_by', 'cost_usd')
@@ -70,6 +75,7 @@ else
   redis.call('XADD', KEY.events, 'MAXLEN', '~', ARG.events_max_len, '*', 'event', ARG.terminal_event,
     'data', cjson.encode({status = ARG.status}))
   redis.call('EXPIRE', KEY.events, ARG.retention_s)
+${APPEND_LEDGER_ROW_LUA}
 end
 if ARG.channel ~= '' then redis.call('PUBLISH', ARG.channel, ARG.id) end
 return outcome

@@ -1,4 +1,5 @@
 import { defineScript } from '@switchyard/redis';
+import { APPEND_LEDGER_ROW_LUA } from './ledger-outbox-append.lua';
 
 /**
  * Writes one attempt record (field `hop.try` of the attempts hash) in one command instead of
@@ -29,13 +30,7 @@ end
 if redis.call('HSET', KEY.attempts, ARG.hop_try, ARG.record) == 1 then
   redis.call('EXPIRE', KEY.attempts, ARG.retention_s)
 end
-if ARG.ledger_row ~= '' then
-  if redis.call('XLEN', KEY.outbox) < tonumber(ARG.outbox_cap) then
-    redis.call('XADD', KEY.outbox, '*', 'row', ARG.ledger_row)
-  else
-    redis.call('INCR', KEY.outbox_overflow)
-  end
-end
+${APPEND_LEDGER_ROW_LUA}
 return 1
 `,
 });
