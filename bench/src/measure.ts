@@ -289,15 +289,20 @@ export async function measureRaw(
 /** Sums blocks measured separately (interleaved phases) into one phase. */
 function mergeRaw(raws: RawPhase[]): RawPhase {
   if (raws.length === 1) return raws[0];
-  const usage = new Map<string, { cpuMs: number; peakRssMb: number }>();
+  const usage = new Map<string, { cpuMs: number; peakRssMb: number; writeSyscalls?: number }>();
   const top = new Map<string, number>();
   const phaseRss: Record<string, number> = {};
   for (const r of raws) {
     for (const u of r.usage) {
-      const m = usage.get(u.name) ?? { cpuMs: 0, peakRssMb: 0 };
+      const m = usage.get(u.name) ?? { cpuMs: 0, peakRssMb: 0, writeSyscalls: 0 };
       usage.set(u.name, {
         cpuMs: m.cpuMs + u.cpuMs,
         peakRssMb: Math.max(m.peakRssMb, u.peakRssMb),
+        // Only while every block could count them.
+        writeSyscalls:
+          m.writeSyscalls === undefined || u.writeSyscalls === undefined
+            ? undefined
+            : m.writeSyscalls + u.writeSyscalls,
       });
     }
     for (const t of r.redis.top) top.set(t.command, (top.get(t.command) ?? 0) + t.calls);

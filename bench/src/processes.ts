@@ -98,6 +98,25 @@ export function cpuMsOf(pid: number): number | undefined {
   }
 }
 
+/** The `syscw` line of /proc/<pid>/io: write system calls (sockets, pipes, files) so far. */
+export function parseWriteSyscalls(procIo: string): number | undefined {
+  const match = /^syscw:\s+(\d+)$/m.exec(procIo);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Write system calls a process has made so far; undefined where /proc/<pid>/io is unreadable.
+ * Each Redis round trip and each HTTP answer is at least one: the count shows what batching
+ * writes saves, which CPU time alone hides in the noise.
+ */
+export function writeSyscallsOf(pid: number): number | undefined {
+  try {
+    return parseWriteSyscalls(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak (VmHWM) and current (VmRSS) resident set size in MiB. */
 export function memoryOf(pid: number): { peakMb: number; rssMb: number } | undefined {
   try {
@@ -137,6 +156,10 @@ export class BenchProcess extends ManagedProcess {
     return this.pid === undefined ? 0 : (cpuMsOf(this.pid) ?? 0);
   }
 
+  writeSyscalls(): number | undefined {
+    return this.pid === undefined ? undefined : writeSyscallsOf(this.pid);
+  }
+
   memory(): { peakMb: number; rssMb: number } {
     return (this.pid === undefined ? undefined : memoryOf(this.pid)) ?? { peakMb: 0, rssMb: 0 };
   }
@@ -147,21 +170,31 @@ export interface ProcessUsage {
   name: string;
   cpuMs: number;
   peakRssMb: number;
+  /** Write system calls in the window; absent where /proc/<pid>/io could not be read. */
+  writeSyscalls?: number;
 }
 
 export class CpuWindow {
-  private readonly start = new Map<string, number>();
+  private readonly start = new Map<string, { cpuMs: number; writes?: number }>();
 
   constructor(private readonly processes: BenchProcess[]) {
-    for (const p of processes) this.start.set(p.name, p.cpuMs());
+    for (const p of processes) {
+      this.start.set(p.name, { cpuMs: p.cpuMs(), writes: p.writeSyscalls() });
+    }
   }
 
   finish(): ProcessUsage[] {
-    return this.processes.map((p) => ({
-      name: p.name,
-      cpuMs: p.cpuMs() - (this.start.get(p.name) ?? 0),
-      peakRssMb: p.memory().peakMb,
-    }));
+    return this.processes.map((p) => {
+      const start = this.start.get(p.name);
+      const writes = p.writeSyscalls();
+      return {
+        name: p.name,
+        cpuMs: p.cpuMs() - (start?.cpuMs ?? 0),
+        peakRssMb: p.memory().peakMb,
+        ...(writes !== undefined &&
+          start?.writes !== undefined && { writeSyscalls: writes - start.writes }),
+      };
+    });
   }
 }
 

@@ -141,6 +141,14 @@ export function details(results: PhaseResult[]): string {
         2,
       )}, Redis server ${fmt(r.redis.cpuMsPerJob, 3)} (not in the total)`,
     );
+    const counted = r.cpu.processes.filter((p) => p.writeSyscalls !== undefined);
+    if (counted.length && r.ok) {
+      out.push(
+        `  write system calls/job by process (/proc/<pid>/io): ${counted
+          .map((p) => `${p.name} ${fmt((p.writeSyscalls ?? 0) / r.ok, 1)}`)
+          .join(', ')}`,
+      );
+    }
     out.push(
       `  RSS MB, peak since start (in this phase): ${Object.entries(r.peakRssMb)
         .map(([n, mb]) => `${n} ${mb.toFixed(0)} (${(r.phaseRssMb[n] ?? 0).toFixed(0)})`)
