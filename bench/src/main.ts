@@ -39,6 +39,7 @@ import {
   scenarioE,
   type ScenarioContext,
 } from './scenarios';
+import { ABORT_EXIT_CODES, watchForAbort } from './abort';
 import { SimulatorProcess } from './simulator';
 import { fmt } from './stats';
 import { BaselineTarget, SwitchyardTarget, type Target, type TargetContext } from './targets';
@@ -78,6 +79,12 @@ function machine(redisVersion: string): Machine {
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
+
+/**
+ * Set when a signal or a closed output stops the run: its cleanup then owns the exit, and the
+ * errors of the scenario it cut short must not exit first, with processes and keys left behind.
+ */
+let aborting: Promise<void> | undefined;
 
 async function waitForFiles(paths: string[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -254,10 +261,10 @@ async function main(): Promise<void> {
     dropSnapshot?.();
     dropSnapshot = undefined;
   };
-  process.once('SIGINT', () => {
+  watchForAbort((reason) => {
     interrupted = true;
-    log('interrupted: stopping processes and deleting the bench keys');
-    void cleanup().then(() => process.exit(130));
+    log(`interrupted (${reason}): stopping processes and deleting the bench keys`);
+    aborting = cleanup().then(() => process.exit(ABORT_EXIT_CODES[reason]));
   });
 
   const phases: PhaseResult[] = [];
@@ -277,6 +284,8 @@ async function main(): Promise<void> {
   } finally {
     if (!interrupted) await cleanup();
   }
+  // A run cut short reports nothing: its cleanup is under way and exits when done.
+  if (aborting) return aborting;
 
   const checks = evaluate(phases, traces, {
     eClients: sizesFor('e', options).clients,
@@ -327,7 +336,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\nJSON: ${outPath}\n`);
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
+  if (aborting) return aborting;
   log(`bench failed: ${(err as Error).stack ?? String(err)}`);
   process.exit(1);
 });
