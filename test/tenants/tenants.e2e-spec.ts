@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
-import { REPO_ROOT, SwitchyardStack, TENANT_KEYS } from '@switchyard/testing';
+import {
+  REPO_ROOT,
+  SwitchyardStack,
+  TENANT_KEYS,
+  WebhookTestReceiver,
+  waitFor as waitUntil,
+} from '@switchyard/testing';
 
 const ROUTES = resolve(REPO_ROOT, 'test/fixtures/routes.tenants.e2e.yaml');
 const METERED_DAILY_USD = 0.003;
@@ -20,6 +26,12 @@ const job = (task: string, i: number) => ({
 
 describe('tenants (routes file `tenants:`): budgets, provider lists, request rate, spend', () => {
   let stack: SwitchyardStack;
+  let alerts: WebhookTestReceiver;
+  const budgetAlerts = () =>
+    alerts
+      .requestsTo('/alerts')
+      .map((r) => JSON.parse(r.rawBody))
+      .filter((e) => e.type === 'budget.alert');
 
   const as = (tenant: TenantName) => ({ authorization: `Bearer ${KEYS[tenant]}` });
   const submit = (tenant: TenantName, body: object, prefer?: string) =>
@@ -51,8 +63,11 @@ describe('tenants (routes file `tenants:`): budgets, provider lists, request rat
   }
 
   beforeAll(async () => {
+    alerts = new WebhookTestReceiver('whsec_placeholder');
+    await alerts.listen();
     stack = await SwitchyardStack.start({
       providers: ['anthropic', 'openai'],
+      dispatcher: true,
       routes: ROUTES,
       apiKeys: Object.entries(KEYS)
         .map(([t, k]) => `${t}=${k}`)
@@ -60,12 +75,14 @@ describe('tenants (routes file `tenants:`): budgets, provider lists, request rat
       env: {
         TEST_METERED_DAILY_USD: String(METERED_DAILY_USD),
         TEST_INITECH_DAILY_USD: String(INITECH_DAILY_USD),
+        SWITCHYARD_ALERT_WEBHOOK_URL: alerts.url('/alerts'),
       },
     });
   });
 
   afterAll(async () => {
     await stack?.stop();
+    await alerts?.close();
   });
 
   afterEach(() => stack.sim.clearFaults());
@@ -139,6 +156,37 @@ describe('tenants (routes file `tenants:`): budgets, provider lists, request rat
     const other = await submit('globex', job('open', 300), 'wait=20');
     expect(other.status).toBe(200);
     expect(other.body.status).toBe('succeeded');
+  });
+
+  it("fires one budget.alert of scope tenant once the tenant's spend over all tasks crosses its alert_at", async () => {
+    // The test before spent initech's day on task `open`, which has no daily budget of its own:
+    // only the tenant's ledger (alert_at 0.5 of $0.003) can have crossed.
+    const [alert] = await waitUntil(
+      async () => budgetAlerts().filter((e) => e.data.tenant === 'initech'),
+      (list) => list.length > 0,
+      "initech's budget.alert",
+    );
+    expect(alert.data).toEqual({
+      scope: 'tenant',
+      tenant: 'initech',
+      day: new Date().toISOString().slice(0, 10),
+      daily_usd: INITECH_DAILY_USD,
+      alert_at: 0.5,
+    });
+    // Once for the day, however many settles follow the crossing.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(budgetAlerts().filter((e) => e.data.tenant === 'initech')).toHaveLength(1);
+    // GET /v1/alerts shows a budget.alert to the tenant whose spend it is, and to no other.
+    const initechAlerts = (await get('initech', '/v1/alerts?limit=200')).body.alerts;
+    expect(initechAlerts).toEqual([expect.objectContaining({ data: alert.data })]);
+    const acmeAlerts = (await get('acme', '/v1/alerts?limit=200')).body.alerts;
+    expect(acmeAlerts.map((a: any) => a.data.tenant)).toEqual(['acme']);
+    // acme's crossing of task `metered`'s budget (the first test) is the task's, not the tenant's.
+    expect(budgetAlerts().filter((e) => e.data.tenant === 'acme')).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ scope: 'task', task: 'metered' }),
+      }),
+    ]);
   });
 
   it('never sends a tenant limited to one provider anywhere else, also when its primary fails', async () => {

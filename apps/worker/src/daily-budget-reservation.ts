@@ -31,7 +31,10 @@ export class DailyBudgetReservation {
     @Inject(SwitchyardMetrics) private readonly metrics: SwitchyardMetrics,
   ) {}
 
-  /** Replaces the reservation with what the call really cost; alerts once the day crosses alert_at. */
+  /**
+   * Replaces the reservation with what the call really cost; alerts once the task's day, or the
+   * tenant's day over all its tasks, crosses its alert_at.
+   */
   async settle(
     scope: { task: TaskConfig; tenant: TenantConfig },
     reservationId: string,
@@ -45,6 +48,7 @@ export class DailyBudgetReservation {
     );
     this.metrics.setBudgetSpent(task.name, settled.spent_usd, tenant.name);
     if (settled.alert) this.budgetAlerts.fire(task, settled.day, tenant.name);
+    if (settled.tenant.alert) this.budgetAlerts.fireTenant(tenant, settled.day);
   }
 
   async reserve(
@@ -57,7 +61,10 @@ export class DailyBudgetReservation {
       return { kind: 'none' };
     }
     const scope = { task: task.name, tenant: tenant.name };
-    const limits = { task: task.budget, tenant: tenant.daily_usd };
+    const limits = {
+      task: task.budget,
+      tenant: { daily_usd: tenant.daily_usd, alert_at: tenant.alert_at },
+    };
     let waitMs = FIRST_WAIT_MS;
     for (;;) {
       const reserved = await this.spend.reserve(scope, estimateUsd, limits);

@@ -75,7 +75,7 @@ describe('DailySpendStore', () => {
     ).toBe(0);
     if (!first.ok) return;
     const settled = await store.settle(scope('t1', 'initech'), first.reservationId, 0.2, NOON);
-    expect(settled.tenant).toEqual({ spent_usd: 0.2, reserved_usd: 0 });
+    expect(settled.tenant).toEqual({ spent_usd: 0.2, reserved_usd: 0, alert: false });
     expect(await store.tenantSnapshot('initech', '2099-03-10', 1, NOON)).toEqual({
       tenant: 'initech',
       day: '2099-03-10',
@@ -205,6 +205,37 @@ describe('DailySpendStore', () => {
       at('2099-03-11T08:00:01Z'),
     );
     expect(settled).toMatchObject({ alert: true, day: '2099-03-11' });
+  });
+
+  it("alerts once per tenant per day when its spend over all tasks crosses the tenant's alert_at", async () => {
+    const tenant = { daily_usd: 1, alert_at: 0.5 };
+    const seen: Array<{ task: boolean; tenant: boolean }> = [];
+    // Two tasks without limits of their own: only the tenant's day over both can cross.
+    for (const task of ['m1', 'm2', 'm1', 'm2']) {
+      const r = await store.reserve(scope(task, 'umbrella'), 0.2, { tenant }, NOON);
+      if (!r.ok) throw new Error('expected a reservation');
+      const settled = await store.settle(scope(task, 'umbrella'), r.reservationId, 0.2, NOON);
+      seen.push({ task: settled.alert, tenant: settled.tenant.alert });
+    }
+    // 0.2, 0.4, 0.6 (crosses 0.5), 0.8: the third settle alerts, the task ledgers never do.
+    expect(seen).toEqual([
+      { task: false, tenant: false },
+      { task: false, tenant: false },
+      { task: false, tenant: true },
+      { task: false, tenant: false },
+    ]);
+  });
+
+  it('alerts a tenant given only as a USD amount at the default alert_at (0.8)', async () => {
+    const settles: boolean[] = [];
+    for (const amount of [0.7, 0.2]) {
+      const r = await store.reserve(scope('d1', 'defaulted'), amount, { tenant: 1 }, NOON);
+      if (!r.ok) throw new Error('expected a reservation');
+      settles.push(
+        (await store.settle(scope('d1', 'defaulted'), r.reservationId, amount, NOON)).tenant.alert,
+      );
+    }
+    expect(settles).toEqual([false, true]);
   });
 
   it('does not alert on a worst-case reservation, only when real spend crosses alert_at', async () => {

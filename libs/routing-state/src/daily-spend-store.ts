@@ -76,8 +76,7 @@ export class DailySpendStore {
         task_limit: task.limitMicro,
         task_alert_threshold: task.thresholdMicro,
         tenant_limit: tenant.limitMicro,
-        // Tenant budgets fire no budget.alert of their own.
-        tenant_alert_threshold: NO_LIMIT,
+        tenant_alert_threshold: tenant.thresholdMicro,
       },
     });
     const [ok, ledger, spent, reserved] = numbers(reply);
@@ -109,14 +108,19 @@ export class DailySpendStore {
         keep_until: this.keepUntil(day),
       },
     });
-    const [settled, spent, reserved, alert, , tenantSpent, tenantReserved] = numbers(reply);
+    const [settled, spent, reserved, alert, , tenantSpent, tenantReserved, tenantAlert] =
+      numbers(reply);
     return {
       settled: settled === 1,
       alert: alert === 1,
       day,
       spent_usd: fromMicroUsd(spent),
       reserved_usd: fromMicroUsd(reserved),
-      tenant: { spent_usd: fromMicroUsd(tenantSpent), reserved_usd: fromMicroUsd(tenantReserved) },
+      tenant: {
+        spent_usd: fromMicroUsd(tenantSpent),
+        reserved_usd: fromMicroUsd(tenantReserved),
+        alert: tenantAlert === 1,
+      },
     };
   }
 

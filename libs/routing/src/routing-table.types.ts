@@ -121,6 +121,8 @@ export interface TenantConfig {
   name: string;
   /** The tenant's spend per UTC day, all tasks together */
   daily_usd?: number;
+  /** Fraction of daily_usd whose settled crossing fires the tenant's budget.alert; default 0.8 */
+  alert_at?: number;
   /** Job submissions per minute, across every ingress replica */
   requests_per_minute?: number;
   /** Only these providers may serve the tenant's jobs; absent = all */

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { TaskConfig } from '@switchyard/routing';
+import { DEFAULT_ALERT_AT, type TaskConfig, type TenantConfig } from '@switchyard/routing';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { WebhookPublisher } from '@switchyard/webhooks';
 
 /**
- * `budget.alert`: the daily spend store says exactly once per task, tenant and UTC day that spend crossed
- * alert_at; this turns that into a log line, a metric and the operator's alert webhook.
+ * `budget.alert`: the daily spend store says exactly once per task, tenant and UTC day (`scope:
+ * "task"`), and once per tenant and UTC day over all its tasks (`scope: "tenant"`), that settled
+ * spend crossed alert_at; this turns that into a log line, a metric and the operator's alert
+ * webhook.
  */
 @Injectable()
 export class BudgetAlerts {
@@ -19,6 +21,7 @@ export class BudgetAlerts {
   /** `day`: the UTC day the crossing spend belongs to (its reservation's), not the clock's today. */
   fire(task: TaskConfig, day: string, tenant: string): void {
     const data = {
+      scope: 'task',
       task: task.name,
       tenant,
       day,
@@ -32,6 +35,26 @@ export class BudgetAlerts {
     void this.webhooks
       // Once per task, tenant and day: each tenant has the task's daily budget to itself.
       .publishAlert('budget.alert', data, `${task.name}:${encodeURIComponent(tenant)}:${day}`)
+      .catch((err: Error) => this.logger.warn(`budget.alert webhook not queued: ${err.message}`));
+  }
+
+  /** The tenant's `daily_usd` under `tenants:`, all its tasks together. */
+  fireTenant(tenant: TenantConfig, day: string): void {
+    const alertAt = tenant.alert_at ?? DEFAULT_ALERT_AT;
+    const data = {
+      scope: 'tenant',
+      tenant: tenant.name,
+      day,
+      daily_usd: tenant.daily_usd,
+      alert_at: alertAt,
+    };
+    this.metrics.tenantBudgetAlert(tenant.name);
+    this.logger.warn(
+      `budget.alert: tenant ${tenant.name} crossed ${alertAt * 100}% of its $${tenant.daily_usd} over all tasks on ${day}`,
+    );
+    void this.webhooks
+      // Once per tenant and day; "*" (never a task name) keeps it apart from the tenant's task alerts.
+      .publishAlert('budget.alert', data, `*:${encodeURIComponent(tenant.name)}:${day}`)
       .catch((err: Error) => this.logger.warn(`budget.alert webhook not queued: ${err.message}`));
   }
 }

@@ -26,6 +26,7 @@ describe('SwitchyardMetrics', () => {
     m.ledgerWriteFailed(3);
     m.webhookDelivery('delivered');
     m.budgetAlert('summarize');
+    m.tenantBudgetAlert('acme');
     m.regressionDetected('summarize', 'openai/gpt-4o-mini');
     m.regressionCheck('ok');
     m.regressionCheck('ok');
@@ -53,6 +54,7 @@ describe('SwitchyardMetrics', () => {
       'switchyard_ledger_write_failures_total 3',
       'switchyard_webhook_deliveries_total{outcome="delivered"} 1',
       'switchyard_budget_alerts_total{task="summarize"} 1',
+      'switchyard_tenant_budget_alerts_total{tenant="acme"} 1',
       'switchyard_regressions_detected_total{task="summarize",model="openai/gpt-4o-mini"} 1',
       'switchyard_regression_checks_total{outcome="ok"} 2',
     ];

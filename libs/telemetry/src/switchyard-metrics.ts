@@ -68,6 +68,7 @@ export class SwitchyardMetrics {
   readonly ledgerWriteFailures: Counter;
   readonly webhookDeliveries: Counter<'outcome'>;
   readonly budgetAlerts: Counter<'task'>;
+  readonly tenantBudgetAlerts: Counter<'tenant'>;
   readonly cacheHits: Counter<'task'>;
   readonly cacheMisses: Counter<'task'>;
   readonly cacheStoredBytes: Counter<'task'>;
@@ -189,6 +190,13 @@ export class SwitchyardMetrics {
       labelNames: ['task'],
       registers,
     });
+    // Only tenants with a daily_usd alert, and those are named in the routing table: bounded.
+    this.tenantBudgetAlerts = new Counter({
+      name: 'switchyard_tenant_budget_alerts_total',
+      help: 'budget.alert events fired for a tenant over all its tasks, by tenant',
+      labelNames: ['tenant'],
+      registers,
+    });
     this.regressionsDetected = new Counter({
       name: 'switchyard_regressions_detected_total',
       help: 'Model-revision regressions reported, by task and model',
@@ -268,6 +276,10 @@ export class SwitchyardMetrics {
 
   budgetAlert(task: string): void {
     this.budgetAlerts.inc({ task });
+  }
+
+  tenantBudgetAlert(tenant: string): void {
+    this.tenantBudgetAlerts.inc({ tenant });
   }
 
   regressionDetected(task: string, model: string): void {

@@ -1,5 +1,5 @@
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
-import { ALERT_LOG_SIZE, AlertLog } from './alert-log';
+import { ALERT_LOG_SIZE, AlertLog, alertVisibleTo } from './alert-log';
 
 describe('AlertLog (real Redis)', () => {
   let t: TestRedis;
@@ -44,5 +44,51 @@ describe('AlertLog (real Redis)', () => {
     expect(kept[0].id).toBe(`task-${ALERT_LOG_SIZE + 4}`);
     expect(kept[kept.length - 1].id).toBe('task-5');
     expect(await t.redis.hlen(`${t.prefix}:b:alerts:data`)).toBe(ALERT_LOG_SIZE);
+  });
+
+  it("shows a tenant its own budget alerts and every shared one, however many of another's are newer", async () => {
+    const log = new AlertLog(t.redis, `${t.prefix}:c`);
+    await log.record(
+      'budget.alert',
+      'chat:acme:d',
+      { scope: 'task', task: 'chat', tenant: 'acme' },
+      new Date(1000),
+    );
+    await log.record('regression.detected', 'r1', { task: 'chat' }, new Date(2000));
+    for (let i = 0; i < 30; i++) {
+      await log.record(
+        'budget.alert',
+        `t${i}:globex:d`,
+        { scope: 'task', task: `t${i}`, tenant: 'globex' },
+        new Date(3000 + i),
+      );
+    }
+    await log.record(
+      'budget.alert',
+      '*:acme:d',
+      { scope: 'tenant', tenant: 'acme' },
+      new Date(5000),
+    );
+    expect((await log.latest(10, 'acme')).map((a) => a.id)).toEqual([
+      '*:acme:d',
+      'r1',
+      'chat:acme:d',
+    ]);
+    expect((await log.latest(2, 'acme')).map((a) => a.id)).toEqual(['*:acme:d', 'r1']);
+    const globex = await log.latest(50, 'globex');
+    expect(globex).toHaveLength(31);
+    expect(globex.some((a) => (a.data as { tenant?: string }).tenant === 'acme')).toBe(false);
+  });
+});
+
+describe('alertVisibleTo', () => {
+  it('keeps a budget.alert to the tenant it names and shares every other alert', () => {
+    const budget = (data: unknown) => ({ type: 'budget.alert' as const, data });
+    expect(alertVisibleTo(budget({ tenant: 'acme', scope: 'tenant' }), 'acme')).toBe(true);
+    expect(alertVisibleTo(budget({ tenant: 'acme', task: 'chat' }), 'globex')).toBe(false);
+    expect(alertVisibleTo(budget(null), 'acme')).toBe(false);
+    expect(alertVisibleTo({ type: 'regression.detected', data: { task: 'chat' } }, 'globex')).toBe(
+      true,
+    );
   });
 });

@@ -53,10 +53,33 @@ export class AlertLog {
     }
   }
 
-  async latest(limit: number): Promise<LoggedAlert[]> {
-    const members = await this.redis.zrevrange(this.order, 0, limit - 1);
+  /** The newest `limit` alerts; with `tenant`, only those it may see (alertVisibleTo). */
+  async latest(limit: number, tenant?: string): Promise<LoggedAlert[]> {
+    // Filtering reads the whole (bounded) log: a page of another tenant's alerts must not hide
+    // the caller's older ones.
+    const members = await this.redis.zrevrange(
+      this.order,
+      0,
+      (tenant ? ALERT_LOG_SIZE : limit) - 1,
+    );
     if (members.length === 0) return [];
     const bodies = await this.redis.hmget(this.bodies, ...members);
-    return bodies.filter((b): b is string => b !== null).map((b) => JSON.parse(b) as LoggedAlert);
+    const alerts = bodies
+      .filter((b): b is string => b !== null)
+      .map((b) => JSON.parse(b) as LoggedAlert);
+    return tenant === undefined
+      ? alerts
+      : alerts.filter((a) => alertVisibleTo(a, tenant)).slice(0, limit);
   }
+}
+
+/**
+ * Whether a tenant may see an alert: a `budget.alert` names one tenant's spend (a task's day for
+ * that tenant, or the tenant's own day) and is that tenant's alone; the others (a model revision's
+ * regression, an evaluation run's) are about the shared routing table and everyone's.
+ */
+export function alertVisibleTo(alert: Pick<LoggedAlert, 'type' | 'data'>, tenant: string): boolean {
+  if (alert.type !== 'budget.alert') return true;
+  const data = alert.data as { tenant?: unknown } | null;
+  return data?.tenant === tenant;
 }

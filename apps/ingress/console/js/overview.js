@@ -215,6 +215,9 @@ function spendCard(spend, tasks, tenant) {
 
 function describeAlert(a) {
   const d = a.data ?? {};
+  if (a.type === 'budget.alert' && d.scope === 'tenant') {
+    return `tenant ${d.tenant} crossed ${pct(d.alert_at, 0)} of ${usd(d.daily_usd, 2)} over all tasks on ${d.day}`;
+  }
   if (a.type === 'budget.alert') {
     return `task ${d.task} crossed ${pct(d.alert_at, 0)} of ${usd(d.daily_usd, 2)} on ${d.day}`;
   }

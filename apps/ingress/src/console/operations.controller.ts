@@ -5,6 +5,7 @@ import { RoutingTableHolder } from '@switchyard/routing';
 import { AlertLog, type LoggedAlert } from '@switchyard/webhooks';
 import { ApiError } from '../http/api-error';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
+import { Tenant } from '../http/tenant.decorator';
 
 export interface QueueDepthView {
   queue: string;
@@ -57,13 +58,20 @@ export class OperationsController {
   }
 
   @Get('alerts')
-  @ApiOperation({ summary: 'The latest budget.alert and regression.detected events, newest first' })
+  @ApiOperation({
+    summary:
+      "The latest alerts, newest first: the caller's own budget.alert events, and every regression.detected and eval.regressed",
+  })
   @ApiQuery({ name: 'limit', required: false, description: '1 to 200, default 20' })
-  async latestAlerts(@Query('limit') limit?: string): Promise<{ alerts: LoggedAlert[] }> {
+  async latestAlerts(
+    @Tenant() tenant: string,
+    @Query('limit') limit?: string,
+  ): Promise<{ alerts: LoggedAlert[] }> {
     const n = limit === undefined ? 20 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 200) {
       throw ApiError.field('limit', 'must be an integer from 1 to 200');
     }
-    return { alerts: await this.alerts.latest(n) };
+    // A budget.alert is one tenant's spend: each tenant sees its own (alertVisibleTo).
+    return { alerts: await this.alerts.latest(n, tenant) };
   }
 }

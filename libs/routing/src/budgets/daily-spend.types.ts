@@ -10,8 +10,8 @@ export interface SpendScope {
 export interface SpendLimits {
   /** The task's daily limit (counted per tenant) */
   task?: DailyLimit;
-  /** The tenant's daily_usd over all its tasks */
-  tenant?: number;
+  /** The tenant's daily limit over all its tasks (a USD amount, or its daily_usd and alert_at) */
+  tenant?: DailyLimit;
 }
 
 export type ReserveResult =
@@ -36,8 +36,11 @@ export interface SettleResult {
   day: string;
   spent_usd: number;
   reserved_usd: number;
-  /** The tenant's day over all tasks after this settle */
-  tenant: { spent_usd: number; reserved_usd: number };
+  /**
+   * The tenant's day over all tasks after this settle; `alert`: its settled spend crossed the
+   * tenant's alert_at with this settle, for the first time on `day`
+   */
+  tenant: { spent_usd: number; reserved_usd: number; alert: boolean };
 }
 
 export interface ReleaseResult {

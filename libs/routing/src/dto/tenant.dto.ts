@@ -1,4 +1,4 @@
-import { IsArray, IsInt, IsNumber, IsOptional, IsPositive, Min } from 'class-validator';
+import { IsArray, IsInt, IsNumber, IsOptional, IsPositive, Max, Min } from 'class-validator';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
 
@@ -7,6 +7,12 @@ export class TenantDto {
   @IsNumber(FINITE, { message: 'must be a number (USD)' })
   @IsPositive({ message: 'must be greater than 0' })
   daily_usd?: number;
+
+  @IsOptional()
+  @IsNumber(FINITE, { message: 'must be a number in (0, 1]' })
+  @IsPositive({ message: 'must be in (0, 1]' })
+  @Max(1, { message: 'must be in (0, 1]' })
+  alert_at?: number;
 
   @IsOptional()
   @IsInt({ message: 'must be a whole number' })

@@ -43,6 +43,7 @@ describe('routes file: tenants', () => {
         tenants: {
           acme: {
             daily_usd: 5,
+            alert_at: 0.9,
             requests_per_minute: 120,
             allowed_providers: ['anthropic'],
           },
@@ -53,6 +54,7 @@ describe('routes file: tenants', () => {
     expect(table.tenants.acme).toEqual({
       name: 'acme',
       daily_usd: 5,
+      alert_at: 0.9,
       requests_per_minute: 120,
       allowed_providers: ['anthropic'],
     });
@@ -68,6 +70,7 @@ describe('routes file: tenants', () => {
         tenants: {
           acme: {
             daily_usd: -1,
+            alert_at: 1.5,
             requests_per_minute: 1.5,
             allowed_providers: ['opneai', 'anthropic', 'anthropic'],
             denied_provider: ['openai'],
@@ -81,6 +84,7 @@ describe('routes file: tenants', () => {
     expect(issues).toEqual(
       expect.arrayContaining([
         { path: 'tenants.acme.daily_usd', message: 'must be greater than 0, got -1' },
+        { path: 'tenants.acme.alert_at', message: 'must be in (0, 1], got 1.5' },
         { path: 'tenants.acme.requests_per_minute', message: 'must be a whole number, got 1.5' },
         {
           path: 'tenants.acme.allowed_providers[0]',

@@ -60,6 +60,7 @@ export function readTenantEntry(
   if (issues.length > 0) return { issues };
   const tenant: TenantConfig = { name };
   if (dto.daily_usd !== undefined) tenant.daily_usd = dto.daily_usd;
+  if (dto.alert_at !== undefined) tenant.alert_at = dto.alert_at;
   if (dto.requests_per_minute !== undefined) tenant.requests_per_minute = dto.requests_per_minute;
   if (allowed) tenant.allowed_providers = allowed;
   if (denied) tenant.denied_providers = denied;
