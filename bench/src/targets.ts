@@ -374,17 +374,31 @@ tasks:
     return this.client;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Called twice at once when a run is cut short (the abort's cleanup, and the scenario it cut
+   * short failing): both get the one stop. Two stops raced on the one pg client, the loser's
+   * DROP against the winner's end(), and each threw before deleting the keys.
+   */
+  stop(): Promise<void> {
+    return (this.stopping ??= this.stopOnce());
+  }
+
+  private stopping?: Promise<void>;
+
+  private async stopOnce(): Promise<void> {
     await this.client?.close().catch(() => undefined);
     this.subscriber?.disconnect();
     await Promise.all(this.processes.map((p) => p.stop()));
-    if (this.pg) {
-      await this.pg.query(`DROP SCHEMA IF EXISTS ${this.ledgerSchema} CASCADE`);
-      await this.pg.end();
+    try {
+      if (this.pg) {
+        await this.pg.query(`DROP SCHEMA IF EXISTS ${this.ledgerSchema} CASCADE`);
+        await this.pg.end();
+      }
+    } finally {
+      await deleteKeys(this.redis, this.redisPrefix);
+      await deleteKeys(this.redis, this.queuePrefix);
+      if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
     }
-    await deleteKeys(this.redis, this.redisPrefix);
-    await deleteKeys(this.redis, this.queuePrefix);
-    if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -496,7 +510,14 @@ export class BaselineTarget implements Target {
     return this.client;
   }
 
-  async stop(): Promise<void> {
+  /** Once, however often called (see SwitchyardTarget.stop). */
+  stop(): Promise<void> {
+    return (this.stopping ??= this.stopOnce());
+  }
+
+  private stopping?: Promise<void>;
+
+  private async stopOnce(): Promise<void> {
     await this.client?.close().catch(() => undefined);
     await this.events?.close().catch(() => undefined);
     await Promise.all(this.processes.map((p) => p.stop()));
