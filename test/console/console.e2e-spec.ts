@@ -11,6 +11,7 @@ import {
   type JobBody,
   waitFor,
 } from '@switchyard/testing';
+import { AlertLog } from '@switchyard/webhooks';
 import { ConsoleBrowser } from '../support/console-browser';
 
 const execFileAsync = promisify(execFile);
@@ -239,6 +240,30 @@ describe('the console in a real browser', () => {
     expect(await page.locator('[data-testid=refresh-state]').innerText()).toContain(
       'Refreshes every 5 s',
     );
+  });
+
+  it("lists the caller's own budget alerts, a tenant's over all its tasks as the tenant's, and no other tenant's", async () => {
+    // Written where the workers write them (the stack's alert log in Redis); the worker's side of
+    // a tenant alert is driven through REST in test/tenants.
+    const log = new AlertLog(stack.redis.redis, stack.redis.prefix);
+    const day = new Date().toISOString().slice(0, 10);
+    const tenantAlert = { scope: 'tenant', tenant: 'acme', day, daily_usd: 3, alert_at: 0.5 };
+    await log.record('budget.alert', `*:acme:${day}`, tenantAlert);
+    await log.record('budget.alert', `chat:globex:${day}`, {
+      scope: 'task',
+      task: 'chat',
+      tenant: 'globex',
+      day,
+      daily_usd: 100,
+      alert_at: 0.8,
+    });
+    await show('#/overview', '[data-testid=alerts] [data-alert-type]');
+    const rows = await page
+      .locator('[data-testid=alerts] [data-alert-type="budget.alert"]')
+      .allInnerTexts();
+    expect(rows).toEqual([
+      expect.stringContaining(`tenant acme crossed 50 % of $3.00 over all tasks on ${day}`),
+    ]);
   });
 
   it('shows the economics of the last 7 and 30 days, as /v1/reports/weekly reports them', async () => {
