@@ -1,5 +1,12 @@
 import { Queue } from 'bullmq';
-import { JobCompletionChannel, JobFinalizer, JobStore, type JobResult } from '@switchyard/jobs';
+import {
+  JobCompletionChannel,
+  JobFinalizer,
+  JobStore,
+  fallbackSnapshotOf,
+  type JobResult,
+  type RouterJobData,
+} from '@switchyard/jobs';
 import {
   ROUTER_QUEUE,
   WEBHOOK_QUEUE,
@@ -7,7 +14,6 @@ import {
   providerQueueName,
   routerJobId,
   type AttemptJobData,
-  type RouterJobData,
 } from '@switchyard/redis';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { SwitchyardStack, WebhookTestReceiver } from '@switchyard/testing';
@@ -266,6 +272,21 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
         } satisfies RouterJobData,
         { jobId: routerJobId(id, 0) },
       );
+      // A hand-off that carries the job as it was while it ran (what a worker sends): the router
+      // decides on that snapshot without reading the job, and still moves nothing on.
+      const record = await jobs.get(id);
+      if (!record) throw new Error('no record');
+      const withSnapshot = await queue(ROUTER_QUEUE).add(
+        'route',
+        {
+          job_id: id,
+          hop: 0,
+          candidate: 0,
+          error: { type: 'server_error', message: 'replayed' },
+          job: fallbackSnapshotOf({ ...record, status: 'running', current_hop: 0, cost_usd: 0 }),
+        } satisfies RouterJobData,
+        { jobId: `${routerJobId(id, 0)}.snapshot` },
+      );
       const outcome = async (q: Queue, jobId: string) => {
         const j = await q.getJob(jobId);
         return (await j?.getState()) === 'completed' ? j?.returnvalue : undefined;
@@ -280,6 +301,22 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
           'the hand-off',
         ),
       ).toBe('already_ended');
+      expect(
+        await until(
+          () => outcome(queue(ROUTER_QUEUE), withSnapshot.id as string),
+          Boolean,
+          'the hand-off with a snapshot',
+        ),
+      ).toBe('already_ended');
+      // The hop it enqueued on the fallback found the job ended and stood down, without a call.
+      const fallbackHop = attemptJobId(id, 1);
+      expect(
+        await until(
+          () => outcome(queue(providerQueueName('anthropic')), fallbackHop),
+          Boolean,
+          'the fallback hop',
+        ),
+      ).toBe('stood_down');
 
       const after = (await stack.request('GET', `/v1/jobs/${id}`)).body;
       expect(after).toMatchObject({

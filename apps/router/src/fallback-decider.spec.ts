@@ -1,5 +1,5 @@
 import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
-import type { JobRecord } from '@switchyard/jobs';
+import { fallbackSnapshotOf, type JobRecord } from '@switchyard/jobs';
 import { parseRoutingTable, type RoutingTable } from '@switchyard/routing';
 import { decideFallback } from './fallback-decider';
 import { jobRecordFixture, plannedCandidate } from '@switchyard/testing';
@@ -85,6 +85,33 @@ describe('decideFallback', () => {
       now: Date.now(),
     });
     expect(byModel).toMatchObject({ kind: 'next', candidate: 2 });
+  });
+
+  it('does not skip a candidate whose shared circuit state is open but past its cooldown', () => {
+    const now = Date.now();
+    const cooling = { state: 'open', retryAt: now + 5_000 } as CircuitSnapshot;
+    const cooled = { state: 'open', retryAt: now - 1 } as CircuitSnapshot;
+    const base = { job: job(), table, error: serverError, afterCandidate: 0, now };
+    expect(decideFallback({ ...base, circuits: { anthropic: cooling } })).toMatchObject({
+      candidate: 2,
+    });
+    // The breaker lets a probe through once the cooldown ends: the candidate is tried.
+    expect(decideFallback({ ...base, circuits: { anthropic: cooled } })).toEqual({
+      kind: 'next',
+      candidate: 1,
+      skipped: [],
+    });
+  });
+
+  it('decides the same on the snapshot a hand-off carries as on the job record', () => {
+    const record = job({ cost_usd: 0.0005, max_cost_usd: 0.004 });
+    const base = { table, error: serverError, afterCandidate: 0, circuits: {}, now: Date.now() };
+    const fromRecord = decideFallback({ ...base, job: record });
+    // Wire-shaped, as the router receives it; the attempt's 0.0001 is charged in the snapshot.
+    const snapshot = JSON.parse(JSON.stringify(fallbackSnapshotOf(record, 0.0001)));
+    expect(decideFallback({ ...base, job: snapshot })).toEqual(fromRecord);
+    // Over budget after this attempt's cost: anthropic's 0.004 no longer fits, google's 0.002 does.
+    expect(fromRecord).toMatchObject({ kind: 'next', candidate: 2 });
   });
 
   it('skips a candidate whose provider a 429 paused past the job deadline, not one paused shorter', () => {

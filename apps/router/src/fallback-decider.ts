@@ -1,6 +1,6 @@
-import type { JobRecord } from '@switchyard/jobs';
+import { isCircuitOpen, type CircuitSnapshot } from '@switchyard/circuit-breaker';
+import type { FallbackJobSnapshot } from '@switchyard/jobs';
 import type { AttemptError } from '@switchyard/redis';
-import type { CircuitSnapshot } from '@switchyard/circuit-breaker';
 import {
   candidateVerdict,
   errorFallsBack,
@@ -20,7 +20,8 @@ export type FallbackDecision =
  * budgets as they are now), or failure. Pure, so the rules are tested without queues.
  */
 export function decideFallback(input: {
-  job: JobRecord;
+  /** The job's routing fields: the record as read, or the snapshot the hand-off carried */
+  job: FallbackJobSnapshot;
   table: RoutingTable;
   error: AttemptError;
   afterCandidate: number;
@@ -53,7 +54,8 @@ export function decideFallback(input: {
     task: job.task,
     dailyBudget: input.dailyBudget,
     tenantDailyBudget: input.tenantDailyBudget,
-    isCircuitOpen: (key: string) => circuits[key]?.state === 'open',
+    // A snapshot shared between decisions may have outlived its cooldown: then it is not open.
+    isCircuitOpen: (key: string) => isCircuitOpen(circuits[key], now),
     // Paused past the deadline: the hop would only wait in the paused queue and expire there.
     providerWaitMs: (provider: string) => (pausedUntil[provider] ?? now) - now,
   };

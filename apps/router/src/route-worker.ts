@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import type { SwitchyardConfig } from '@switchyard/config';
-import { ROUTER_QUEUE, createRedisClient, type RouterJobData } from '@switchyard/redis';
+import type { RouterJobData } from '@switchyard/jobs';
+import { ROUTER_QUEUE, createRedisClient } from '@switchyard/redis';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import {
   ATTR_SWITCHYARD_ATTEMPT,

@@ -303,7 +303,7 @@ export class AttemptProcessor {
           this.queues.get(providerQueueName(provider.name)).rateLimit(pauseMs)
         : undefined,
       outcome.next === 'handOff'
-        ? this.handoff.handOff(data, { type: error.type, message: error.message }, job)
+        ? this.handoff.handOff(data, { type: error.type, message: error.message }, job, cost)
         : undefined,
     ]);
     if (outcome.next === 'retry') {

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { JobRecord } from '@switchyard/jobs';
+import { fallbackSnapshotOf, type JobRecord, type RouterJobData } from '@switchyard/jobs';
 import {
   ROUTER_QUEUE,
   QueueRegistry,
   routerJobId,
   type AttemptError,
   type AttemptJobData,
-  type RouterJobData,
 } from '@switchyard/redis';
 import { circuitKeysOfAll } from '@switchyard/routing';
 
@@ -15,8 +14,16 @@ import { circuitKeysOfAll } from '@switchyard/routing';
 export class RouterHandoff {
   constructor(private readonly queues: QueueRegistry) {}
 
-  /** `job`, when the caller holds it, lets the router read the circuits it needs with the job. */
-  async handOff(attempt: AttemptJobData, error: AttemptError, job?: JobRecord): Promise<void> {
+  /**
+   * `job`, when the caller holds it (as the attempt began; `spentUsd` is what the attempt cost),
+   * rides along, so the router decides without reading the job first.
+   */
+  async handOff(
+    attempt: AttemptJobData,
+    error: AttemptError,
+    job?: JobRecord,
+    spentUsd = 0,
+  ): Promise<void> {
     const data: RouterJobData = {
       job_id: attempt.job_id,
       hop: attempt.hop,
@@ -25,6 +32,8 @@ export class RouterHandoff {
       trace: attempt.trace,
     };
     if (job) {
+      data.job = fallbackSnapshotOf(job, spentUsd);
+      // For a router of the previous release, which reads the job and these circuits with it.
       data.circuits = circuitKeysOfAll(job.plan.candidates.slice(attempt.candidate + 1));
     }
     await this.queues.add(ROUTER_QUEUE, 'route', data, {

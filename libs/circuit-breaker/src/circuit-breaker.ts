@@ -39,6 +39,15 @@ export function circuitChangedChannel(prefix: string): string {
 }
 
 /**
+ * Open, and still cooling down at `now`: what a plan or a fallback decision skips. A snapshot read
+ * a moment ago (shared between decisions) may have outlived its cooldown; the breaker would then
+ * let a probe through, so it no longer counts as open.
+ */
+export function isCircuitOpen(snapshot: CircuitSnapshot | undefined, now: number): boolean {
+  return snapshot?.state === 'open' && (snapshot.retryAt ?? Infinity) > now;
+}
+
+/**
  * A circuit breaker per key (`openai`, `openai/gpt-4o-mini`, ...) whose state lives in Redis, so
  * every process opens, probes and closes together. Each call is one round trip running one Lua
  * script; `states` and `snapshot` never write, so planners can poll them freely.

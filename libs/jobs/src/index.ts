@@ -1,4 +1,5 @@
 export * from './job.types';
+export * from './router-job-data';
 export * from './job-store';
 export * from './job-keys';
 export * from './job-record-codec';

@@ -1,6 +1,7 @@
 /**
- * What rides on the queues. Job payloads stay small: the job record in Redis holds the request,
- * the queues carry only which job, which hop, and the trace context.
+ * What rides on the provider queues. Job payloads stay small: the job record in Redis holds the
+ * request, the queues carry only which job, which hop, and the trace context. (The router queue's
+ * payload, which carries the job's routing fields too, is `RouterJobData` in `@switchyard/jobs`.)
  */
 export type TraceCarrier = Record<string, string>;
 
@@ -21,20 +22,6 @@ export interface AttemptJobData {
 export interface AttemptError {
   type: string;
   message: string;
-}
-
-/** A hop that failed for good on its provider; the router decides what happens next. */
-export interface RouterJobData {
-  job_id: string;
-  hop: number;
-  candidate: number;
-  error: AttemptError;
-  trace?: TraceCarrier;
-  /**
-   * The circuits of the candidates after this one, as the worker saw the plan: the router reads
-   * them together with the job instead of after it (a round trip less per fallback).
-   */
-  circuits?: string[];
 }
 
 /**

@@ -1,5 +1,6 @@
 export * from './runtime.tokens';
 export * from './provider-adapters';
+export * from './announced-states';
 export * from './health.controller';
 export * from './switchyard-core.module';
 export * from './process-bootstrap';

@@ -33,6 +33,7 @@ import { AlertLog, WebhookDeliveryStore, WebhookPublisher } from '@switchyard/we
 import { HealthController, type ReadinessCheck } from './health.controller';
 import { BudgetAlerts } from './budget-alerts';
 import { LEDGER_OPTIONS, LedgerService } from './ledger.service';
+import { AnnouncedStates } from './announced-states';
 import { ProviderAdapters } from './provider-adapters';
 import { QueueDepthMetrics } from './queue-depth-metrics';
 import {
@@ -160,6 +161,16 @@ export class SwitchyardCoreModule implements OnApplicationShutdown {
         provide: ProviderPauses,
         inject: [REDIS_CONSUMER],
         useFactory: (redis: Redis) => new ProviderPauses(redis, config.redisPrefix),
+      },
+      {
+        // Listens from the start: a change announced before the first decision empties nothing.
+        provide: AnnouncedStates,
+        inject: [CircuitBreaker, ProviderPauses, REDIS_SUBSCRIBER],
+        useFactory: (breaker: CircuitBreaker, pauses: ProviderPauses, sub: Redis) => {
+          const states = new AnnouncedStates(breaker, pauses, sub, config.redisPrefix);
+          states.listen();
+          return states;
+        },
       },
       {
         provide: DailySpendStore,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { isCircuitOpen } from '@switchyard/circuit-breaker';
 import type { JobRequest } from '@switchyard/jobs';
 import {
   RESERVATION_RETRY_AFTER_S,
@@ -108,7 +109,7 @@ export class JobPlanner {
       max_tokens: request.max_tokens,
       remaining_cost_usd: budget.max_cost_usd,
       remaining_ms: budget.deadline_ms,
-      isCircuitOpen: (key) => PlanningSignals.isOpen(circuits[key], now),
+      isCircuitOpen: (key) => isCircuitOpen(circuits[key], now),
       p95LatencyMs: (id) => p95.get(id),
       // A 429's pause, or the backlog the provider's own requests_per_minute has yet to let start.
       providerWaitMs: (provider) => {

@@ -18,7 +18,7 @@ export class AttemptEnqueuer {
     private readonly routing: RoutingTableHolder,
   ) {}
 
-  async enqueue(job: JobRecord, target: AttemptTarget): Promise<void> {
+  async enqueue(job: Pick<JobRecord, 'id' | 'task'>, target: AttemptTarget): Promise<void> {
     const retry = this.routing.current.tasks[job.task]?.retry ?? { attempts: 1, backoff_ms: 0 };
     const data: AttemptJobData = { job_id: job.id, ...target };
     await this.queues.add(providerQueueName(target.provider), 'attempt', data, {

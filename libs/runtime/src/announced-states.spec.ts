@@ -1,17 +1,15 @@
-import type { SwitchyardConfig } from '@switchyard/config';
-import { CircuitBreaker, circuitChangedChannel } from '@switchyard/circuit-breaker';
-import { LatencyTracker } from '@switchyard/routing-state';
+import { CircuitBreaker, circuitChangedChannel, isCircuitOpen } from '@switchyard/circuit-breaker';
 import { ProviderPauses, createRedisClient, pausesChangedChannel } from '@switchyard/redis';
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
 import Redis from 'ioredis';
-import { CIRCUIT_STATES_TTL_MS, PlanningSignals } from './planning-signals';
+import { AnnouncedStates, CIRCUIT_STATES_TTL_MS } from './announced-states';
 
 const BREAKER = { consecutiveFailures: 2, minCalls: 100, cooldownMs: 60_000 };
 
-describe('PlanningSignals (real Redis)', () => {
+describe('AnnouncedStates (real Redis)', () => {
   let t: TestRedis;
   let subscriber: Redis;
-  let signals: PlanningSignals;
+  let states: AnnouncedStates;
   /** Another process's breaker (a worker's), on a connection of its own. */
   let workerBreaker: CircuitBreaker;
   let workerRedis: Redis;
@@ -24,14 +22,13 @@ describe('PlanningSignals (real Redis)', () => {
     workerRedis = new Redis(t.url);
     workerBreaker = new CircuitBreaker(workerRedis, t.prefix, BREAKER);
     workerPauses = new ProviderPauses(workerRedis, t.prefix);
-    signals = new PlanningSignals(
+    states = new AnnouncedStates(
       new CircuitBreaker(t.redis, t.prefix, BREAKER),
-      new LatencyTracker(t.redis, t.prefix),
       new ProviderPauses(t.redis, t.prefix),
       subscriber,
-      { redisPrefix: t.prefix } as SwitchyardConfig,
+      t.prefix,
     );
-    signals.onModuleInit();
+    states.listen();
   });
 
   afterAll(async () => {
@@ -58,48 +55,48 @@ describe('PlanningSignals (real Redis)', () => {
   it('sees a circuit open as soon as the change is announced, well inside the cache time', async () => {
     const key = 'sim-a';
     const started = Date.now();
-    expect((await signals.read([key], [], [])).circuits[key].state).toBe('closed');
+    expect((await states.circuits([key]))[key].state).toBe('closed');
 
     const heard = changeHeard(key);
     await workerBreaker.record(key, 'failure');
     await workerBreaker.record(key, 'failure');
     await heard;
 
-    const after = await signals.read([key], [], []);
-    expect(after.circuits[key].state).toBe('open');
-    expect(PlanningSignals.isOpen(after.circuits[key], Date.now())).toBe(true);
+    const after = await states.circuits([key]);
+    expect(after[key].state).toBe('open');
+    expect(isCircuitOpen(after[key], Date.now())).toBe(true);
     // The read above came from Redis, not from the expiry of the first one.
     expect(Date.now() - started).toBeLessThan(CIRCUIT_STATES_TTL_MS);
   });
 
   it('shares one read between jobs while no circuit changes', async () => {
     const key = 'sim-b';
-    const first = signals.read([key], [], []);
-    const second = signals.read([key], [], []);
-    expect((await first).circuits).toBe((await second).circuits);
+    const first = states.circuits([key]);
+    const second = states.circuits([key]);
+    expect(await first).toBe(await second);
     // A write that bypasses the breaker (so nothing is announced) stays unseen until expiry.
     await t.redis.del(`${t.prefix}:circuit:${key}`);
-    expect((await signals.read([key], [], [])).circuits).toBe((await first).circuits);
+    expect(await states.circuits([key])).toBe(await first);
   });
 
   it('sees a provider paused (429 retry-after) as soon as the pause is announced, and shares reads until then', async () => {
     const started = Date.now();
-    const first = await signals.read([], [], ['sim-p', 'sim-q']);
-    expect(first.pausedUntil).toEqual({});
+    const first = await states.pausedUntil(['sim-p', 'sim-q']);
+    expect(first).toEqual({});
     // Shared while nothing is announced.
-    expect((await signals.read([], [], ['sim-p', 'sim-q'])).pausedUntil).toBe(first.pausedUntil);
+    expect(await states.pausedUntil(['sim-p', 'sim-q'])).toBe(first);
 
     const heard = heardOn(pausesChangedChannel(t.prefix));
     await workerPauses.pause('sim-p', 30_000);
     await heard;
 
-    const after = await signals.read([], [], ['sim-p', 'sim-q']);
-    expect(Object.keys(after.pausedUntil)).toEqual(['sim-p']);
-    expect(after.pausedUntil['sim-p']).toBeGreaterThan(Date.now() + 25_000);
+    const after = await states.pausedUntil(['sim-p', 'sim-q']);
+    expect(Object.keys(after)).toEqual(['sim-p']);
+    expect(after['sim-p']).toBeGreaterThan(Date.now() + 25_000);
     expect(Date.now() - started).toBeLessThan(CIRCUIT_STATES_TTL_MS);
   });
 
-  it('does not treat a cached open circuit whose cooldown has passed as open', () => {
+  it('isCircuitOpen: a cached open circuit whose cooldown has passed is not open', () => {
     const now = Date.now();
     const snapshot = {
       key: 'x',
@@ -112,8 +109,8 @@ describe('PlanningSignals (real Redis)', () => {
       rampFraction: 0,
       retryAt: now - 10_000,
     };
-    expect(PlanningSignals.isOpen(snapshot, now)).toBe(false);
-    expect(PlanningSignals.isOpen({ ...snapshot, retryAt: now + 10_000 }, now)).toBe(true);
-    expect(PlanningSignals.isOpen(undefined, now)).toBe(false);
+    expect(isCircuitOpen(snapshot, now)).toBe(false);
+    expect(isCircuitOpen({ ...snapshot, retryAt: now + 10_000 }, now)).toBe(true);
+    expect(isCircuitOpen(undefined, now)).toBe(false);
   });
 });
