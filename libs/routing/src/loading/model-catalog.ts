@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RoutingTableError } from '../routing-table-error';
 import type { ModelConfig, RoutingIssue } from '../routing-table.types';
-import { isMapping } from '../validation/dto-validation';
+import { isMapping } from '../validation/field-validation';
 import { childPath } from '../validation/issue-path';
 import { readModelEntry } from '../validation/model-entries';
 import { parseYaml } from './yaml-document';

@@ -10,7 +10,7 @@ import type {
 } from '../routing-table.types';
 import { describeValue } from '../validation/describe-value';
 import { didYouMean } from '../validation/did-you-mean';
-import { isMapping } from '../validation/dto-validation';
+import { isMapping } from '../validation/field-validation';
 import { childPath } from '../validation/issue-path';
 import { ModelDirectory } from '../validation/model-directory';
 import { mergeOverCatalog, readModelEntry } from '../validation/model-entries';

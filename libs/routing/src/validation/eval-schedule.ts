@@ -1,6 +1,6 @@
 import type { RoutingIssue, TaskEvalConfig } from '../routing-table.types';
 import { describeValue } from './describe-value';
-import { isMapping } from './dto-validation';
+import { isMapping } from './field-validation';
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const EVERY = /^every\s+(\d+)\s*(s|m|h|d)$/i;

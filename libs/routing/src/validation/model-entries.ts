@@ -1,7 +1,7 @@
-import { ModelDto } from '../dto/model.dto';
+import { MODEL_FIELDS } from '../fields/model.fields';
 import type { ModelConfig, RoutingIssue } from '../routing-table.types';
 import { readCapabilities } from './capability-list';
-import { isMapping, validateDto } from './dto-validation';
+import { isMapping, validateFields } from './field-validation';
 import { splitModelId } from './names';
 
 export interface ModelEntryResult {
@@ -24,30 +24,30 @@ export function readModelEntry(
       message: `model keys must look like "provider/model", got ${JSON.stringify(id)}`,
     });
   }
-  const { instance, issues: dtoIssues } = validateDto(ModelDto, raw, path, fromEnv);
-  issues.push(...dtoIssues);
-  const capabilities = Array.isArray(instance?.capabilities)
-    ? readCapabilities(instance.capabilities, `${path}.capabilities`, issues)
+  const { value: fields, issues: fieldIssues } = validateFields(MODEL_FIELDS, raw, path, fromEnv);
+  issues.push(...fieldIssues);
+  const capabilities = Array.isArray(fields?.capabilities)
+    ? readCapabilities(fields.capabilities, `${path}.capabilities`, issues)
     : [];
-  if (issues.length > 0 || !parts || !instance) return { issues };
+  if (issues.length > 0 || !parts || !fields) return { issues };
   return {
     issues,
     model: {
       id,
       provider: parts.provider,
       model: parts.model,
-      context_window: instance.context_window,
-      max_output_tokens: instance.max_output_tokens,
+      context_window: fields.context_window,
+      max_output_tokens: fields.max_output_tokens,
       capabilities,
       price: {
-        input_per_mtok: instance.price.input_per_mtok,
-        output_per_mtok: instance.price.output_per_mtok,
-        ...(instance.price.cached_input_per_mtok === undefined
+        input_per_mtok: fields.price.input_per_mtok,
+        output_per_mtok: fields.price.output_per_mtok,
+        ...(fields.price.cached_input_per_mtok === undefined
           ? {}
-          : { cached_input_per_mtok: instance.price.cached_input_per_mtok }),
-        ...(instance.price.cache_write_per_mtok === undefined
+          : { cached_input_per_mtok: fields.price.cached_input_per_mtok }),
+        ...(fields.price.cache_write_per_mtok === undefined
           ? {}
-          : { cache_write_per_mtok: instance.price.cache_write_per_mtok }),
+          : { cache_write_per_mtok: fields.price.cache_write_per_mtok }),
       },
     },
   };

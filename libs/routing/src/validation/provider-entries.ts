@@ -1,5 +1,5 @@
 import type { ProviderKind } from '@switchyard/providers';
-import { ProviderDto } from '../dto/provider.dto';
+import { PROVIDER_FIELDS } from '../fields/provider.fields';
 import {
   DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
   DEFAULT_PROVIDER_CONCURRENCY,
@@ -7,7 +7,7 @@ import {
   DEFAULT_STREAM_IDLE_TIMEOUT_MS,
 } from '../routing-defaults';
 import type { ProviderConfig, RoutingIssue } from '../routing-table.types';
-import { isMapping, validateDto } from './dto-validation';
+import { isMapping, validateFields } from './field-validation';
 import { nameProblem } from './names';
 
 export interface ProviderEntryResult {
@@ -27,26 +27,31 @@ export function readProviderEntry(
   if (badName) issues.push({ path, message: badName });
   const { entry, issues: refused } = withoutUnenforcedRateLimits(raw, path);
   issues.push(...refused);
-  const { instance, issues: dtoIssues } = validateDto(ProviderDto, entry, path, fromEnv);
-  issues.push(...dtoIssues);
-  if (instance && instance.kind === 'openai-compatible' && instance.base_url === undefined) {
+  const { value: fields, issues: fieldIssues } = validateFields(
+    PROVIDER_FIELDS,
+    entry,
+    path,
+    fromEnv,
+  );
+  issues.push(...fieldIssues);
+  if (fields && fields.kind === 'openai-compatible' && fields.base_url === undefined) {
     issues.push({ path: `${path}.base_url`, message: 'is required for kind openai-compatible' });
   }
-  if (issues.length > 0 || !instance) return { issues };
+  if (issues.length > 0 || !fields) return { issues };
   const provider: ProviderConfig = {
     name,
-    kind: instance.kind as ProviderKind,
-    concurrency: instance.concurrency ?? DEFAULT_PROVIDER_CONCURRENCY,
-    timeout_ms: instance.timeout_ms ?? DEFAULT_PROVIDER_TIMEOUT_MS,
-    first_token_timeout_ms: instance.first_token_timeout_ms ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
-    stream_idle_timeout_ms: instance.stream_idle_timeout_ms ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    kind: fields.kind as ProviderKind,
+    concurrency: fields.concurrency ?? DEFAULT_PROVIDER_CONCURRENCY,
+    timeout_ms: fields.timeout_ms ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+    first_token_timeout_ms: fields.first_token_timeout_ms ?? DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+    stream_idle_timeout_ms: fields.stream_idle_timeout_ms ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   };
-  if (instance.base_url !== undefined) provider.base_url = instance.base_url;
-  if (instance.api_key_env !== undefined) provider.api_key_env = instance.api_key_env;
-  if (instance.rate_limit) {
+  if (fields.base_url !== undefined) provider.base_url = fields.base_url;
+  if (fields.api_key_env !== undefined) provider.api_key_env = fields.api_key_env;
+  if (fields.rate_limit) {
     provider.rate_limit = {};
-    if (instance.rate_limit.requests_per_minute !== undefined) {
-      provider.rate_limit.requests_per_minute = instance.rate_limit.requests_per_minute;
+    if (fields.rate_limit.requests_per_minute !== undefined) {
+      provider.rate_limit.requests_per_minute = fields.rate_limit.requests_per_minute;
     }
   }
   return { provider, issues };

@@ -14,7 +14,7 @@ import type { RoutingIssue } from '../routing-table.types';
 import { readCapabilities } from './capability-list';
 import { describeValue } from './describe-value';
 import { didYouMean } from './did-you-mean';
-import { isMapping } from './dto-validation';
+import { isMapping } from './field-validation';
 import { childPath, indexPath } from './issue-path';
 import type { ModelDirectory } from './model-directory';
 import { SAFE_NAME } from './names';

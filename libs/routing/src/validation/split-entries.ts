@@ -2,7 +2,7 @@ import type { RoutingIssue } from '../routing-table.types';
 import type { SplitArm } from '../splits/split.types';
 import { describeValue } from './describe-value';
 import { didYouMean } from './did-you-mean';
-import { isMapping } from './dto-validation';
+import { isMapping } from './field-validation';
 import { childPath, indexPath } from './issue-path';
 import type { ChainLink } from './model-chain';
 

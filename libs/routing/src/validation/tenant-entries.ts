@@ -1,8 +1,8 @@
-import { TenantDto } from '../dto/tenant.dto';
+import { TENANT_FIELDS } from '../fields/tenant.fields';
 import type { RoutingIssue, TenantConfig } from '../routing-table.types';
 import { describeValue } from './describe-value';
 import { didYouMean } from './did-you-mean';
-import { validateDto } from './dto-validation';
+import { validateFields } from './field-validation';
 import { indexPath } from './issue-path';
 import { nameProblem } from './names';
 
@@ -26,17 +26,17 @@ export function readTenantEntry(
   const issues: RoutingIssue[] = [];
   const badName = nameProblem('tenant', name);
   if (badName) issues.push({ path, message: badName });
-  const { instance: dto, issues: dtoIssues } = validateDto(TenantDto, raw, path, fromEnv);
-  issues.push(...dtoIssues);
-  if (!dto) return { issues };
+  const { value: fields, issues: fieldIssues } = validateFields(TENANT_FIELDS, raw, path, fromEnv);
+  issues.push(...fieldIssues);
+  if (!fields) return { issues };
   const allowed = providerList(
-    dto.allowed_providers,
+    fields.allowed_providers,
     `${path}.allowed_providers`,
     declaredProviders,
     issues,
   );
   const denied = providerList(
-    dto.denied_providers,
+    fields.denied_providers,
     `${path}.denied_providers`,
     declaredProviders,
     issues,
@@ -59,9 +59,10 @@ export function readTenantEntry(
   }
   if (issues.length > 0) return { issues };
   const tenant: TenantConfig = { name };
-  if (dto.daily_usd !== undefined) tenant.daily_usd = dto.daily_usd;
-  if (dto.alert_at !== undefined) tenant.alert_at = dto.alert_at;
-  if (dto.requests_per_minute !== undefined) tenant.requests_per_minute = dto.requests_per_minute;
+  if (fields.daily_usd !== undefined) tenant.daily_usd = fields.daily_usd;
+  if (fields.alert_at !== undefined) tenant.alert_at = fields.alert_at;
+  if (fields.requests_per_minute !== undefined)
+    tenant.requests_per_minute = fields.requests_per_minute;
   if (allowed) tenant.allowed_providers = allowed;
   if (denied) tenant.denied_providers = denied;
   return { tenant, issues };
