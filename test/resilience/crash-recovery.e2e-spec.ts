@@ -262,31 +262,26 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
       // A copy under another id (what a non-deterministic enqueue would produce) stands down, and so
       // does a hand-off of the finished hop to the router.
       const copy = await openai.add('attempt', hop, { jobId: `${attemptJobId(id, 0)}.copy` });
-      const handoff = await queue(ROUTER_QUEUE).add(
-        'route',
-        {
-          job_id: id,
-          hop: 0,
-          candidate: 0,
-          error: { type: 'server_error', message: 'replayed' },
-        } satisfies RouterJobData,
-        { jobId: routerJobId(id, 0) },
-      );
+      const replayHandoff = (jobId: string, more: Partial<RouterJobData> = {}) =>
+        queue(ROUTER_QUEUE).add(
+          'route',
+          {
+            job_id: id,
+            hop: 0,
+            candidate: 0,
+            error: { type: 'server_error', message: 'replayed' },
+            ...more,
+          } satisfies RouterJobData,
+          { jobId },
+        );
+      const handoff = await replayHandoff(routerJobId(id, 0));
       // A hand-off that carries the job as it was while it ran (what a worker sends): the router
       // decides on that snapshot without reading the job, and still moves nothing on.
       const record = await jobs.get(id);
       if (!record) throw new Error('no record');
-      const withSnapshot = await queue(ROUTER_QUEUE).add(
-        'route',
-        {
-          job_id: id,
-          hop: 0,
-          candidate: 0,
-          error: { type: 'server_error', message: 'replayed' },
-          job: fallbackSnapshotOf({ ...record, status: 'running', current_hop: 0, cost_usd: 0 }),
-        } satisfies RouterJobData,
-        { jobId: `${routerJobId(id, 0)}.snapshot` },
-      );
+      const withSnapshot = await replayHandoff(`${routerJobId(id, 0)}.snapshot`, {
+        job: fallbackSnapshotOf({ ...record, status: 'running', current_hop: 0, cost_usd: 0 }),
+      });
       const outcome = async (q: Queue, jobId: string) => {
         const j = await q.getJob(jobId);
         return (await j?.getState()) === 'completed' ? j?.returnvalue : undefined;
