@@ -280,7 +280,7 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
       const record = await jobs.get(id);
       if (!record) throw new Error('no record');
       const withSnapshot = await replayHandoff(`${routerJobId(id, 0)}.snapshot`, {
-        job: fallbackSnapshotOf({ ...record, status: 'running', current_hop: 0, cost_usd: 0 }),
+        job: fallbackSnapshotOf({ ...record, cost_usd: 0 }),
       });
       const outcome = async (q: Queue, jobId: string) => {
         const j = await q.getJob(jobId);

@@ -17,11 +17,9 @@ describe('fallbackSnapshotOf', () => {
       id: job.id,
       tenant: job.tenant,
       task: job.task,
-      status: job.status,
       deadline_at: job.deadline_at,
       max_cost_usd: 0.01,
       cost_usd: 0.0007,
-      current_hop: 1,
       plan: { candidates },
     });
     expect(JSON.stringify(snapshot)).not.toContain(JSON.stringify(job.request.messages));

@@ -4,23 +4,15 @@ import type { JobPlan, JobRecord } from './job.types';
 /**
  * The job as the router's usual decision reads it: the failing worker sends it with the hand-off,
  * so the router decides without reading the job first (a round trip less on every fallback).
- * It is the job as that worker's attempt began, with that attempt's cost added. Only `status`,
- * `current_hop` and `cost_usd` change while a job runs, and the steps that act on a decision check
- * them again in Redis: advancing the hop refuses an ended job, a hop enqueued for a job that moved
+ * It is the job as that worker's attempt began, with that attempt's cost added. Of what a running
+ * job changes, only the cost is carried; its status and hop are checked in Redis by the steps that
+ * act on a decision: advancing the hop refuses an ended job, a hop enqueued for a job that moved
  * on stands down when it starts, and failing the job reads it first. No request, no result: the
  * payload stays small.
  */
 export type FallbackJobSnapshot = Pick<
   JobRecord,
-  | 'id'
-  | 'tenant'
-  | 'task'
-  | 'status'
-  | 'deadline_at'
-  | 'max_cost_usd'
-  | 'cost_usd'
-  | 'current_hop'
-  | 'pin'
+  'id' | 'tenant' | 'task' | 'deadline_at' | 'max_cost_usd' | 'cost_usd' | 'pin'
 > & { plan: Pick<JobPlan, 'candidates'> };
 
 /** A hop that failed for good on its provider; the router decides what happens next. */
@@ -45,10 +37,8 @@ export function fallbackSnapshotOf(job: JobRecord, spentUsd = 0): FallbackJobSna
     id: job.id,
     tenant: job.tenant,
     task: job.task,
-    status: job.status,
     deadline_at: job.deadline_at,
     cost_usd: job.cost_usd + spentUsd,
-    current_hop: job.current_hop,
     plan: { candidates: job.plan.candidates },
   };
   if (job.max_cost_usd !== undefined) snapshot.max_cost_usd = job.max_cost_usd;
