@@ -1,5 +1,5 @@
 import { createTestRedis, type TestRedis } from '@switchyard/testing';
-import { ALERT_LOG_SIZE, AlertLog, alertVisibleTo } from './alert-log';
+import { ALERT_LOG_SIZE, AlertLog, alertScope, alertVisibleTo } from './alert-log';
 
 describe('AlertLog (real Redis)', () => {
   let t: TestRedis;
@@ -79,6 +79,30 @@ describe('AlertLog (real Redis)', () => {
     expect(globex).toHaveLength(31);
     expect(globex.some((a) => (a.data as { tenant?: string }).tenant === 'acme')).toBe(false);
   });
+
+  it(`keeps a tenant's own alerts in its view after more than ${ALERT_LOG_SIZE} of another tenant's`, async () => {
+    const log = new AlertLog(t.redis, `${t.prefix}:d`);
+    await log.record('budget.alert', '*:acme:d', { scope: 'tenant', tenant: 'acme' }, new Date(1));
+    await log.record('regression.detected', 'r1', { task: 'chat' }, new Date(2));
+    for (let i = 0; i < ALERT_LOG_SIZE + 20; i++) {
+      await log.record(
+        'budget.alert',
+        `t${i}:globex:d`,
+        { scope: 'task', task: `t${i}`, tenant: 'globex' },
+        new Date(100 + i),
+      );
+    }
+    // The list of all keeps the newest only: the operator's view is globex's.
+    const all = await log.latest(ALERT_LOG_SIZE + 50);
+    expect(all).toHaveLength(ALERT_LOG_SIZE);
+    expect(all.some((a) => a.id === '*:acme:d' || a.id === 'r1')).toBe(false);
+    // acme still sees its own alert and the shared one; globex its newest, bounded.
+    expect((await log.latest(10, 'acme')).map((a) => a.id)).toEqual(['r1', '*:acme:d']);
+    const globex = await log.latest(ALERT_LOG_SIZE + 50, 'globex');
+    expect(globex).toHaveLength(ALERT_LOG_SIZE + 1);
+    expect(globex[0].id).toBe(`t${ALERT_LOG_SIZE + 19}:globex:d`);
+    expect(globex.at(-1)?.id).toBe('r1');
+  });
 });
 
 describe('alertVisibleTo', () => {
@@ -87,6 +111,9 @@ describe('alertVisibleTo', () => {
     expect(alertVisibleTo(budget({ tenant: 'acme', scope: 'tenant' }), 'acme')).toBe(true);
     expect(alertVisibleTo(budget({ tenant: 'acme', task: 'chat' }), 'globex')).toBe(false);
     expect(alertVisibleTo(budget(null), 'acme')).toBe(false);
+    expect(alertScope(budget({ tenant: 'acme', scope: 'tenant' }))).toEqual({ tenant: 'acme' });
+    expect(alertScope(budget({ task: 'chat' }))).toBe('none');
+    expect(alertScope({ type: 'regression.detected', data: null })).toBe('shared');
     expect(alertVisibleTo({ type: 'regression.detected', data: { task: 'chat' } }, 'globex')).toBe(
       true,
     );

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { AlertWebhookEventType } from './webhook-event';
 
-/** How many alerts the log keeps (the console shows the latest few). */
+/** How many alerts each list of the log keeps (the console shows the latest few). */
 export const ALERT_LOG_SIZE = 200;
 
 export interface LoggedAlert {
@@ -12,34 +12,42 @@ export interface LoggedAlert {
   data: unknown;
 }
 
+/** Who an alert is for: one tenant, everyone, or (a budget alert naming no tenant) no tenant. */
+export type AlertScope = { tenant: string } | 'shared' | 'none';
+
 /**
- * The operator alerts (`budget.alert`, `regression.detected`) as they were raised, newest first,
- * whether or not an alert webhook is configured: what the console's overview lists.
+ * A `budget.alert` names one tenant's spend (a task's day for that tenant, or the tenant's own
+ * day) and is that tenant's alone; the others (a model revision's regression, an evaluation
+ * run's) are about the shared routing table and everyone's.
  */
-export class AlertLog {
-  private readonly order: string;
+export function alertScope(alert: Pick<LoggedAlert, 'type' | 'data'>): AlertScope {
+  if (alert.type !== 'budget.alert') return 'shared';
+  const tenant = (alert.data as { tenant?: unknown } | null)?.tenant;
+  return typeof tenant === 'string' ? { tenant } : 'none';
+}
+
+/** Whether a tenant may see an alert (see alertScope). */
+export function alertVisibleTo(alert: Pick<LoggedAlert, 'type' | 'data'>, tenant: string): boolean {
+  const scope = alertScope(alert);
+  return scope === 'shared' || (scope !== 'none' && scope.tenant === tenant);
+}
+
+/** One bounded list of alerts, newest first: a sorted set of members and their bodies. */
+class BoundedAlertList {
   private readonly bodies: string;
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly order: string,
   ) {
-    this.order = `${prefix}:alerts`;
-    this.bodies = `${prefix}:alerts:data`;
+    this.bodies = `${order}:data`;
   }
 
-  async record(
-    type: AlertWebhookEventType,
-    id: string,
-    data: unknown,
-    now = new Date(),
-  ): Promise<void> {
-    const member = `${type}|${id}`;
-    const body = JSON.stringify({ type, id, at: now.toISOString(), data });
+  async add(member: string, at: Date, body: string): Promise<void> {
     // NX on both: an alert raised twice (two processes, a retry) keeps its first time.
     const [[, added]] = ((await this.redis
       .multi()
-      .zadd(this.order, 'NX', now.getTime(), member)
+      .zadd(this.order, 'NX', at.getTime(), member)
       .hsetnx(this.bodies, member, body)
       .exec()) ?? [[null, 0]]) as Array<[Error | null, unknown]>;
     if (Number(added) === 0) return;
@@ -53,33 +61,64 @@ export class AlertLog {
     }
   }
 
-  /** The newest `limit` alerts; with `tenant`, only those it may see (alertVisibleTo). */
-  async latest(limit: number, tenant?: string): Promise<LoggedAlert[]> {
-    // Filtering reads the whole (bounded) log: a page of another tenant's alerts must not hide
-    // the caller's older ones.
-    const members = await this.redis.zrevrange(
-      this.order,
-      0,
-      (tenant ? ALERT_LOG_SIZE : limit) - 1,
-    );
+  async newest(limit: number): Promise<LoggedAlert[]> {
+    const members = await this.redis.zrevrange(this.order, 0, limit - 1);
     if (members.length === 0) return [];
     const bodies = await this.redis.hmget(this.bodies, ...members);
-    const alerts = bodies
-      .filter((b): b is string => b !== null)
-      .map((b) => JSON.parse(b) as LoggedAlert);
-    return tenant === undefined
-      ? alerts
-      : alerts.filter((a) => alertVisibleTo(a, tenant)).slice(0, limit);
+    return bodies.filter((b): b is string => b !== null).map((b) => JSON.parse(b) as LoggedAlert);
   }
 }
 
 /**
- * Whether a tenant may see an alert: a `budget.alert` names one tenant's spend (a task's day for
- * that tenant, or the tenant's own day) and is that tenant's alone; the others (a model revision's
- * regression, an evaluation run's) are about the shared routing table and everyone's.
+ * The operator alerts (`budget.alert`, `regression.detected`, ...) as they were raised, newest
+ * first, whether or not an alert webhook is configured: what the console's overview and
+ * `GET /v1/alerts` list. Every alert goes to the list of all, and to its scope's: the shared
+ * list or its tenant's. A tenant's view reads those two, so however many alerts other tenants
+ * raise, its own are not pushed out of it.
  */
-export function alertVisibleTo(alert: Pick<LoggedAlert, 'type' | 'data'>, tenant: string): boolean {
-  if (alert.type !== 'budget.alert') return true;
-  const data = alert.data as { tenant?: unknown } | null;
-  return data?.tenant === tenant;
+export class AlertLog {
+  private readonly all: BoundedAlertList;
+  private readonly shared: BoundedAlertList;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.all = new BoundedAlertList(redis, `${prefix}:alerts`);
+    this.shared = new BoundedAlertList(redis, `${prefix}:alerts:shared`);
+  }
+
+  async record(
+    type: AlertWebhookEventType,
+    id: string,
+    data: unknown,
+    now = new Date(),
+  ): Promise<void> {
+    const member = `${type}|${id}`;
+    const body = JSON.stringify({ type, id, at: now.toISOString(), data });
+    const scoped = this.scopeList(alertScope({ type, data }));
+    // Each list on its own, NX: a record cut short between the two is completed by a retry.
+    await Promise.all([this.all.add(member, now, body), scoped?.add(member, now, body)]);
+  }
+
+  /** The newest `limit` alerts; with `tenant`, only those it may see (alertVisibleTo). */
+  async latest(limit: number, tenant?: string): Promise<LoggedAlert[]> {
+    if (tenant === undefined) return this.all.newest(limit);
+    const [shared, own] = await Promise.all([
+      this.shared.newest(limit),
+      this.tenantList(tenant).newest(limit),
+    ]);
+    return [...shared, ...own]
+      .sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  private scopeList(scope: AlertScope): BoundedAlertList | undefined {
+    if (scope === 'none') return undefined;
+    return scope === 'shared' ? this.shared : this.tenantList(scope.tenant);
+  }
+
+  private tenantList(tenant: string): BoundedAlertList {
+    return new BoundedAlertList(this.redis, `${this.prefix}:alerts:tenant:${tenant}`);
+  }
 }
