@@ -69,6 +69,29 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
     return completionEvents(receiver.requestsTo(path));
   };
 
+  /** What a BullMQ job returned once completed (undefined before). */
+  const outcomeOf = async (queueName: string, jobId: string): Promise<unknown> => {
+    const j = await queue(queueName).getJob(jobId);
+    return (await j?.getState()) === 'completed' ? j?.returnvalue : undefined;
+  };
+
+  /**
+   * Submits a job whose primary fails with `status` while the router is down, and returns it
+   * once the worker has handed its hop to the router (the router job, not yet decided).
+   */
+  const handedOffWhileRouterDown = async (path: string, status: number, name: string) => {
+    stack.sim.addFault({ provider: 'openai', error_rate: 1, status });
+    await stack.process('router').stop('SIGKILL');
+    const submitted = await stack.submit(reasoning(name, { webhook_url: receiver.url(path) }));
+    const id = submitted.body.id as string;
+    const routed = await until(
+      () => queue(ROUTER_QUEUE).getJob(routerJobId(id, 0)),
+      (j) => !!j,
+      'the hand-off',
+    );
+    return { id, routed };
+  };
+
   beforeAll(async () => {
     stack = await SwitchyardStack.start({
       dispatcher: true,
@@ -282,23 +305,19 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
       const withSnapshot = await replayHandoff(`${routerJobId(id, 0)}.snapshot`, {
         job: fallbackSnapshotOf({ ...record, cost_usd: 0 }),
       });
-      const outcome = async (q: Queue, jobId: string) => {
-        const j = await q.getJob(jobId);
-        return (await j?.getState()) === 'completed' ? j?.returnvalue : undefined;
-      };
-      expect(await until(() => outcome(openai, copy.id as string), Boolean, 'the copy')).toBe(
-        'stood_down',
-      );
       expect(
         await until(
-          () => outcome(queue(ROUTER_QUEUE), handoff.id as string),
+          () => outcomeOf(providerQueueName('openai'), copy.id as string),
           Boolean,
-          'the hand-off',
+          'the copy',
         ),
+      ).toBe('stood_down');
+      expect(
+        await until(() => outcomeOf(ROUTER_QUEUE, handoff.id as string), Boolean, 'the hand-off'),
       ).toBe('already_ended');
       expect(
         await until(
-          () => outcome(queue(ROUTER_QUEUE), withSnapshot.id as string),
+          () => outcomeOf(ROUTER_QUEUE, withSnapshot.id as string),
           Boolean,
           'the hand-off with a snapshot',
         ),
@@ -307,7 +326,7 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
       const fallbackHop = attemptJobId(id, 1);
       expect(
         await until(
-          () => outcome(queue(providerQueueName('anthropic')), fallbackHop),
+          () => outcomeOf(providerQueueName('anthropic'), fallbackHop),
           Boolean,
           'the fallback hop',
         ),
@@ -415,18 +434,8 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
 
     it('the router that died after failing the job but before announcing it: the replayed decision announces it, once', async () => {
       const path = '/router-died-after-end';
-      stack.sim.addFault({ provider: 'openai', error_rate: 1, status: 400 });
-      await stack.process('router').stop('SIGKILL');
-      const submitted = await stack.submit(
-        reasoning('refused', { webhook_url: receiver.url(path) }),
-      );
-      const id = submitted.body.id as string;
       // The worker handed the hop to the (dead) router.
-      const routed = await until(
-        () => queue(ROUTER_QUEUE).getJob(routerJobId(id, 0)),
-        (j) => !!j,
-        'the hand-off',
-      );
+      const { id, routed } = await handedOffWhileRouterDown(path, 400, 'refused');
       expect(routed?.data.error.type).toBe('bad_request');
 
       // What the router had done when it died: it failed the job, and announced nothing.
@@ -443,6 +452,40 @@ describe('crashed, frozen and repeated steps: every job ends exactly once', () =
       expect(view).toMatchObject({ status: 'failed', error });
       expect(view.attempts).toHaveLength(1);
       expect(simCalls(stack, 'anthropic')).toBe(0);
+    });
+
+    it('a job cancelled while its hand-off waits for the router: the decision on the snapshot moves nothing on', async () => {
+      const path = '/cancelled-before-decision';
+      // The worker handed the hop over, with the job as it knew it: running.
+      const { id, routed } = await handedOffWhileRouterDown(path, 500, 'cancel-before-route');
+      expect(routed?.data.job).toMatchObject({ id, task: 'reasoning' });
+      expect((await stack.request('DELETE', `/v1/jobs/${id}`)).status).toBe(200);
+
+      await stack.restart('router');
+      expect(
+        await until(() => outcomeOf(ROUTER_QUEUE, routerJobId(id, 0)), Boolean, 'the decision'),
+      ).toBe('already_ended');
+      const view = (await stack.request('GET', `/v1/jobs/${id}`)).body;
+      expect(view.status).toBe('cancelled');
+      // Only the primary's tries (the task retries once on the same provider), no fallback hop.
+      expect(
+        view.attempts.map((a: { provider: string; hop: number }) => [a.provider, a.hop]),
+      ).toEqual([
+        ['openai', 0],
+        ['openai', 0],
+      ]);
+      // The hop the decision enqueued beside the advance found the job ended and stood down.
+      expect(
+        await until(
+          () => outcomeOf(providerQueueName('anthropic'), attemptJobId(id, 1)),
+          Boolean,
+          'the fallback hop',
+        ),
+      ).toBe('stood_down');
+      expect(simCalls(stack, 'anthropic')).toBe(0);
+      // A cancelled job sends no webhook, and announcing its end again sent none either.
+      await sleep(500);
+      expect(receiver.requestsTo(path)).toHaveLength(0);
     });
 
     it('a frozen worker whose attempt another worker took over: one result, billed once, one webhook', async () => {
