@@ -37,4 +37,30 @@ describe('redactSecrets', () => {
   it('returns text without secrets unchanged', () => {
     expect(redactSecrets('hello world', ['nothing-here-123'])).toBe('hello world');
   });
+
+  it('redacts every credential shape, each behind the literal the fast path looks for', () => {
+    const tokens = [
+      ['Basic dXNlcjpwYXNzd29yZDEyMw==', 'dXNlcjpwYXNzd29yZDEyMw=='],
+      ['gsk_ABCDEFGHIJKLMNOPqrst', 'gsk_ABCDEFGHIJKLMNOPqrst'],
+      ['whsec_ABCDEFGHIJKLMNOP1234', 'whsec_ABCDEFGHIJKLMNOP1234'],
+    ];
+    for (const [text, secretPart] of tokens) {
+      expect(redactSecrets(`x ${text} y`, [])).not.toContain(secretPart);
+    }
+  });
+
+  it('honours a secret added to a list it has already redacted with', () => {
+    const secrets = ['tenant-acme-key-0123456789'];
+    expect(redactSecrets('a tenant-acme-key-0123456789', secrets)).toBe(`a ${REDACTED}`);
+    secrets.push('tenant-globex-key-0123456789');
+    expect(redactSecrets('b tenant-globex-key-0123456789', secrets)).toBe(`b ${REDACTED}`);
+  });
+
+  it('keeps each list apart however many lists it has seen', () => {
+    for (let i = 0; i < 40; i++) {
+      const secret = `tenant-${i}-key-0123456789`;
+      expect(redactSecrets(`k ${secret}`, [secret])).toBe(`k ${REDACTED}`);
+      expect(redactSecrets(`k ${secret}`, ['other-key-0123456789'])).toBe(`k ${secret}`);
+    }
+  });
 });
