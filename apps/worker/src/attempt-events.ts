@@ -5,6 +5,13 @@ import type { CompletionDelta } from '@switchyard/providers';
 export const DELTA_FLUSH_MS = 10;
 
 /**
+ * How long a started attempt waits before it is marked running (its `attempt.started` event and
+ * a `running` attempt record): a call that answers sooner, as most calls to a fast provider do,
+ * writes the start with its outcome instead, one write where there were two.
+ */
+export const RUNNING_MARK_DELAY_MS = DELTA_FLUSH_MS;
+
+/**
  * The deltas gathered since the last write, as few `delta` events as keep their order: consecutive
  * text is one event, and consecutive fragments of one tool call are one `tool_call` fragment. The
  * serving revision, named once before the answer, is an `attempt.revision` event of the attempt.
@@ -46,12 +53,15 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 /**
- * The events of one running attempt on their way to the job's event stream. Deltas gather for
- * DELTA_FLUSH_MS and go out coalesced, in one command; every write is issued in call order on the
- * stores' connection, so the stream keeps the order of what happened, and whatever the attempt
- * writes before the job's terminal transition (issued later on the same connection) lands first.
+ * The events of one running attempt on their way to the job's event stream. `attempt.started`
+ * waits for the attempt's first write; deltas gather for DELTA_FLUSH_MS and go out coalesced, in
+ * one command; every write is issued in call order on the stores' connection, so the stream keeps
+ * the order of what happened, and whatever the attempt writes before the job's terminal
+ * transition (issued later on the same connection) lands first.
  */
 export class AttemptEventWriter {
+  /** attempt.started, until the attempt's first write carries it */
+  private head: JobEvent[] = [];
   private pending: CompletionDelta[] = [];
   private timer?: NodeJS.Timeout;
   private lastWrite: Promise<void> = Promise.resolve();
@@ -69,8 +79,13 @@ export class AttemptEventWriter {
     return this.wroteDeltas;
   }
 
+  /**
+   * The attempt began: its `attempt.started` leaves with the first write that follows (the first
+   * delta batch, the outcome, or a `flush` by the running mark). An attempt that ends unwritten
+   * because its job ended first leaves nothing after the job's terminal event.
+   */
   started(): void {
-    this.write([{ event: 'attempt.started', data: this.attempt }]);
+    this.head = [{ event: 'attempt.started', data: this.attempt }];
   }
 
   delta(delta: CompletionDelta): void {
@@ -83,16 +98,29 @@ export class AttemptEventWriter {
     return this.flush([{ event: 'attempt.failed', data: { ...this.attempt, error } }]);
   }
 
-  /** The attempt answered: whatever deltas are still gathering go out now. */
+  /** The attempt answered: whatever is still waiting goes out now. */
   finish(): Promise<void> {
     return this.flush();
   }
 
-  private flush(after: JobEvent[] = []): Promise<void> {
+  /**
+   * The job ended under the attempt (a cancel, its deadline): what still waits is dropped, so
+   * nothing of the attempt lands after the job's terminal event.
+   */
+  discard(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const events = [...coalesceDeltas(this.pending, this.attempt), ...after];
+    this.head = [];
+    this.pending = [];
+  }
+
+  /** Writes what waits (the start, gathered deltas) now, followed by `after`, in one command. */
+  flush(after: JobEvent[] = []): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const events = [...this.head, ...coalesceDeltas(this.pending, this.attempt), ...after];
     if (this.pending.length > 0) this.wroteDeltas = true;
+    this.head = [];
     this.pending = [];
     return this.write(events);
   }

@@ -26,7 +26,7 @@ import { SwitchyardMetrics, currentTraceId, withGenAiSpan } from '@switchyard/te
 import { AnswerCache } from './answer-cache';
 import { admitAttempt, admitReservation, type Admitted } from './attempt-admission';
 import { callSpanInfo, completionRequest } from './attempt-call';
-import { AttemptEventWriter } from './attempt-events';
+import { AttemptEventWriter, RUNNING_MARK_DELAY_MS } from './attempt-events';
 import {
   callRecord,
   failedAttempt,
@@ -171,14 +171,7 @@ export class AttemptProcessor {
         (err) => this.logger.warn(`job ${job.id}: event stream: ${err.message}`),
       ),
     };
-    // Not awaited before the call: the record is informational, and the outcome's record, written
-    // later on the same connection, replaces it in order. attempt.started leaves in the same write.
-    const running = inOneWrite(this.redis, () => {
-      ctx.events.started();
-      return this.jobs
-        .putAttempt(job.id, runningAttempt(ctx.origin))
-        .catch((err: Error) => this.logger.warn(`job ${job.id}: attempt record: ${err.message}`));
-    });
+    ctx.events.started();
     // A job cancelled while its call runs aborts the SDK request: nobody wants the answer.
     const request = completionRequest({
       ...ctx,
@@ -189,6 +182,19 @@ export class AttemptProcessor {
         ctx.events.delta(delta);
       },
     });
+    // The running mark is informational and never awaited before the call: a call still running
+    // after RUNNING_MARK_DELAY_MS gets it (attempt.started and the running record, in one write),
+    // and the outcome's record, written later on the same connection, replaces it in order. A
+    // call that answers sooner writes its start with the outcome instead.
+    let running: Promise<unknown> | undefined;
+    const runningMark = setTimeout(() => {
+      running = inOneWrite(this.redis, () => {
+        void ctx.events.flush();
+        return this.jobs
+          .putAttempt(job.id, runningAttempt(ctx.origin))
+          .catch((err: Error) => this.logger.warn(`job ${job.id}: attempt record: ${err.message}`));
+      });
+    }, RUNNING_MARK_DELAY_MS);
     const started = performance.now();
     ctx.callStartedAt = started;
     let result: CompletionResult;
@@ -200,11 +206,13 @@ export class AttemptProcessor {
       });
     } catch (err) {
       const latencyMs = performance.now() - started;
+      clearTimeout(runningMark);
       await running;
       const error = toProviderError(err, provider.name);
       return this.onFailure(ctx, error, latencyMs, jobEnded.signal.aborted);
     }
     const latencyMs = performance.now() - started;
+    clearTimeout(runningMark);
     await running;
     return this.onSuccess(ctx, result, latencyMs);
   }
@@ -278,7 +286,9 @@ export class AttemptProcessor {
       inOneWrite(this.redis, () =>
         Promise.all([
           // A listener learns to discard what this attempt streamed before the next one starts.
-          jobEnded ? undefined : ctx.events.failed({ type: error.type, message: error.message }),
+          jobEnded
+            ? ctx.events.discard()
+            : ctx.events.failed({ type: error.type, message: error.message }),
           ctx.reservationId ? this.dailyBudget.settle(ctx, ctx.reservationId, cost) : undefined,
           this.jobs.addCost(job.id, cost),
           // Recorded before the hand-off leaves: the router's decision skips a provider paused
