@@ -165,6 +165,47 @@ export class BenchProcess extends ManagedProcess {
   }
 }
 
+/**
+ * Quiet: the processes together use at most this share of one core. Idle Switchyard processes
+ * (pollers, leases, metrics) stay well under it; V8 compiling PGlite's WebAssembly or tiering up
+ * the hot path after a warm-up does not.
+ */
+export const QUIET_CORE_SHARE = 0.1;
+const QUIET_WINDOW_MS = 500;
+
+export interface Settling {
+  /** How long the processes took to go quiet (or the timeout, when they did not) */
+  waitedMs: number;
+  quiet: boolean;
+  /** The share of one core they used in the last window */
+  coreShare: number;
+}
+
+/**
+ * Waits until `processes` go quiet (see QUIET_CORE_SHARE, over windows of 500 ms), at most
+ * `timeoutMs`. A phase measured while a process still compiles in the background counts that
+ * compile against every job of the phase: a new all-in-one spends seconds of CPU on PGlite's
+ * WebAssembly after its first ledger writes.
+ */
+export async function waitUntilQuiet(
+  processes: ReadonlyArray<Pick<BenchProcess, 'cpuMs'>>,
+  timeoutMs: number,
+): Promise<Settling> {
+  const started = performance.now();
+  const used = (): number => processes.reduce((sum, p) => sum + p.cpuMs(), 0);
+  let coreShare = Infinity;
+  while (performance.now() - started < timeoutMs) {
+    const before = used();
+    const t0 = performance.now();
+    await sleep(QUIET_WINDOW_MS);
+    coreShare = (used() - before) / (performance.now() - t0);
+    if (coreShare <= QUIET_CORE_SHARE) {
+      return { waitedMs: performance.now() - started, quiet: true, coreShare };
+    }
+  }
+  return { waitedMs: performance.now() - started, quiet: false, coreShare };
+}
+
 /** CPU and memory of a set of processes between two points in time. */
 export interface ProcessUsage {
   name: string;

@@ -12,7 +12,7 @@ import {
   type RunJobOptions,
 } from './measure';
 import type { BenchOptions, Sizes } from './options';
-import { sleep } from './processes';
+import { sleep, waitUntilQuiet } from './processes';
 import { traceRedis, type RedisTrace } from './redis-trace';
 import { latencyRules, type SimulatorProcess } from './simulator';
 import { distribution, percentile } from './stats';
@@ -28,6 +28,8 @@ export interface ScenarioContext extends MeasureContext {
 }
 
 const JOB_TIMEOUT_MS = 60_000;
+/** How long a warmed-up target may take to go quiet before a phase is measured anyway. */
+const SETTLE_TIMEOUT_MS = 30_000;
 const NOTIFY: RunJobOptions = { mode: 'notify', fetch: true, timeoutMs: JOB_TIMEOUT_MS };
 const WAIT: RunJobOptions = { mode: 'wait', fetch: false, timeoutMs: 30_000 };
 
@@ -55,6 +57,15 @@ export async function warmUp(
   if (failed.length)
     throw new Error(`${target.name}: warm-up jobs failed: ${failed[0].error ?? 'unknown'}`);
   target.completions.clear();
+  // Measured from quiet processes: what a fresh process compiles in the background after its
+  // first jobs (PGlite's WebAssembly in the all-in-one above all) is not a cost of the jobs.
+  const settling = await waitUntilQuiet(target.processes, SETTLE_TIMEOUT_MS);
+  const share = `${(settling.coreShare * 100).toFixed(0)} % of a core`;
+  ctx.log(
+    settling.quiet
+      ? `[${target.name}] quiet ${(settling.waitedMs / 1000).toFixed(1)} s after the warm-up (${share})`
+      : `[${target.name}] warning: still busy ${SETTLE_TIMEOUT_MS / 1000} s after the warm-up (${share}); measuring anyway`,
+  );
 }
 
 async function setLatency(
