@@ -221,6 +221,76 @@ describe('hostile input gets a clear 4xx, never a 500, a stall or a wrong answer
       expect(real.status).toBe(202);
     });
 
+    it('reads a JSON body as an object or an array only; an empty one is {}, another media type none', async () => {
+      const scalar = await rawPost(stack, '/v1/jobs', '"just a string"', {
+        'content-type': 'application/json',
+      });
+      expect(scalar.status).toBe(400);
+      expect(scalar.body.error.type).toBe('invalid_json');
+      // An empty body is an empty object: the first missing field is named.
+      const empty = await rawPost(stack, '/v1/jobs', '', { 'content-type': 'application/json' });
+      expectError(empty, 400, 'task');
+      // Another media type is not read as JSON: no body, not a 415 before the route speaks.
+      const text = await rawPost(stack, '/v1/jobs', body, { 'content-type': 'text/plain' });
+      expect(text.status).toBe(400);
+      expect(text.body.error.type).toBe('invalid_request');
+      // A UTF charset other than UTF-8 is decoded.
+      const utf16 = await rawPost(
+        stack,
+        '/v1/jobs',
+        new Blob([new Uint8Array(Buffer.from(body, 'utf16le'))]),
+        { 'content-type': 'application/json; charset=utf-16le' },
+      );
+      expect(utf16.status).toBe(202);
+    });
+
+    it('refuses a body over the 10 MB limit with 413: declared, streamed, or once inflated', async () => {
+      // Whitespace around a valid body: only its size is wrong.
+      const over = `${' '.repeat(10 * 1024 * 1024)}${body}`;
+      const tooLarge = (res: { status: number; body: any }): void => {
+        expect(res.status).toBe(413);
+        expect(res.body.error).toMatchObject({
+          type: 'payload_too_large',
+          message: 'the request body exceeds the limit of 10485760 bytes',
+        });
+      };
+      tooLarge(await rawPost(stack, '/v1/jobs', over, { 'content-type': 'application/json' }));
+      // About 10 KB on the wire, 10 MB once inflated.
+      tooLarge(
+        await rawPost(stack, '/v1/jobs', new Blob([new Uint8Array(gzipSync(over))]), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        }),
+      );
+      // Chunked, with no Content-Length to refuse it by.
+      const chunk = new TextEncoder().encode(' '.repeat(1024 * 1024));
+      let sent = 0;
+      const streamed = await fetch(`${stack.baseUrl}/v1/jobs`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-acme-test-key-1', 'content-type': 'application/json' },
+        body: new ReadableStream({
+          pull(controller) {
+            if (sent++ < 12) controller.enqueue(chunk);
+            else controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      tooLarge({ status: streamed.status, body: await streamed.json() });
+      // The process still serves.
+      expect(
+        (await rawPost(stack, '/v1/jobs', body, { 'content-type': 'application/json' })).status,
+      ).toBe(202);
+    });
+
+    it('answers a path that is not valid percent-encoding with 400 in the API error shape', async () => {
+      const res = await stack.request('GET', '/v1/jobs/%E0%A4%A');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error: { type: 'invalid_request', message: expect.any(String), details: [] },
+      });
+    });
+
     it('refuses JSON nested 10,000 deep with 400 naming where it got too deep', async () => {
       const deep = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`;
       const res = await stack.request(

@@ -1,16 +1,14 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { mountConsole } from './console/console-assets';
 import { BodyValidationPipe } from './http/body-validation.pipe';
+import { refuseOverLimitBodies } from './http/request-body-limits.hook';
 import { ScopedExceptionFilter } from './openai-compat/openai-exception.filter';
 
 /** The API's HTTP behaviour: validation with field-level errors, one error shape, and /docs. */
-export function configureIngressHttp(app: NestExpressApplication, _config: SwitchyardConfig): void {
-  // Job views change with every poll, so a body hash per response (express's default ETag) is
-  // CPU spent on every GET for a 304 no client gets; the header naming the framework goes too.
-  app.set('etag', false);
-  app.disable('x-powered-by');
+export function configureIngressHttp(app: NestFastifyApplication, _config: SwitchyardConfig): void {
+  refuseOverLimitBodies(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new ScopedExceptionFilter());
   app.useGlobalPipes(new BodyValidationPipe());
   const document = SwaggerModule.createDocument(

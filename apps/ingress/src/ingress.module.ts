@@ -6,7 +6,6 @@ import { AlertLog } from '@switchyard/webhooks';
 import { ConsoleController } from './console/console.controller';
 import { OperationsController } from './console/operations.controller';
 import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
-import { RequestBodyLimitsMiddleware } from './http/request-body-limits.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
 import { EvalRunner } from './evals/eval-runner.service';
 import { EvalRunsService } from './evals/eval-runs.service';
@@ -63,6 +62,6 @@ import { SpendController } from './routes/spend.controller';
 })
 export class IngressModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RedisAvailabilityMiddleware, RequestBodyLimitsMiddleware).forRoutes('v1/*path');
+    consumer.apply(RedisAvailabilityMiddleware).forRoutes('v1/*path');
   }
 }

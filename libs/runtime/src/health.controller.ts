@@ -1,5 +1,4 @@
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { SwitchyardMetrics } from '@switchyard/telemetry';
 import { READINESS_CHECKS, REDIS_CONSUMER } from './runtime.tokens';
@@ -36,14 +35,17 @@ export class HealthController {
   }
 
   @Get('readyz')
-  async readyz(@Res() res: Response): Promise<void> {
+  async readyz(
+    @Res({ passthrough: true }) reply: { status(code: number): unknown },
+  ): Promise<{ status: string; checks: Record<string, string> }> {
     const checks: Record<string, string> = { redis: await this.pingRedis() };
     let ready = checks.redis === 'ok';
     for (const check of this.checks) {
       checks[check.name] = check.state();
       ready &&= checks[check.name] === check.ready;
     }
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    reply.status(ready ? 200 : 503);
+    return { status: ready ? 'ready' : 'not_ready', checks };
   }
 
   @Get('metrics')

@@ -8,14 +8,16 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { loadConfig, type SwitchyardConfig } from '@switchyard/config';
 import { RoutingTableHolder } from '@switchyard/routing';
+import { registerBodyParsers } from './json-body-parser';
 import { SwitchyardCoreModule, type CoreModuleOptions } from './switchyard-core.module';
 
 export interface ProcessAppOptions {
   /** Extra HTTP set-up (the ingress adds validation, error shape and docs). */
-  configureHttp?: (app: NestExpressApplication, config: SwitchyardConfig) => void;
+  configureHttp?: (app: NestFastifyApplication, config: SwitchyardConfig) => void;
   logger?: LoggerService | LogLevel[] | false;
 }
 
@@ -33,14 +35,31 @@ export async function createProcessApp(
   root: Type<unknown> | DynamicModule,
   config: SwitchyardConfig,
   options: ProcessAppOptions = {},
-): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(root, {
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // The routing clients and the docs rely on: /v1/jobs/ is /v1/jobs, and an id of any length
+    // reaches its route (which answers 404 for an unknown one).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
+    // The body parsers below enforce the limit once a body is decoded.
+    bodyLimit: Number.MAX_SAFE_INTEGER,
+    // A request that reaches a closing process is still served (its job is in Redis either way);
+    // new connections are refused, and idle keep-alive ones closed, as the server closes.
+    return503OnClosing: false,
+    // Refused before routing (a path that is not valid percent-encoding): the API's error shape,
+    // which OpenAI's clients read too (error.type, error.message).
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      void reply.code(error.statusCode ?? 400).send({
+        error: { type: 'invalid_request', message: error.message, details: [] },
+      });
+    },
+  });
+  registerBodyParsers(adapter.getInstance(), config.bodyLimitBytes);
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bufferLogs: false,
     bodyParser: false,
     abortOnError: false,
     ...(options.logger !== undefined && { logger: options.logger }),
   });
-  app.useBodyParser('json', { limit: config.bodyLimitBytes });
   options.configureHttp?.(app, config);
   return app;
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
+// Its declarations add reply.sendFile to Fastify's reply type.
+import type {} from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** Where the console is served. */
 export const CONSOLE_PATH = '/console';
@@ -31,24 +32,49 @@ export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function consoleHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONSOLE_CSP);
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Cache-Control', 'no-cache');
+/**
+ * @fastify/static hands setHeaders Fastify's reply (`header`), though Nest's option type still
+ * names the `setHeader` of the plugin's older versions: either is called.
+ */
+function consoleHeaders(target: object): void {
+  const res = target as {
+    header?: (name: string, value: string) => unknown;
+    setHeader?: (name: string, value: string) => unknown;
+  };
+  const set = (name: string, value: string): unknown =>
+    res.header ? res.header(name, value) : res.setHeader?.(name, value);
+  set('Content-Security-Policy', CONSOLE_CSP);
+  set('Referrer-Policy', 'no-referrer');
+  set('X-Content-Type-Options', 'nosniff');
+  set('Cache-Control', 'no-cache');
 }
 
-/** Serves the static console at /console and uPlot at /console/vendor/uplot. */
-export function mountConsole(app: NestExpressApplication): void {
-  const options = { etag: true, redirect: true, setHeaders: consoleHeaders };
-  app.useStaticAssets(uplotDir(), {
+/** Serves the static console at /console/ and uPlot at /console/vendor/uplot/. */
+export function mountConsole(app: NestFastifyApplication): void {
+  const root = consoleClientDir();
+  const options = { etag: true, redirect: false, setHeaders: consoleHeaders };
+  app.useStaticAssets({
     ...options,
-    prefix: `${CONSOLE_PATH}/vendor/uplot`,
+    root: uplotDir(),
+    prefix: `${CONSOLE_PATH}/vendor/uplot/`,
     index: false,
   });
-  app.useStaticAssets(consoleClientDir(), {
+  app.useStaticAssets({
     ...options,
-    prefix: CONSOLE_PATH,
+    root,
+    prefix: `${CONSOLE_PATH}/`,
     index: 'index.html',
+    // One plugin instance decorates the reply with sendFile; the second must not again.
+    decorateReply: false,
   });
+  // The router ignores trailing slashes, so /console/ arrives here too. The page's links are
+  // relative to /console/: without the slash the browser is sent there first.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get(CONSOLE_PATH, (req, reply) => {
+      if (!req.url.split('?')[0].endsWith('/')) return reply.redirect(`${CONSOLE_PATH}/`, 301);
+      consoleHeaders(reply);
+      return reply.sendFile('index.html', root);
+    });
 }

@@ -6,8 +6,10 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import { ApiError, type ApiErrorBody } from './api-error';
+import { sendJson } from './json-reply';
 
 interface BodyParserError {
   type?: string;
@@ -20,8 +22,8 @@ interface BodyParserError {
 }
 
 /**
- * Turns every failure into the API's error shape. Body-parser failures (malformed JSON, oversized
- * body) arrive here before any controller runs; Redis being down surfaces as a connection error
+ * Turns every failure into the API's error shape. Body-read failures (malformed JSON, oversized
+ * body; see registerBodyParsers) arrive here before any controller runs; Redis being down surfaces as a connection error
  * and becomes a 503 so clients know to retry.
  */
 @Catch()
@@ -29,13 +31,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const res = host.switchToHttp().getResponse<FastifyReply | ServerResponse>();
     const { status, body } = this.toResponse(exception);
     this.logUnexpected(status, exception);
+    const headers: Record<string, string> = {};
     if (exception instanceof ApiError && typeof exception.extra.retry_after_s === 'number') {
-      res.setHeader('Retry-After', String(exception.extra.retry_after_s));
+      headers['Retry-After'] = String(exception.extra.retry_after_s);
     }
-    res.status(status).json(body);
+    sendJson(res, status, body, headers);
   }
 
   logUnexpected(status: number, exception: unknown): void {

@@ -7,7 +7,7 @@ import {
   Logger,
   OnModuleInit,
 } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { ApiError } from './api-error';
@@ -17,7 +17,7 @@ export const OPEN_MODE_TENANT = 'default';
 /** A role a key may carry beyond its tenant: `eval` may pin jobs to one candidate. */
 export type KeyRole = 'eval';
 
-export interface TenantRequest extends Request {
+export interface TenantRequest extends FastifyRequest {
   tenant: string;
   /** Roles of the key that authenticated the request; in open mode every role. */
   roles: ReadonlySet<KeyRole>;

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { requestTraceCarrier, type TraceCarrier } from '@switchyard/telemetry';
 import type { KeyRole, TenantRequest } from './tenant-auth.guard';
 
@@ -17,5 +17,5 @@ export const KeyRoles = createParamDecorator(
 /** The trace the request's job joins: its caller's `traceparent` continued, or a new trace. */
 export const RequestTrace = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): TraceCarrier =>
-    requestTraceCarrier(ctx.switchToHttp().getRequest<Request>().headers),
+    requestTraceCarrier(ctx.switchToHttp().getRequest<FastifyRequest>().headers),
 );

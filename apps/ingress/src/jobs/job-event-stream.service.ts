@@ -1,6 +1,7 @@
 import { blockingDuplicate } from '@switchyard/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
 import {
@@ -39,11 +40,14 @@ export class JobEventStreamService {
     tenant: string,
     id: string,
     lastEventId: string | undefined,
-    req: Request,
-    res: Response,
+    req: IncomingMessage,
+    reply: FastifyReply,
   ): Promise<void> {
     let after = parseLastEventId(lastEventId);
     const view = await this.queries.view(tenant, id);
+    // From here the stream writes Node's response itself.
+    reply.hijack();
+    const res = reply.raw;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',

@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JOB_STATUSES, type JobStatus, type JobView } from '@switchyard/jobs';
 import type { TraceCarrier } from '@switchyard/telemetry';
 import { ApiError } from '../http/api-error';
@@ -55,7 +55,7 @@ export class JobsController {
     @Headers('prefer') prefer: string | undefined,
     @Headers('cache-control') cacheControl: string | undefined,
     @RequestTrace() trace: TraceCarrier,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<JobView | Record<string, unknown>> {
     const waitSeconds = parsePreferWait(prefer);
     const mark = waitSeconds > 0 ? this.queries.completionMark() : undefined;
@@ -65,8 +65,8 @@ export class JobsController {
       trace,
     });
     const { job, created } = submission;
-    res.setHeader('Location', `/v1/jobs/${job.id}`);
-    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    res.header('Location', `/v1/jobs/${job.id}`);
+    if (!created) res.header('Idempotent-Replayed', 'true');
     if (waitSeconds > 0) {
       const finished = await this.queries.waitForSubmission(
         tenant,
@@ -75,7 +75,7 @@ export class JobsController {
         mark,
       );
       if (finished) {
-        res.setHeader('Preference-Applied', `wait=${waitSeconds}`);
+        res.header('Preference-Applied', `wait=${waitSeconds}`);
         res.status(200);
         return finished;
       }
@@ -142,10 +142,10 @@ export class JobsController {
     @Tenant() tenant: string,
     @Param('id') id: string,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.eventStreams.stream(tenant, id, lastEventId, req, res);
+    await this.eventStreams.stream(tenant, id, lastEventId, req.raw, reply);
   }
 
   @Delete(':id')

@@ -1,6 +1,7 @@
 import { blockingDuplicate } from '@switchyard/redis';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { JobEventLog, JobStore, isTerminal, type JobRecord, type JobView } from '@switchyard/jobs';
@@ -12,6 +13,7 @@ import { validationException } from '../http/validation-errors';
 import { type CreateJobDto, validateJobBody } from '../jobs/dto/create-job.dto';
 import { JobQueryService } from '../jobs/job-query.service';
 import { JobSubmissionService, type Submission } from '../jobs/job-submission.service';
+import { sendJson, writeJson } from '../http/json-reply';
 import { mapChatCompletionRequest, type MappedChatRequest } from './chat-completion-request';
 import { completionHeaders, createdSeconds, toChatCompletion } from './chat-completion-response';
 import { ChatCompletionRelay, type RelayAction } from './chat-completion-stream';
@@ -51,8 +53,8 @@ export class ChatCompletionsService {
     body: unknown,
     idempotencyKey: string | undefined,
     cacheControl: string | undefined,
-    req: Request,
-    res: Response,
+    req: IncomingMessage,
+    reply: FastifyReply,
   ): Promise<void> {
     const mapped = mapChatCompletionRequest(body);
     if (!mapped.ok) throw new OpenAiError(invalidRequest(mapped.problems));
@@ -65,7 +67,7 @@ export class ChatCompletionsService {
     const submission = await this.submit(tenant, request, idempotencyKey, cacheControl, req);
     const { job } = submission;
     const traceparent = job.trace?.traceparent;
-    if (request.stream) return this.relay(tenant, job, request, traceparent, req, res);
+    if (request.stream) return this.relay(tenant, job, request, traceparent, req, reply);
 
     const view = await this.queries.waitForSubmission(
       tenant,
@@ -92,8 +94,7 @@ export class ChatCompletionsService {
       const failure = fromFailedJob(view, job.deadline_at);
       throw new OpenAiError({ ...failure, headers: { ...completionHeaders(view), ...common } });
     }
-    res.set({ ...completionHeaders(view), ...common });
-    res.status(200).json(toChatCompletion(view));
+    sendJson(reply, 200, toChatCompletion(view), { ...completionHeaders(view), ...common });
   }
 
   /** The job API's own validation and submission, its errors in OpenAI's shape. */
@@ -102,7 +103,7 @@ export class ChatCompletionsService {
     request: MappedChatRequest,
     idempotencyKey: string | undefined,
     cacheControl: string | undefined,
-    req: Request,
+    req: IncomingMessage,
   ): Promise<Submission> {
     const dto = request.job as unknown as CreateJobDto;
     const problems = validateJobBody(dto);
@@ -138,9 +139,12 @@ export class ChatCompletionsService {
     job: JobRecord,
     request: MappedChatRequest,
     traceparent: string | undefined,
-    req: Request,
-    res: Response,
+    req: IncomingMessage,
+    reply: FastifyReply,
   ): Promise<void> {
+    // The relay writes Node's response itself, event by event.
+    reply.hijack();
+    const res = reply.raw;
     const relay = new ChatCompletionRelay(
       job.id,
       createdSeconds(job),
@@ -197,15 +201,16 @@ export class ChatCompletionsService {
     } catch (err) {
       if (!closed)
         this.logger.warn(`job ${job.id}: chat completion stream: ${(err as Error).message}`);
+      // Nothing written yet: the error gets its own answer (see ScopedExceptionFilter).
       if (!res.headersSent) throw err;
     } finally {
       listener.disconnect();
-      if (!res.writableEnded) res.end();
+      if (res.headersSent && !res.writableEnded) res.end();
     }
   }
 }
 
-function write(res: Response, action: RelayAction): void {
+function write(res: ServerResponse, action: RelayAction): void {
   switch (action.kind) {
     case 'headers':
       res.writeHead(200, {
@@ -228,7 +233,7 @@ function write(res: Response, action: RelayAction): void {
       res.end('data: [DONE]\n\n');
       return;
     case 'fail':
-      res.status(action.status).set(action.headers).json(action.error);
+      writeJson(res, action.status, action.error, action.headers);
       return;
   }
 }

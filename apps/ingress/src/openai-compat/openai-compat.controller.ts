@@ -7,7 +7,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RoutingTableHolder } from '@switchyard/routing';
 import { TenantAuthGuard } from '../http/tenant-auth.guard';
 import { Tenant } from '../http/tenant.decorator';
@@ -75,10 +75,10 @@ export class OpenAiCompatController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('cache-control') cacheControl: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.completions.complete(tenant, body, idempotencyKey, cacheControl, req, res);
+    return this.completions.complete(tenant, body, idempotencyKey, cacheControl, req.raw, reply);
   }
 
   @Get('models')

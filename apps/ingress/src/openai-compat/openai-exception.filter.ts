@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiExceptionFilter } from '../http/api-exception.filter';
+import { sendJson } from '../http/json-reply';
 import { OpenAiError, fromApiError } from './openai-error';
 
 /** The routes that answer in OpenAI's error shape (the SDKs read nothing else). */
@@ -18,9 +20,9 @@ export class ScopedExceptionFilter implements ExceptionFilter {
   constructor(private readonly api: ApiExceptionFilter = new ApiExceptionFilter()) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    if (!isOpenAiCompatPath(req.path)) return this.api.catch(exception, host);
-    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<FastifyRequest | { url?: string }>();
+    if (!isOpenAiCompatPath(pathOf(req.url ?? ''))) return this.api.catch(exception, host);
+    const res = host.switchToHttp().getResponse<FastifyReply | ServerResponse>();
     let answer;
     if (exception instanceof OpenAiError) {
       answer = exception.answer;
@@ -29,9 +31,13 @@ export class ScopedExceptionFilter implements ExceptionFilter {
       this.api.logUnexpected(status, exception);
       answer = fromApiError(status, body);
     }
-    // A stream that already started cannot change its status; it ends instead.
-    if (res.headersSent) return void res.end();
-    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    res.status(answer.status).json(answer.body);
+    // A stream that already started cannot change its status; it ends instead (see sendJson).
+    sendJson(res, answer.status, answer.body, answer.headers);
   }
+}
+
+/** The request's path, without its query. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

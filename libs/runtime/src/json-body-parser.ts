@@ -1,0 +1,192 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * A body refused while it is read. The fields are body-parser's (http-errors), which the API's
+ * exception filter maps to its error shape: `entity.parse.failed` (400 invalid_json),
+ * `entity.too.large` (413), `charset.unsupported` and `encoding.unsupported` (415), and zlib's
+ * `Z_*` code for a body that does not decompress (400).
+ */
+export class BodyReadError extends Error {
+  readonly statusCode: number;
+
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    extra: { limit?: number; charset?: string; encoding?: string; code?: string } = {},
+  ) {
+    super(message);
+    this.statusCode = status;
+    Object.assign(this, extra);
+  }
+}
+
+/** The charset of a media type's parameters, lower-cased; utf-8 when it names none. */
+export function charsetOf(contentType: string | undefined): string {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return (match?.[1] ?? 'utf-8').toLowerCase();
+}
+
+/** The stream that undoes the body's Content-Encoding; an unknown encoding is refused. */
+function decoded(req: IncomingMessage, payload: Readable): Readable {
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return payload;
+  const inflater =
+    encoding === 'gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
+  if (!inflater) {
+    throw new BodyReadError(
+      415,
+      'encoding.unsupported',
+      `unsupported content encoding "${encoding}"`,
+      {
+        encoding,
+      },
+    );
+  }
+  payload.on('error', (err) => inflater.destroy(err));
+  return payload.pipe(inflater);
+}
+
+/** Reads a whole body, at most `limit` bytes once decoded; a body over it is refused mid-read. */
+function readBody(req: IncomingMessage, payload: Readable, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  const identity = (req.headers['content-encoding'] ?? 'identity') === 'identity';
+  if (identity && Number.isFinite(declared) && declared > limit) {
+    payload.resume();
+    return Promise.reject(tooLarge(limit));
+  }
+  // Compressed, the declared length says nothing of the body's size: the limit counts what comes
+  // out of the inflater, as body-parser's does.
+  const stream = decoded(req, payload);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      refused = true;
+      // The rest of the request is read and dropped, never the socket destroyed: the client gets
+      // its 413. An inflater stops at once (a small body may inflate without end).
+      if (stream !== payload) {
+        payload.unpipe();
+        stream.destroy();
+      }
+      payload.resume();
+      reject(tooLarge(limit));
+    });
+    stream.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
+        reject(new BodyReadError(400, 'encoding.failed', err.message, { code: err.code }));
+      } else {
+        reject(err);
+      }
+    });
+  });
+}
+
+function tooLarge(limit: number): BodyReadError {
+  return new BodyReadError(413, 'entity.too.large', 'request entity too large', { limit });
+}
+
+/** A UTF charset that TextDecoder knows (body-parser takes the UTF family only). */
+function decodable(charset: string): boolean {
+  if (charset === 'utf8') return true;
+  if (!charset.startsWith('utf-')) return false;
+  try {
+    new TextDecoder(charset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** body-parser's `strict`: only an object or an array is a JSON body; empty means `{}`. */
+export function parseJsonBody(text: string): unknown {
+  const first = /\S/.exec(text)?.[0];
+  if (first === undefined) return {};
+  if (first !== '{' && first !== '[') {
+    throw new BodyReadError(
+      400,
+      'entity.parse.failed',
+      'a JSON body must be an object or an array',
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BodyReadError(400, 'entity.parse.failed', (err as Error).message);
+  }
+}
+
+/**
+ * The bodies every Switchyard process reads: JSON (`application/json`) of at most `limit` bytes
+ * once decoded, in a UTF charset, plain or gzip/deflate/br encoded. Any other media type is read
+ * and dropped (the body is undefined), which the routes' validation then names, rather than a
+ * 415 before the route speaks.
+ */
+export function registerBodyParsers(fastify: FastifyInstance, limit: number): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(
+    'application/json',
+    { bodyLimit: Number.MAX_SAFE_INTEGER },
+    (req, payload, done) => {
+      const charset = charsetOf(req.headers['content-type']);
+      if (!decodable(charset)) {
+        payload.resume();
+        done(
+          new BodyReadError(415, 'charset.unsupported', `unsupported charset "${charset}"`, {
+            charset,
+          }),
+          undefined,
+        );
+        return;
+      }
+      let reading: Promise<Buffer>;
+      try {
+        reading = readBody(req.raw, payload, limit);
+      } catch (err) {
+        payload.resume();
+        done(err as Error, undefined);
+        return;
+      }
+      reading.then(
+        (buffer) => {
+          try {
+            const text =
+              charset === 'utf-8' || charset === 'utf8'
+                ? buffer.toString('utf8')
+                : new TextDecoder(charset).decode(buffer);
+            done(null, parseJsonBody(text));
+          } catch (err) {
+            done(err as Error, undefined);
+          }
+        },
+        (err: Error) => done(err, undefined),
+      );
+    },
+  );
+  fastify.addContentTypeParser(
+    '*',
+    { bodyLimit: Number.MAX_SAFE_INTEGER },
+    (_req, payload, done) => {
+      payload.on('error', (err) => done(err, undefined));
+      payload.on('end', () => done(null, undefined));
+      payload.resume();
+    },
+  );
+}
