@@ -1,14 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
+import { REDIS_CONSUMER } from '@switchyard/runtime';
 import { mountConsole } from './console/console-assets';
 import { BodyValidationPipe } from './http/body-validation.pipe';
+import { refuseWhileRedisDown } from './http/redis-availability.hook';
 import { refuseOverLimitBodies } from './http/request-body-limits.hook';
 import { ScopedExceptionFilter } from './openai-compat/openai-exception.filter';
 
 /** The API's HTTP behaviour: validation with field-level errors, one error shape, and /docs. */
 export function configureIngressHttp(app: NestFastifyApplication, _config: SwitchyardConfig): void {
-  refuseOverLimitBodies(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  refuseWhileRedisDown(fastify, app.get<Redis>(REDIS_CONSUMER, { strict: false }));
+  refuseOverLimitBodies(fastify);
   app.useGlobalFilters(new ScopedExceptionFilter());
   app.useGlobalPipes(new BodyValidationPipe());
   const document = SwaggerModule.createDocument(

@@ -1,11 +1,10 @@
-import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { REDIS_CONSUMER, SWITCHYARD_CONFIG } from '@switchyard/runtime';
 import { AlertLog } from '@switchyard/webhooks';
 import { ConsoleController } from './console/console.controller';
 import { OperationsController } from './console/operations.controller';
-import { RedisAvailabilityMiddleware } from './http/redis-availability.middleware';
 import { TenantAuthGuard } from './http/tenant-auth.guard';
 import { EvalRunner } from './evals/eval-runner.service';
 import { EvalRunsService } from './evals/eval-runs.service';
@@ -60,8 +59,4 @@ import { SpendController } from './routes/spend.controller';
     },
   ],
 })
-export class IngressModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RedisAvailabilityMiddleware).forRoutes('v1/*path');
-  }
-}
+export class IngressModule {}
