@@ -42,6 +42,9 @@ export async function createProcessApp(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     // The body parsers below enforce the limit once a body is decoded.
     bodyLimit: Number.MAX_SAFE_INTEGER,
+    // Node's own default, which Fastify turns off: a client gets 5 minutes to send its request
+    // (not to read the answer: an SSE stream or a Prefer: wait is unaffected).
+    requestTimeout: 300_000,
     // A request that reaches a closing process is still served (its job is in Redis either way);
     // new connections are refused, and idle keep-alive ones closed, as the server closes.
     return503OnClosing: false,
