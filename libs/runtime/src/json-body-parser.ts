@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 
@@ -30,43 +30,42 @@ export function charsetOf(contentType: string | undefined): string {
   return (match?.[1] ?? 'utf-8').toLowerCase();
 }
 
+/** What undoes each Content-Encoding a body may arrive in (body-parser's set). A Map: a header of
+ * `constructor` must find nothing, not Object's prototype. */
+const INFLATERS = new Map<string, () => Transform>([
+  ['gzip', createGunzip],
+  ['deflate', createInflate],
+  ['br', createBrotliDecompress],
+]);
+
+function contentEncodingOf(req: IncomingMessage): string {
+  return String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+}
+
 /** The stream that undoes the body's Content-Encoding; an unknown encoding is refused. */
-function decoded(req: IncomingMessage, payload: Readable): Readable {
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+function decoded(encoding: string, payload: Readable): Readable {
   if (encoding === 'identity') return payload;
-  const inflater =
-    encoding === 'gzip'
-      ? createGunzip()
-      : encoding === 'deflate'
-        ? createInflate()
-        : encoding === 'br'
-          ? createBrotliDecompress()
-          : undefined;
-  if (!inflater) {
-    throw new BodyReadError(
-      415,
-      'encoding.unsupported',
-      `unsupported content encoding "${encoding}"`,
-      {
-        encoding,
-      },
-    );
+  const inflate = INFLATERS.get(encoding);
+  if (!inflate) {
+    const problem = `unsupported content encoding "${encoding}"`;
+    throw new BodyReadError(415, 'encoding.unsupported', problem, { encoding });
   }
+  const inflater = inflate();
   payload.on('error', (err) => inflater.destroy(err));
   return payload.pipe(inflater);
 }
 
 /** Reads a whole body, at most `limit` bytes once decoded; a body over it is refused mid-read. */
 function readBody(req: IncomingMessage, payload: Readable, limit: number): Promise<Buffer> {
+  const encoding = contentEncodingOf(req);
   const declared = Number(req.headers['content-length']);
-  const identity = (req.headers['content-encoding'] ?? 'identity') === 'identity';
-  if (identity && Number.isFinite(declared) && declared > limit) {
+  if (encoding === 'identity' && Number.isFinite(declared) && declared > limit) {
     payload.resume();
     return Promise.reject(tooLarge(limit));
   }
   // Compressed, the declared length says nothing of the body's size: the limit counts what comes
   // out of the inflater, as body-parser's does.
-  const stream = decoded(req, payload);
+  const stream = decoded(encoding, payload);
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
