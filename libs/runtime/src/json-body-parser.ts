@@ -55,13 +55,27 @@ function decoded(encoding: string, payload: Readable): Readable {
   return payload.pipe(inflater);
 }
 
+/**
+ * Reads off what is left of a refused request before the refusal is answered, as body-parser
+ * does: Fastify closes the connection after a body error, and a client still sending would get a
+ * broken pipe instead of the answer.
+ */
+function drained(payload: Readable): Promise<void> {
+  if (payload.readableEnded || payload.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    payload.once('end', resolve);
+    payload.once('close', resolve);
+    payload.once('error', () => resolve());
+    payload.resume();
+  });
+}
+
 /** Reads a whole body, at most `limit` bytes once decoded; a body over it is refused mid-read. */
-function readBody(req: IncomingMessage, payload: Readable, limit: number): Promise<Buffer> {
+async function readBody(req: IncomingMessage, payload: Readable, limit: number): Promise<Buffer> {
   const encoding = contentEncodingOf(req);
   const declared = Number(req.headers['content-length']);
   if (encoding === 'identity' && Number.isFinite(declared) && declared > limit) {
-    payload.resume();
-    return Promise.reject(tooLarge(limit));
+    throw tooLarge(limit);
   }
   // Compressed, the declared length says nothing of the body's size: the limit counts what comes
   // out of the inflater, as body-parser's does.
@@ -78,17 +92,18 @@ function readBody(req: IncomingMessage, payload: Readable, limit: number): Promi
         return;
       }
       refused = true;
-      // The rest of the request is read and dropped, never the socket destroyed: the client gets
-      // its 413. An inflater stops at once (a small body may inflate without end).
+      // An inflater stops at once (a small body may inflate without end); the request itself is
+      // read off by the caller.
       if (stream !== payload) {
         payload.unpipe();
         stream.destroy();
       }
-      payload.resume();
       reject(tooLarge(limit));
     });
     stream.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
     stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (refused) return;
+      if (stream !== payload) payload.unpipe();
       if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
         reject(new BodyReadError(400, 'encoding.failed', err.message, { code: err.code }));
       } else {
@@ -96,6 +111,31 @@ function readBody(req: IncomingMessage, payload: Readable, limit: number): Promi
       }
     });
   });
+}
+
+/** The JSON body of a request, or its refusal, given once the request is read off. */
+async function readJsonBody(
+  req: IncomingMessage,
+  payload: Readable,
+  limit: number,
+): Promise<unknown> {
+  try {
+    const charset = charsetOf(req.headers['content-type']);
+    if (!decodable(charset)) {
+      throw new BodyReadError(415, 'charset.unsupported', `unsupported charset "${charset}"`, {
+        charset,
+      });
+    }
+    const buffer = await readBody(req, payload, limit);
+    const text =
+      charset === 'utf-8' || charset === 'utf8'
+        ? buffer.toString('utf8')
+        : new TextDecoder(charset).decode(buffer);
+    return parseJsonBody(text);
+  } catch (err) {
+    await drained(payload);
+    throw err;
+  }
 }
 
 function tooLarge(limit: number): BodyReadError {
@@ -144,37 +184,8 @@ export function registerBodyParsers(fastify: FastifyInstance, limit: number): vo
     'application/json',
     { bodyLimit: Number.MAX_SAFE_INTEGER },
     (req, payload, done) => {
-      const charset = charsetOf(req.headers['content-type']);
-      if (!decodable(charset)) {
-        payload.resume();
-        done(
-          new BodyReadError(415, 'charset.unsupported', `unsupported charset "${charset}"`, {
-            charset,
-          }),
-          undefined,
-        );
-        return;
-      }
-      let reading: Promise<Buffer>;
-      try {
-        reading = readBody(req.raw, payload, limit);
-      } catch (err) {
-        payload.resume();
-        done(err as Error, undefined);
-        return;
-      }
-      reading.then(
-        (buffer) => {
-          try {
-            const text =
-              charset === 'utf-8' || charset === 'utf8'
-                ? buffer.toString('utf8')
-                : new TextDecoder(charset).decode(buffer);
-            done(null, parseJsonBody(text));
-          } catch (err) {
-            done(err as Error, undefined);
-          }
-        },
+      readJsonBody(req.raw, payload, limit).then(
+        (body) => done(null, body),
         (err: Error) => done(err, undefined),
       );
     },
