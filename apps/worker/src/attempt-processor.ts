@@ -14,6 +14,7 @@ import type { CompletionResult, ProviderError } from '@switchyard/providers';
 import {
   ProviderPauses,
   QueueRegistry,
+  inOneScript,
   inOneWrite,
   providerQueueName,
   type AttemptError,
@@ -106,12 +107,12 @@ export class AttemptProcessor {
     jobEnded: AbortController,
   ): Promise<AttemptOutcome> {
     const data = bullJob.data;
-    // One round trip for the job and both circuit gates (provider, then "provider/model", the
+    // One command for the job and both circuit gates (provider, then "provider/model", the
     // model's id in the table). Asking the gates before knowing whether this hop still runs costs
     // nothing in the usual closed state; when half-open, a hop that then stands down (rare) uses
     // up one admission of the ramp without a call, which the ramp absorbs.
     const circuitKeys = circuitKeysOf(data);
-    const [job, gates] = await inOneWrite(this.redis, () =>
+    const [job, gates] = await inOneScript(this.redis, () =>
       Promise.all([this.jobs.beginAttempt(data.job_id), this.breaker.acquireAll(circuitKeys)]),
     );
     const admission = admitAttempt({
@@ -188,7 +189,7 @@ export class AttemptProcessor {
     // call that answers sooner writes its start with the outcome instead.
     let running: Promise<unknown> | undefined;
     const runningMark = setTimeout(() => {
-      running = inOneWrite(this.redis, () => {
+      running = inOneScript(this.redis, () => {
         void ctx.events.flush();
         return this.jobs
           .putAttempt(job.id, runningAttempt(ctx.origin))
@@ -226,30 +227,32 @@ export class AttemptProcessor {
     const cost = actualCostUsd(model, result.usage);
     const ledgerRow = this.recordCall(ctx, latencyMs, { result, cost });
     const jobResult = jobResultOf(provider, model, result, cost, latencyMs);
-    // One round trip and one socket write: every command below is sent before any reply is
-    // awaited, on one connection, so Redis applies them in this order and a caller told the job
-    // ended finds its attempt recorded.
+    // One command: every script below runs as one (inOneScript), on one connection, in this
+    // order, so a caller told the job ended finds its attempt recorded. The answer cache's write,
+    // not a script, leaves in the same socket write just ahead of it.
     await inOneWrite(this.redis, () =>
-      Promise.all([
-        // The answer's last deltas, before the terminal event the transition appends.
-        ctx.events.finish(),
-        ctx.reservationId ? this.dailyBudget.settle(ctx, ctx.reservationId, cost) : undefined,
-        this.latency.record(model.id, latencyMs),
-        this.breaker.recordAll(circuitKeysOf(data), 'success'),
-        this.jobs.putAttempt(
-          job.id,
-          succeededAttempt(ctx.origin, {
-            modelRevision: result.model_revision,
-            latencyMs,
-            costUsd: cost,
-            usageEstimated: result.usage_estimated,
-          }),
-          ledgerRow,
-        ),
-        // Charges the job's cost too (no addCost): in the transition only one run wins.
-        this.finalizer.succeed(job, jobResult, JobStep.worker(data.hop)),
-        this.answers.store(ctx, jobResult),
-      ]),
+      inOneScript(this.redis, () =>
+        Promise.all([
+          // The answer's last deltas, before the terminal event the transition appends.
+          ctx.events.finish(),
+          ctx.reservationId ? this.dailyBudget.settle(ctx, ctx.reservationId, cost) : undefined,
+          this.latency.record(model.id, latencyMs),
+          this.breaker.recordAll(circuitKeysOf(data), 'success'),
+          this.jobs.putAttempt(
+            job.id,
+            succeededAttempt(ctx.origin, {
+              modelRevision: result.model_revision,
+              latencyMs,
+              costUsd: cost,
+              usageEstimated: result.usage_estimated,
+            }),
+            ledgerRow,
+          ),
+          // Charges the job's cost too (no addCost): in the transition only one run wins.
+          this.finalizer.succeed(job, jobResult, JobStep.worker(data.hop)),
+          this.answers.store(ctx, jobResult),
+        ]),
+      ),
     );
     return 'succeeded';
   }
@@ -279,34 +282,37 @@ export class AttemptProcessor {
     // stream cut after the usage): its usage travels on the error (marked when estimated).
     const cost = error.partial ? actualCostUsd(model, error.partial.usage) : 0;
     const ledgerRow = this.recordCall(ctx, latencyMs, { error, cost });
-    // The hand-off goes out with the bookkeeping rather than after it: the router's decision
-    // reads the circuit state this failure updates, and those writes leave first, but waiting for
-    // their replies would only add a round trip to every fallback.
+    // The bookkeeping's scripts run as one command (inOneScript); the hand-off goes out with it
+    // rather than after it: the router's decision reads the circuit state this failure updates,
+    // and those writes leave first, but waiting for their replies would only add a round trip to
+    // every fallback.
     await Promise.all([
       inOneWrite(this.redis, () =>
-        Promise.all([
-          // A listener learns to discard what this attempt streamed before the next one starts.
-          jobEnded
-            ? ctx.events.discard()
-            : ctx.events.failed({ type: error.type, message: error.message }),
-          ctx.reservationId ? this.dailyBudget.settle(ctx, ctx.reservationId, cost) : undefined,
-          this.jobs.addCost(job.id, cost),
-          // Recorded before the hand-off leaves: the router's decision skips a provider paused
-          // past the job's deadline.
-          pauseMs ? this.pauses.pause(provider.name, pauseMs) : undefined,
-          this.breaker.recordAll(
-            [
-              ...(outcome.countsAgainstProvider ? [provider.name] : []),
-              ...(outcome.countsAgainstModel ? [model.id] : []),
-            ],
-            'failure',
-          ),
-          this.jobs.putAttempt(
-            job.id,
-            failedAttempt(ctx.origin, { error: outcome.recorded, latencyMs, costUsd: cost }),
-            ledgerRow,
-          ),
-        ]),
+        inOneScript(this.redis, () =>
+          Promise.all([
+            // A listener learns to discard what this attempt streamed before the next one starts.
+            jobEnded
+              ? ctx.events.discard()
+              : ctx.events.failed({ type: error.type, message: error.message }),
+            ctx.reservationId ? this.dailyBudget.settle(ctx, ctx.reservationId, cost) : undefined,
+            this.jobs.addCost(job.id, cost),
+            // Recorded before the hand-off leaves: the router's decision skips a provider paused
+            // past the job's deadline.
+            pauseMs ? this.pauses.pause(provider.name, pauseMs) : undefined,
+            this.breaker.recordAll(
+              [
+                ...(outcome.countsAgainstProvider ? [provider.name] : []),
+                ...(outcome.countsAgainstModel ? [model.id] : []),
+              ],
+              'failure',
+            ),
+            this.jobs.putAttempt(
+              job.id,
+              failedAttempt(ctx.origin, { error: outcome.recorded, latencyMs, costUsd: cost }),
+              ledgerRow,
+            ),
+          ]),
+        ),
       ),
       pauseMs
         ? // Pause the whole provider queue rather than let every worker hammer a provider that said wait.

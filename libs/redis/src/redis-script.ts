@@ -78,8 +78,13 @@ export class RedisScript<K extends string, A extends string> {
     this.lua = scriptPrelude(definition) + definition.lua;
   }
 
-  /** Runs the script on `redis`, registering it there first if this connection lacks it. */
+  /**
+   * Runs the script on `redis`, registering it there first if this connection lacks it. Inside
+   * `inOneScript` on the same connection the run joins the gathered script instead.
+   */
   run(redis: Redis, call: ScriptCall<K, A>): Promise<unknown> {
+    const gathered = gathering?.redis === redis ? gathering : undefined;
+    if (gathered) return gathered.add(this, call, this.layout(call));
     this.defineOn(redis);
     return this.method(redis)(...this.positional(call)) as Promise<unknown>;
   }
@@ -102,16 +107,18 @@ export class RedisScript<K extends string, A extends string> {
 
   /** KEYS then ARGV in the declared order, each followed by its variadic tail. */
   private positional(call: ScriptCall<K, A>): ScriptArg[] {
-    const out: ScriptArg[] = [];
-    const restKeys = call.restKeys ?? [];
-    if (this.definition.restKeys !== undefined) {
-      out.push(this.definition.keys.length + restKeys.length);
-    }
-    for (const k of this.definition.keys) out.push(call.keys[k]);
-    out.push(...restKeys);
-    for (const a of this.definition.args) out.push(call.args[a]);
-    if (call.rest) out.push(...call.rest);
-    return out;
+    const { keys, args } = this.layout(call);
+    return this.definition.restKeys === undefined
+      ? [...keys, ...args]
+      : [keys.length, ...keys, ...args];
+  }
+
+  private layout(call: ScriptCall<K, A>): { keys: string[]; args: ScriptArg[] } {
+    const keys = this.definition.keys.map((k) => call.keys[k]);
+    if (call.restKeys) keys.push(...call.restKeys);
+    const args = this.definition.args.map((a) => call.args[a]);
+    if (call.rest) args.push(...call.rest);
+    return { keys, args };
   }
 
   private method(target: object): (...args: ScriptArg[]) => unknown {
@@ -126,6 +133,146 @@ export function defineScript<const K extends string, const A extends string>(
   definition: ScriptDefinition<K, A>,
 ): RedisScript<K, A> {
   return new RedisScript(definition);
+}
+
+/** One script run waiting in `inOneScript` for the gathered script's reply. */
+interface GatheredRun {
+  script: RedisScript<string, string>;
+  call: ScriptCall<string, string>;
+  keys: string[];
+  args: ScriptArg[];
+  resolve: (reply: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+class ScriptGathering {
+  readonly runs: GatheredRun[] = [];
+
+  constructor(readonly redis: Redis) {}
+
+  add<K extends string, A extends string>(
+    script: RedisScript<K, A>,
+    call: ScriptCall<K, A>,
+    layout: { keys: string[]; args: ScriptArg[] },
+  ): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.runs.push({
+        script: script as unknown as RedisScript<string, string>,
+        call: call as unknown as ScriptCall<string, string>,
+        ...layout,
+        resolve,
+        reject,
+      });
+    });
+  }
+}
+
+let gathering: ScriptGathering | undefined;
+
+/**
+ * Runs every declared script that `issue` starts synchronously (before its first await) on
+ * `redis` as one script: one command and one round trip instead of one per script, each run
+ * still getting its own reply, or its own error, in the order issued. Each run's body is called
+ * under `pcall`, so one that fails leaves the others applied, as separate scripts would. What is
+ * not a declared script run on `redis` is not held: it leaves when issued, ahead of the gathered
+ * script. Used where one state transition spans stores (an attempt's outcome: its events, the
+ * circuits, the latency sample, the attempt record, the job's end).
+ */
+export function inOneScript<T>(redis: Redis, issue: () => T): T {
+  if (gathering?.redis === redis) return issue(); // already gathering: join it
+  const outer = gathering;
+  const gathered = new ScriptGathering(redis);
+  gathering = gathered;
+  try {
+    return issue();
+  } finally {
+    gathering = outer;
+    sendGathered(gathered);
+  }
+}
+
+function sendGathered({ redis, runs }: ScriptGathering): void {
+  if (runs.length === 0) return;
+  if (runs.length === 1) {
+    // Nothing to compose: the script as it is (`gathering` no longer names this connection).
+    const [only] = runs;
+    only.script.run(redis, only.call).then(only.resolve, only.reject);
+    return;
+  }
+  const composed = composedScript(runs.map((r) => r.script));
+  composed.defineOn(redis);
+  const keys = runs.flatMap((r) => r.keys);
+  const layout = runs.flatMap((r) => [r.keys.length, r.args.length]);
+  const args = runs.flatMap((r) => r.args);
+  const method = lookup(redis, composed.name) as (...a: ScriptArg[]) => Promise<unknown>;
+  method.call(redis, keys.length, ...keys, ...layout, ...args).then(
+    (reply) => {
+      const replies = reply as unknown[][];
+      runs.forEach((run, i) => {
+        const [ok, value] = replies[i] ?? [];
+        if (ok === 1) run.resolve(value ?? null);
+        else run.reject(new Error(`${run.script.name}: ${String(value)}`));
+      });
+    },
+    (err: Error) => runs.forEach((run) => run.reject(err)),
+  );
+}
+
+const composedScripts = new Map<string, ComposedScript>();
+
+/** The scripts' composition, one per sequence of script names (a handful in a process). */
+function composedScript(scripts: RedisScript<string, string>[]): ComposedScript {
+  const name = `switchyardSteps_${scripts.map((s) => s.name).join('_')}`;
+  let composed = composedScripts.get(name);
+  if (!composed) {
+    composed = new ComposedScript(name, composeScriptsLua(scripts.map((s) => s.lua)));
+    composedScripts.set(name, composed);
+  }
+  return composed;
+}
+
+class ComposedScript {
+  constructor(
+    readonly name: string,
+    readonly lua: string,
+  ) {}
+
+  defineOn(redis: Redis): void {
+    if (typeof lookup(redis, this.name) === 'function') return;
+    // No fixed key count: the caller passes it, since the runs' tails of keys vary.
+    redis.defineCommand(this.name, { lua: this.lua });
+  }
+}
+
+/**
+ * One Lua script running each of `bodies` (a declared script's prelude and text) in turn as a
+ * function of its own KEYS and ARGV, sliced from the composed call's: ARGV starts with each run's
+ * key and argument counts. Each run's reply comes back as {1, reply} or {0, error message}.
+ */
+export function composeScriptsLua(bodies: readonly string[]): string {
+  const steps = bodies
+    .map((body, i) => `STEPS[${i + 1}] = function(KEYS, ARGV)\n${body}\nend`)
+    .join('\n');
+  return `local STEPS = {}
+${steps}
+local replies = {}
+local keyAt, argAt = 0, 2 * #STEPS
+for i = 1, #STEPS do
+  local nk, na = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  local keys, argv = {}, {}
+  for j = 1, nk do keys[j] = KEYS[keyAt + j] end
+  for j = 1, na do argv[j] = ARGV[argAt + j] end
+  keyAt, argAt = keyAt + nk, argAt + na
+  local ok, reply = pcall(STEPS[i], keys, argv)
+  if ok then
+    replies[i] = {1, reply}
+  else
+    -- redis.call raises a table {err = message}; a Lua error is a string.
+    replies[i] = {0, type(reply) == 'table' and reply.err or tostring(reply)}
+  end
+end
+return replies
+`;
 }
 
 function lookup(target: object, name: string): unknown {
