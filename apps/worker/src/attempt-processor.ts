@@ -44,6 +44,12 @@ import { toProviderError } from './to-provider-error';
 
 export type AttemptOutcome = 'succeeded' | 'handed_off' | 'retrying' | 'stood_down';
 
+/** The job's end as this attempt hears it: `signal` aborts when the job ends, until `stop()`. */
+interface JobEndWatch {
+  readonly signal: AbortSignal;
+  stop(): void;
+}
+
 interface AttemptContext extends Admitted {
   data: AttemptJobData;
   tryNumber: number;
@@ -93,18 +99,18 @@ export class AttemptProcessor {
     // Watched before the job is read, on a live subscription: a cancel that lands after the read
     // (while the budget reservation waits, say) is heard, and one before it is read.
     const jobEnded = new AbortController();
-    const stopWatching = this.completions.watch(data.job_id, () => jobEnded.abort());
+    const stop = this.completions.watch(data.job_id, () => jobEnded.abort());
     try {
       await this.completions.ready();
-      return await this.admitAndCall(bullJob, jobEnded);
+      return await this.admitAndCall(bullJob, { signal: jobEnded.signal, stop });
     } finally {
-      stopWatching();
+      stop();
     }
   }
 
   private async admitAndCall(
     bullJob: Job<AttemptJobData>,
-    jobEnded: AbortController,
+    jobEnd: JobEndWatch,
   ): Promise<AttemptOutcome> {
     const data = bullJob.data;
     // One command for the job and both circuit gates (provider, then "provider/model", the
@@ -136,7 +142,7 @@ export class AttemptProcessor {
         admission.estimateUsd,
         admission.job.deadline_at,
       ),
-      jobEnded.signal.aborted,
+      jobEnd.signal.aborted,
     );
     if (reserved.kind === 'handOff') return this.handOff(data, reserved.error, admission.job);
     if (reserved.kind === 'standDown') {
@@ -144,14 +150,14 @@ export class AttemptProcessor {
       if (unused) await this.dailyBudget.settle(admission, unused, 0);
       return 'stood_down';
     }
-    return this.call(bullJob, admission, reserved.reservationId, jobEnded);
+    return this.call(bullJob, admission, reserved.reservationId, jobEnd);
   }
 
   private async call(
     bullJob: Job<AttemptJobData>,
     admitted: Admitted,
     reservationId: string | undefined,
-    jobEnded: AbortController,
+    jobEnd: JobEndWatch,
   ): Promise<AttemptOutcome> {
     const { data } = bullJob;
     const { job, model, provider } = admitted;
@@ -177,7 +183,7 @@ export class AttemptProcessor {
     const request = completionRequest({
       ...ctx,
       remainingMs: admitted.remainingMs,
-      signal: jobEnded.signal,
+      signal: jobEnd.signal,
       onDelta: (delta) => {
         ctx.firstDeltaAt ??= performance.now();
         ctx.events.delta(delta);
@@ -207,12 +213,18 @@ export class AttemptProcessor {
       });
     } catch (err) {
       const latencyMs = performance.now() - started;
+      const jobEnded = jobEnd.signal.aborted;
+      jobEnd.stop();
       clearTimeout(runningMark);
       await running;
       const error = toProviderError(err, provider.name);
-      return this.onFailure(ctx, error, latencyMs, jobEnded.signal.aborted);
+      return this.onFailure(ctx, error, latencyMs, jobEnded);
     }
     const latencyMs = performance.now() - started;
+    // The call is over: nothing is left to abort, and this attempt's own success announces the
+    // job's end, which would otherwise abort the signal (a DOMException per job, and the SDK's
+    // listener on it another).
+    jobEnd.stop();
     clearTimeout(runningMark);
     await running;
     return this.onSuccess(ctx, result, latencyMs);
