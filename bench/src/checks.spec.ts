@@ -152,4 +152,13 @@ describe('bench defaults', () => {
     expect(parseOptions(['--target', 'switchyard'], {}).allinoneEverywhere).toBe(false);
     expect(() => parseOptions(['--target', 'portkey'], {})).toThrow(/unknown target/);
   });
+
+  it('runs baseline-batched only when named, and never as part of all', () => {
+    expect(parseOptions(['--target', 'all'], {}).targets).not.toContain('baseline-batched');
+    expect(parseOptions(['--target', 'switchyard,baseline-batched,baseline'], {}).targets).toEqual([
+      'baseline',
+      'baseline-batched',
+      'switchyard',
+    ]);
+  });
 });

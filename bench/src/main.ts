@@ -110,7 +110,9 @@ async function runScenario(
   const targets = options.targets.filter((t) =>
     t === 'allinone'
       ? options.allinoneEverywhere || ALLINONE_SCENARIOS.includes(scenario)
-      : scenario !== 'd' || t === 'switchyard',
+      : t === 'baseline-batched'
+        ? scenario === 'e'
+        : scenario !== 'd' || t === 'switchyard',
   );
   for (const name of targets) {
     const profileOut = options.profile
@@ -126,8 +128,8 @@ async function runScenario(
       databaseUrl: options.databaseUrl,
     };
     const target =
-      name === 'baseline'
-        ? new BaselineTarget(tctx, redis)
+      name === 'baseline' || name === 'baseline-batched'
+        ? new BaselineTarget(name, tctx, redis)
         : new SwitchyardTarget(name, tctx, redis);
     live.add(target);
     log(`[${scenario}] starting ${name} (concurrency ${sizes.concurrency})`);

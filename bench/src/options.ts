@@ -7,8 +7,15 @@ export const SCENARIOS = ['a', 'b', 'c', 'd', 'e'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const TARGETS = ['baseline', 'switchyard', 'allinone'] as const;
+/**
+ * Run only when named, and only in scenario e: the baseline with its `Prefer: wait` submissions
+ * of one event-loop turn riding one BullMQ job, which measures what a batched queue path is worth.
+ */
+export const EXTRA_TARGETS = ['baseline-batched'] as const;
 /** switchyard: the split processes (PostgreSQL ledger); allinone: `npm start` (PGlite ledger) */
-export type TargetName = (typeof TARGETS)[number];
+export type TargetName = (typeof TARGETS)[number] | (typeof EXTRA_TARGETS)[number];
+/** Every target, in the order a run starts them. */
+const RUN_ORDER: readonly TargetName[] = ['baseline', 'baseline-batched', 'switchyard', 'allinone'];
 
 /** Scenarios the all-in-one runs in by default: the ones #15 states its targets for. */
 export const ALLINONE_SCENARIOS: readonly ScenarioName[] = ['a', 'c', 'e'];
@@ -64,7 +71,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --target T[,T]             switchyard (split processes, PostgreSQL ledger), allinone
                              (npm start, embedded PGlite ledger), baseline, both (= switchyard,
                              baseline) or all (default: all; allinone runs in a, c and e unless
-                             named; d runs on switchyard only)
+                             named; d runs on switchyard only), and, only when named,
+                             baseline-batched: the baseline with the Prefer: wait jobs of one
+                             event-loop turn riding one BullMQ job (scenario e only)
   --n N                      jobs per measured phase (defaults: a 300, c 5000, d 100, e 300)
   --concurrency N            worker concurrency, Switchyard and baseline alike
                              (defaults: 100; c 1000 so one worker holds 1,000 jobs in flight)
@@ -160,10 +169,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
           .map((s) => s.trim())) {
           if (t === 'all') TARGETS.forEach((x) => named.add(x));
           else if (t === 'both') ['baseline', 'switchyard'].forEach((x) => named.add(x));
-          else if ((TARGETS as readonly string[]).includes(t)) named.add(t);
+          else if ((RUN_ORDER as readonly string[]).includes(t)) named.add(t);
           else throw new UsageError(`--target: unknown target "${t}"`);
         }
-        options.targets = TARGETS.filter((t) => named.has(t));
+        options.targets = RUN_ORDER.filter((t) => named.has(t));
         options.allinoneEverywhere = named.has('allinone');
         break;
       }

@@ -408,7 +408,6 @@ tasks:
  * Switchyard's completion channel) before reading the job back over HTTP.
  */
 export class BaselineTarget implements Target {
-  readonly name = 'baseline' as const;
   readonly ledger = 'none' as const;
   readonly processes: BenchProcess[] = [];
   readonly completions = new CompletionWaiter();
@@ -418,7 +417,9 @@ export class BaselineTarget implements Target {
   private client?: HttpClient;
   private events?: QueueEvents;
 
+  /** baseline-batched: `Prefer: wait` jobs of one event-loop turn ride one BullMQ job */
   constructor(
+    readonly name: 'baseline' | 'baseline-batched',
     private readonly ctx: TargetContext,
     private readonly redis: Redis,
   ) {
@@ -433,6 +434,7 @@ export class BaselineTarget implements Target {
       BASELINE_QUEUE: this.queue,
       BASELINE_SIM_URL: this.ctx.simulatorUrl,
       BASELINE_CONCURRENCY: String(this.ctx.concurrency),
+      BASELINE_BATCH_WAITS: this.name === 'baseline-batched' ? '1' : '0',
     };
     const port = await freePort();
     const apiProf = profileArgs(this.ctx, 'baseline-api');

@@ -3,7 +3,12 @@
  * exactly what the bench client needs from Switchyard's API: submit (202, or 200 with the finished
  * job under `Prefer: wait=N`, via job.waitUntilFinished(queueEvents)) and read a job.
  *
- * Env: PORT, BASELINE_REDIS_URL, BASELINE_QUEUE_PREFIX, BASELINE_QUEUE.
+ * With BASELINE_BATCH_WAITS=1 (the bench's `baseline-batched` target), the `Prefer: wait`
+ * submissions that arrive in one event-loop turn ride one BullMQ job (`{calls: [...]}`) that the
+ * worker answers with one result per call: the bare pipeline with a batched queue path, which
+ * gives up one lock, stall recovery and queue-depth count per job for fewer queue round trips.
+ *
+ * Env: PORT, BASELINE_REDIS_URL, BASELINE_QUEUE_PREFIX, BASELINE_QUEUE, BASELINE_BATCH_WAITS.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Job, Queue, QueueEvents } from 'bullmq';
@@ -13,6 +18,7 @@ const redisUrl = process.env.BASELINE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = process.env.BASELINE_QUEUE_PREFIX ?? 'bull';
 const queueName = process.env.BASELINE_QUEUE ?? 'baseline';
 const port = Number(process.env.PORT ?? 3100);
+const batchWaits = process.env.BASELINE_BATCH_WAITS === '1';
 
 interface CallData {
   model: string;
@@ -20,9 +26,12 @@ interface CallData {
   max_tokens: number;
 }
 
+/** One member of a batch as the worker answers it. */
+type CallOutcome = { result: unknown } | { error: string };
+
 const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 connection.on('error', () => undefined);
-const queue = new Queue<CallData>(queueName, { connection, prefix });
+const queue = new Queue<CallData | { calls: CallData[] }>(queueName, { connection, prefix });
 queue.on('error', () => undefined);
 let events: QueueEvents | undefined;
 
@@ -76,6 +85,53 @@ function view(job: Job<CallData>): Record<string, unknown> {
   };
 }
 
+interface BatchMember {
+  data: CallData;
+  resolve: (view: Record<string, unknown>) => void;
+  reject: (err: unknown) => void;
+}
+
+let turnBatch: BatchMember[] | undefined;
+
+/**
+ * Joins this turn's batch, which goes on the queue once the turn is over and waits as long as its
+ * first member asked.
+ */
+function waitInBatch(data: CallData, waitS: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    if (!turnBatch) {
+      const batch: BatchMember[] = (turnBatch = []);
+      setImmediate(() => {
+        turnBatch = undefined;
+        runBatch(batch, waitS).catch((err: unknown) => batch.forEach((m) => m.reject(err)));
+      });
+    }
+    turnBatch.push({ data, resolve, reject });
+  });
+}
+
+async function runBatch(batch: BatchMember[], waitS: number): Promise<void> {
+  const job = await queue.add(
+    'calls',
+    { calls: batch.map((m) => m.data) },
+    { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 86400 } },
+  );
+  const outcomes = (await job.waitUntilFinished(
+    await queueEvents(),
+    waitS * 1000,
+  )) as CallOutcome[];
+  batch.forEach((member, i) => {
+    const outcome = outcomes[i];
+    member.resolve({
+      id: `${job.id}.${i}`,
+      status: 'result' in outcome ? 'succeeded' : 'failed',
+      result: 'result' in outcome ? outcome.result : undefined,
+      error: 'error' in outcome ? outcome.error : undefined,
+      created_at: job.timestamp,
+    });
+  });
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   if (req.method === 'POST' && url === '/jobs') {
@@ -84,16 +140,20 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       send(res, 400, { error: 'messages must be a non-empty array' });
       return;
     }
-    const job = await queue.add(
-      'call',
-      {
-        model: 'gpt-4o-mini',
-        messages: body.messages as CallData['messages'],
-        max_tokens: body.max_tokens ?? 256,
-      },
-      { removeOnComplete: { age: 3600, count: 10000 }, removeOnFail: { age: 7 * 86400 } },
-    );
+    const data: CallData = {
+      model: 'gpt-4o-mini',
+      messages: body.messages as CallData['messages'],
+      max_tokens: body.max_tokens ?? 256,
+    };
     const wait = preferWait(req.headers.prefer);
+    if (wait > 0 && batchWaits) {
+      send(res, 200, await waitInBatch(data, wait));
+      return;
+    }
+    const job = await queue.add('call', data, {
+      removeOnComplete: { age: 3600, count: 10000 },
+      removeOnFail: { age: 7 * 86400 },
+    });
     if (wait > 0) {
       await job.waitUntilFinished(await queueEvents(), wait * 1000);
       const done = await Job.fromId<CallData>(queue, job.id as string);

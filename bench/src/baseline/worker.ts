@@ -36,29 +36,40 @@ const client = new OpenAI({
 const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
 connection.on('error', () => undefined);
 
-const worker = new Worker<CallData>(
+async function call(data: CallData): Promise<Record<string, unknown>> {
+  const startedAt = Date.now();
+  const started = performance.now();
+  const completion = await client.chat.completions.create(
+    {
+      model: data.model,
+      messages: data.messages,
+      max_completion_tokens: data.max_tokens,
+    },
+    { timeout: 30_000 },
+  );
+  const latencyMs = performance.now() - started;
+  return {
+    text: completion.choices[0]?.message?.content ?? '',
+    model: completion.model,
+    usage: completion.usage,
+    // Rounded like Switchyard's result.latency_ms, so both overheads carry the same rounding.
+    latency_ms: Math.round(latencyMs),
+    started_at: startedAt,
+  };
+}
+
+/** A batch (the api's BASELINE_BATCH_WAITS) answers one outcome per call, in order. */
+async function callAll(calls: CallData[]): Promise<Array<{ result: unknown } | { error: string }>> {
+  const settled = await Promise.allSettled(calls.map(call));
+  return settled.map((s) =>
+    s.status === 'fulfilled' ? { result: s.value } : { error: String(s.reason) },
+  );
+}
+
+const worker = new Worker<CallData | { calls: CallData[] }>(
   queueName,
-  async (job: Job<CallData>) => {
-    const startedAt = Date.now();
-    const started = performance.now();
-    const completion = await client.chat.completions.create(
-      {
-        model: job.data.model,
-        messages: job.data.messages,
-        max_completion_tokens: job.data.max_tokens,
-      },
-      { timeout: 30_000 },
-    );
-    const latencyMs = performance.now() - started;
-    return {
-      text: completion.choices[0]?.message?.content ?? '',
-      model: completion.model,
-      usage: completion.usage,
-      // Rounded like Switchyard's result.latency_ms, so both overheads carry the same rounding.
-      latency_ms: Math.round(latencyMs),
-      started_at: startedAt,
-    };
-  },
+  async (job: Job<CallData | { calls: CallData[] }>) =>
+    'calls' in job.data ? callAll(job.data.calls) : call(job.data),
   { connection, prefix, concurrency },
 );
 worker.on('error', () => undefined);
