@@ -6,6 +6,8 @@ const moduleNameMapper = {
   '^@switchyard/(.*)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+/** jest's node environment, minus the AsyncLocalStorage each test file leaves enabled. */
+const testEnvironment = '<rootDir>/test/support/jest-environment.js';
 
 module.exports = {
   // e2e suites start real processes; unit specs finish far below this.
@@ -13,7 +15,7 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testEnvironment: 'node',
+      testEnvironment,
       roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/bench'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
@@ -21,7 +23,7 @@ module.exports = {
     },
     {
       displayName: 'e2e',
-      testEnvironment: 'node',
+      testEnvironment,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
       moduleNameMapper,
